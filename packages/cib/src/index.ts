@@ -1,0 +1,2 @@
+export * from "./xml/index.js";
+export * from "./score.js";

@@ -1,0 +1,71 @@
+import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { type XmlElement, type XmlNode } from "./node.js";
+
+/** A document that is not well-formed XML, with the place the parser stopped. */
+export class XmlSyntaxError extends Error {
+  constructor(
+    readonly source: string,
+    readonly line: number,
+    readonly column: number,
+    readonly reason: string,
+  ) {
+    super(`${source}:${line}:${column}: not well-formed XML: ${reason}`);
+    this.name = "XmlSyntaxError";
+  }
+}
+
+const parser = new XMLParser({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: "",
+  allowBooleanAttributes: false,
+  parseAttributeValue: false,
+  parseTagValue: false,
+  trimValues: true,
+  commentPropName: "#comment",
+  processEntities: true,
+  htmlEntities: false,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+});
+
+type Ordered = Record<string, unknown>;
+
+function convert(items: Ordered[]): XmlNode[] {
+  const out: XmlNode[] = [];
+  for (const item of items) {
+    const attrs = (item[":@"] as Record<string, string> | undefined) ?? {};
+    for (const key of Object.keys(item)) {
+      if (key === ":@") continue;
+      const value = item[key];
+      if (key === "#text") {
+        out.push({ kind: "text", text: String(value) });
+      } else if (key === "#comment") {
+        const parts = value as Ordered[];
+        out.push({ kind: "comment", text: parts.map((p) => String(p["#text"] ?? "")).join("") });
+      } else {
+        const plain: Record<string, string> = {};
+        for (const [k, v] of Object.entries(attrs)) plain[k] = String(v);
+        out.push({ kind: "element", name: key, attrs: plain, children: convert(value as Ordered[]) });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Parse an XML document into the tree. `source` names the file (or "<stdin>") in errors.
+ * Throws XmlSyntaxError with line and column for input that is not well-formed.
+ */
+export function parseXml(text: string, source = "<input>"): XmlElement {
+  const check = XMLValidator.validate(text, { allowBooleanAttributes: false });
+  if (check !== true) {
+    throw new XmlSyntaxError(source, check.err.line, check.err.col, check.err.msg);
+  }
+  const nodes = convert(parser.parse(text) as Ordered[]);
+  const roots = nodes.filter((n): n is XmlElement => n.kind === "element");
+  if (roots.length !== 1) {
+    throw new XmlSyntaxError(source, 1, 1, `expected exactly one root element, found ${roots.length}`);
+  }
+  return roots[0];
+}

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Set up everything hbx needs on a fresh Debian machine with only Node.js:
+# the Debian packages of the real peers (when run as root), the npm dependencies, the build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# The real peers the tests use: the original Heartbeat 3.0.6 daemon, real OCF agents, Pacemaker's
+# CLI tools as oracles, xmllint, ip (network namespaces), an LSB init script (nginx), fence agents.
+DEBIAN_PACKAGES=(heartbeat pacemaker-cli-utils resource-agents pacemaker-resource-agents
+  libxml2-utils iproute2 nginx-light fence-agents procps util-linux)
+
+missing=()
+if command -v dpkg-query >/dev/null 2>&1; then
+  for p in "${DEBIAN_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing Debian packages: ${missing[*]}"
+    # Packages must not start their daemons (heartbeat, pacemaker, nginx) on this machine:
+    # the tests start the real daemons themselves, each in its own namespace.
+    created_policy=0
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && created_policy=1
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq || true
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    [ "$created_policy" = 1 ] && rm -f /usr/sbin/policy-rc.d
+  else
+    echo "setup: these Debian packages are missing and this is not root, so they are not installed:" >&2
+    echo "         ${missing[*]}" >&2
+    echo "       install them with: sudo apt-get install -y ${missing[*]}" >&2
+    echo "       (tests that need them are reported as skipped)" >&2
+  fi
+fi
+
+PNPM=(npx -y pnpm@10)
+"${PNPM[@]}" install --frozen-lockfile --reporter=append-only 2>&1 | grep -v '^npm warn' | tail -n 5
+"${PNPM[@]}" run --silent build
