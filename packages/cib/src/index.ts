@@ -1,2 +1,3 @@
 export * from "./xml/index.js";
 export * from "./score.js";
+export * from "./corpus.js";

@@ -1,0 +1,2 @@
+#!/usr/bin/env node
+import "../dist/cibadmin/main.js";

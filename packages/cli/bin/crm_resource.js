@@ -1,0 +1,2 @@
+#!/usr/bin/env node
+import "../dist/crm_resource/main.js";
