@@ -26,9 +26,9 @@ describe("score arithmetic", () => {
   });
 
   it("refuses a score of banana naming the attribute and element id", () => {
-    expect(() => parseScore("banana", { attribute: "score", element: "rsc_location", elementId: "loc-1" })).toThrow(
-      /invalid score "banana" in score of <rsc_location id="loc-1">/,
-    );
+    expect(() =>
+      parseScore("banana", { attribute: "score", element: "rsc_location", elementId: "loc-1" }),
+    ).toThrow(/invalid score "banana" in score of <rsc_location id="loc-1">/);
     expect(tryParseScore("12abc")).toBeUndefined();
     expect(tryParseScore("")).toBeUndefined();
   });
