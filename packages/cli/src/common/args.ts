@@ -1,0 +1,135 @@
+import { CliError, CrmExit } from "./exit-codes.js";
+
+/**
+ * A getopt-style parser with Pacemaker's conventions: clustered short flags (`-VVV`), glued
+ * values (`-rvip`, `--node=alpha`), repeated flags counted, and — for Heartbeat v2's forms —
+ * options whose value is optional and taken from the next word only when it is not an option.
+ */
+export interface OptionSpec {
+  /** Key the value is stored under. */
+  key: string;
+  short?: string;
+  long?: string[];
+  /** "none": a flag; "required": takes a value; "optional": glued, or next word if not "-…". */
+  arg?: "none" | "required" | "optional";
+}
+
+export interface ParsedArgs {
+  /** Values per key in order; a flag stores "" once per occurrence. */
+  values: Map<string, string[]>;
+  /** Words that are not options. */
+  rest: string[];
+}
+
+export function parseArgs(argv: string[], specs: OptionSpec[], tool: string): ParsedArgs {
+  const byShort = new Map<string, OptionSpec>();
+  const byLong = new Map<string, OptionSpec>();
+  for (const s of specs) {
+    if (s.short) byShort.set(s.short, s);
+    for (const l of s.long ?? []) byLong.set(l, s);
+  }
+  const values = new Map<string, string[]>();
+  const rest: string[] = [];
+  const put = (spec: OptionSpec, v: string) => {
+    const list = values.get(spec.key) ?? [];
+    list.push(v);
+    values.set(spec.key, list);
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i];
+    if (word === "--") {
+      rest.push(...argv.slice(i + 1));
+      break;
+    }
+    if (word.startsWith("--")) {
+      const eq = word.indexOf("=");
+      const name = eq >= 0 ? word.slice(2, eq) : word.slice(2);
+      const spec = byLong.get(name);
+      if (!spec) throw new CliError(CrmExit.USAGE, `${tool}: unrecognized option '--${name}'`);
+      const kind = spec.arg ?? "none";
+      if (kind === "none") {
+        if (eq >= 0)
+          throw new CliError(CrmExit.USAGE, `${tool}: option '--${name}' doesn't allow an argument`);
+        put(spec, "");
+      } else if (eq >= 0) {
+        put(spec, word.slice(eq + 1));
+      } else if (kind === "required") {
+        if (i + 1 >= argv.length)
+          throw new CliError(CrmExit.USAGE, `${tool}: option '--${name}' requires an argument`);
+        put(spec, argv[++i]);
+      } else if (i + 1 < argv.length && !argv[i + 1].startsWith("-")) {
+        put(spec, argv[++i]);
+      } else {
+        put(spec, "");
+      }
+      continue;
+    }
+    if (word.startsWith("-") && word.length > 1) {
+      for (let j = 1; j < word.length; j++) {
+        const ch = word[j];
+        const spec = byShort.get(ch);
+        if (!spec) throw new CliError(CrmExit.USAGE, `${tool}: Unknown option -${ch}`);
+        const kind = spec.arg ?? "none";
+        if (kind === "none") {
+          put(spec, "");
+          continue;
+        }
+        const glued = word.slice(j + 1);
+        if (glued !== "") put(spec, glued);
+        else if (kind === "required") {
+          if (i + 1 >= argv.length)
+            throw new CliError(CrmExit.USAGE, `${tool}: option requires an argument -- '${ch}'`);
+          put(spec, argv[++i]);
+        } else if (i + 1 < argv.length && !argv[i + 1].startsWith("-")) put(spec, argv[++i]);
+        else put(spec, "");
+        break;
+      }
+      continue;
+    }
+    rest.push(word);
+  }
+  return { values, rest };
+}
+
+/** Accessors over ParsedArgs. */
+export class Args {
+  constructor(readonly parsed: ParsedArgs) {}
+  has(key: string): boolean {
+    return this.parsed.values.has(key);
+  }
+  count(key: string): number {
+    return this.parsed.values.get(key)?.length ?? 0;
+  }
+  /** The last value given (later options win, as with getopt). */
+  get(key: string): string | undefined {
+    const list = this.parsed.values.get(key);
+    return list === undefined ? undefined : list[list.length - 1];
+  }
+  all(key: string): string[] {
+    return this.parsed.values.get(key) ?? [];
+  }
+}
+
+/** Options every tool has: help, version, verbosity, quiet, output format. */
+export const commonOptions: OptionSpec[] = [
+  { key: "help", short: "?", long: ["help", "help-all"] },
+  { key: "help", short: "h" },
+  { key: "version", short: "$", long: ["version"] },
+  { key: "verbose", short: "V", long: ["verbose"] },
+  { key: "quiet", short: "q", long: ["quiet"] },
+  { key: "output-as", long: ["output-as"], arg: "required" },
+];
+
+/** Pacemaker 2.1.5's version banner, with hbx named as the implementation. */
+export function versionText(tool: string): string {
+  return `${tool} (hbx 0.1.0), compatible with Pacemaker 2.1.5\n`;
+}
+
+/** Check --output-as: only "text" and "xml" exist. */
+export function outputFormat(args: Args, tool: string): "text" | "xml" {
+  const f = args.get("output-as") ?? "text";
+  if (f !== "text" && f !== "xml") {
+    throw new CliError(CrmExit.USAGE, `${tool}: Invalid --output-as: ${f} (expected text or xml)`);
+  }
+  return f;
+}

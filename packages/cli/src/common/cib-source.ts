@@ -1,0 +1,92 @@
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import {
+  type CibVersion,
+  type XmlElement,
+  XmlSyntaxError,
+  compareVersions,
+  formatVersion,
+  parseXml,
+  readVersion,
+  serializeXml,
+} from "@hbx/cib";
+import { CliError, CrmExit } from "./exit-codes.js";
+import { type CliIo } from "./io.js";
+
+/**
+ * Where a tool reads and writes the CIB. Today a file (`CIB_file`, Pacemaker's convention);
+ * later hbxd's IPC on a live node, behind the same two calls, so no tool changes its flags.
+ */
+export interface CibSource {
+  /** Human-readable name for messages (the file path). */
+  readonly description: string;
+  read(): Promise<XmlElement>;
+  /**
+   * Store `next`. `basedOn` is the version the change was computed from; if the stored CIB has
+   * moved on since, nothing is written and StaleCibError is thrown (no lost updates).
+   */
+  write(next: XmlElement, basedOn: CibVersion): Promise<void>;
+}
+
+/** The stored CIB changed between read and write. */
+export class StaleCibError extends CliError {
+  constructor(
+    readonly basedOn: CibVersion,
+    readonly current: CibVersion,
+  ) {
+    super(
+      CrmExit.OLD,
+      `Call failed: Update was older than existing configuration: the change was based on ${formatVersion(basedOn)} but the CIB is now ${formatVersion(current)}`,
+    );
+  }
+}
+
+export class FileCibSource implements CibSource {
+  constructor(readonly file: string) {}
+
+  get description(): string {
+    return this.file;
+  }
+
+  async read(): Promise<XmlElement> {
+    let text: string;
+    try {
+      text = await fs.readFile(this.file, "utf8");
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new CliError(
+        CrmExit.DISCONNECT,
+        `Could not connect to the CIB: ${code === "ENOENT" ? "No such device or address" : String(code)} (CIB_file=${this.file})`,
+      );
+    }
+    try {
+      return parseXml(text, this.file);
+    } catch (e) {
+      if (e instanceof XmlSyntaxError)
+        throw new CliError(CrmExit.DISCONNECT, `Could not connect to the CIB: ${e.message}`);
+      throw e;
+    }
+  }
+
+  async write(next: XmlElement, basedOn: CibVersion): Promise<void> {
+    const current = readVersion(await this.read());
+    if (compareVersions(current, basedOn) !== 0) throw new StaleCibError(basedOn, current);
+    // Write beside the file and rename over it, so a reader never sees half a CIB.
+    const tmp = path.join(path.dirname(this.file), `.${path.basename(this.file)}.${process.pid}.tmp`);
+    await fs.writeFile(tmp, serializeXml(next, { pretty: true }), "utf8");
+    await fs.rename(tmp, this.file);
+  }
+}
+
+/**
+ * The CIB a tool works on: `CIB_file` when set. Without it a tool would talk to the local
+ * hbxd; until that IPC exists, say so the way Pacemaker's tools do when no cluster runs.
+ */
+export function openCibSource(io: CliIo): CibSource {
+  const file = io.env.CIB_file;
+  if (file !== undefined && file !== "") return new FileCibSource(path.resolve(io.cwd, file));
+  throw new CliError(
+    CrmExit.DISCONNECT,
+    "Could not connect to the CIB: Transport endpoint is not connected (no local cluster daemon; set CIB_file=path to work on a file)",
+  );
+}
