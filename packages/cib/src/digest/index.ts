@@ -1,0 +1,3 @@
+export * from "./xmlDigest.js";
+export * from "./cibDigest.js";
+export * from "./operationDigest.js";
