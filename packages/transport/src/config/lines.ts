@@ -8,15 +8,20 @@ export interface ConfigLine {
 /**
  * Split a ha.cf-style file into logical lines. Heartbeat cuts a line at the first `#` (ha.cf has
  * no quoting) and ignores blank lines; `continuations` joins lines ending in a backslash, as
- * haresources allows.
+ * haresources allows. With `keepInlineComments`, only whole-line comments are dropped.
  */
-export function configLines(text: string, opts: { continuations?: boolean } = {}): ConfigLine[] {
+export function configLines(
+  text: string,
+  opts: { continuations?: boolean; keepInlineComments?: boolean } = {},
+): ConfigLine[] {
   const out: ConfigLine[] = [];
   const raw = text.split(/\r?\n/);
   let pending: { line: number; text: string } | undefined;
   for (let i = 0; i < raw.length; i++) {
     let body = raw[i];
-    const hash = body.indexOf("#");
+    // haresources2cib reads a trailing `#name` as the group's id, so it asks for inline comments kept.
+    if (opts.keepInlineComments && /^\s*#/.test(body) && !pending) continue;
+    const hash = opts.keepInlineComments ? -1 : body.indexOf("#");
     if (hash >= 0) body = body.slice(0, hash);
     let continued = false;
     if (opts.continuations && /\\\s*$/.test(body)) {
