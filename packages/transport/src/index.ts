@@ -2,3 +2,7 @@ export {};
 
 // Heartbeat v1 configuration files: ha.cf, authkeys, haresources.
 export * from "./config/index.js";
+
+// The Heartbeat 3.0.6 wire format (netstring and classic) and its auth (crc, md5, sha1).
+export * from "./codec/index.js";
+export * from "./auth/index.js";
