@@ -6,3 +6,6 @@ export * from "./config/index.js";
 // The Heartbeat 3.0.6 wire format (netstring and classic) and its auth (crc, md5, sha1).
 export * from "./codec/index.js";
 export * from "./auth/index.js";
+
+// Liveness: keepalive, warntime, deadtime, initdead, generations and replay windows (sans-I/O).
+export * from "./liveness/index.js";
