@@ -1,0 +1,93 @@
+import * as cib from "@hbx/cib";
+import { element, type XmlElement } from "@hbx/cib";
+import { ExecStatus, OcfExitCode } from "../codes.js";
+import { CRM_FEATURE_SET } from "../classes/ocf.js";
+import { operationKey } from "../runner.js";
+import { type NodeName, type OperationResult } from "../types.js";
+
+export interface LrmRscOpOptions {
+  readonly node: NodeName;
+  /** Which record: the resource's last operation, its last failure, or a recurring operation's own. */
+  readonly kind?: "auto" | "last" | "last_failure";
+  /** crm-debug-origin (Pacemaker writes the controller function that recorded it). */
+  readonly origin?: string;
+}
+
+type DigestFn = (params: Readonly<Record<string, string>>) => string;
+
+/**
+ * op-digest comes from @hbx/cib's operationDigest so that the LRM and the policy engine compute
+ * the same value. Looked up on the module namespace so this package builds while the CIB's
+ * index does not yet export it; until then no op-digest is written.
+ */
+function digestFunction(): DigestFn | undefined {
+  const fn = (cib as unknown as { operationDigest?: DigestFn }).operationDigest;
+  return typeof fn === "function" ? fn : undefined;
+}
+
+/** The parameters the agent saw, as the digest takes them: instance attributes + CRM_meta_*. */
+export function digestParameters(result: OperationResult): Record<string, string> {
+  const req = result.request;
+  const params: Record<string, string> = { ...req.params };
+  for (const [k, v] of Object.entries(req.meta ?? {})) params[`CRM_meta_${k.replace(/-/g, "_")}`] = v;
+  params.CRM_meta_timeout = String(req.timeoutMs);
+  if (req.intervalMs > 0) params.CRM_meta_interval = String(req.intervalMs);
+  return params;
+}
+
+/** The rc that counts as success: the transition key's target, else 0 (7 and 8 too for a probe). */
+export function isFailure(result: OperationResult): boolean {
+  if (result.status === ExecStatus.CANCELLED) return false;
+  if (result.status !== ExecStatus.DONE) return true;
+  const req = result.request;
+  const fromKey = req.transitionKey?.split(":")[2];
+  const expected = req.expectedRc ?? (fromKey !== undefined ? Number(fromKey) : undefined);
+  if (expected !== undefined) return result.rc !== expected;
+  if (req.action === "monitor" && req.intervalMs === 0) {
+    return ![OcfExitCode.OK, OcfExitCode.NOT_RUNNING, OcfExitCode.RUNNING_PROMOTED].includes(
+      result.rc as 0 | 7 | 8,
+    );
+  }
+  if (req.action === "monitor")
+    return result.rc !== OcfExitCode.OK && result.rc !== OcfExitCode.RUNNING_PROMOTED;
+  return result.rc !== OcfExitCode.OK;
+}
+
+/** The id Pacemaker gives the record: rsc_last_0, rsc_last_failure_0, or rsc_monitor_10000. */
+export function lrmRscOpId(result: OperationResult, kind: "auto" | "last" | "last_failure" = "auto"): string {
+  const req = result.request;
+  if (kind === "last_failure") return `${req.rscId}_last_failure_0`;
+  if (kind === "last" || req.intervalMs === 0) return `${req.rscId}_last_0`;
+  return operationKey(req.rscId, req.action, req.intervalMs);
+}
+
+/**
+ * An operation result as the `lrm_rsc_op` element Pacemaker's controller writes, attributes in
+ * its order. transition-key and transition-magic appear only when a transition asked for the
+ * operation; the magic is "op-status:rc-code;transition-key".
+ */
+export function buildLrmRscOp(result: OperationResult, opts: LrmRscOpOptions): XmlElement {
+  const req = result.request;
+  const digest = digestFunction();
+  const lastRcChange = Math.floor(result.finishedAt / 1000);
+  return element("lrm_rsc_op", {
+    id: lrmRscOpId(result, opts.kind),
+    operation_key: operationKey(req.rscId, req.action, req.intervalMs),
+    operation: req.action,
+    "crm-debug-origin": opts.origin ?? "do_update_resource",
+    crm_feature_set: CRM_FEATURE_SET,
+    "transition-key": req.transitionKey,
+    "transition-magic": req.transitionKey ? `${result.status}:${result.rc};${req.transitionKey}` : undefined,
+    "exit-reason": result.exitReason,
+    on_node: opts.node,
+    "call-id": result.callId,
+    "rc-code": result.rc,
+    "op-status": result.status,
+    interval: req.intervalMs,
+    "last-rc-change": lastRcChange,
+    "exec-time": result.execTimeMs,
+    "queue-time": result.queueTimeMs,
+    // TODO(lrm): drop the namespace lookup once @hbx/cib's index exports operationDigest.
+    "op-digest": digest ? digest(digestParameters(result)) : undefined,
+  });
+}
