@@ -1,0 +1,3 @@
+export * from "./attributes.js";
+export * from "./configuration.js";
+export * from "./status.js";

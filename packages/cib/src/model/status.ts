@@ -1,0 +1,101 @@
+import { type XmlElement, childElements, firstChild } from "../xml/node.js";
+import { type AttributeSet, readAttributeSets } from "./attributes.js";
+
+/** One recorded operation result (`lrm_rsc_op`). */
+export interface LrmOp {
+  id: string;
+  operation: string;
+  interval: number;
+  callId: number;
+  rc: number;
+  opStatus: number;
+  /** The rc the transition expected, from transition-key (`action:graph:target-rc:uuid`). */
+  targetRc?: number;
+  lastRcChange?: number;
+  execTime?: number;
+  digest?: string;
+  restartDigest?: string;
+  migrateSource?: string;
+  migrateTarget?: string;
+  element: XmlElement;
+}
+
+export interface LrmResourceHistory {
+  id: string;
+  class?: string;
+  provider?: string;
+  type?: string;
+  container?: string;
+  ops: LrmOp[];
+}
+
+export interface NodeStateRecord {
+  id: string;
+  uname?: string;
+  attrs: Record<string, string>;
+  transient: AttributeSet[];
+  resources: LrmResourceHistory[];
+  element: XmlElement;
+}
+
+/** Typed read access to the `<status>` section. */
+export function readStatus(cib: XmlElement): NodeStateRecord[] {
+  const status = firstChild(cib, "status");
+  if (status === undefined) return [];
+  const out: NodeStateRecord[] = [];
+  for (const ns of childElements(status, "node_state")) {
+    const transient: AttributeSet[] = [];
+    for (const t of childElements(ns, "transient_attributes"))
+      transient.push(...readAttributeSets(t, "instance_attributes"));
+    const resources: LrmResourceHistory[] = [];
+    const lrm = firstChild(ns, "lrm");
+    const lrmRes = lrm ? firstChild(lrm, "lrm_resources") : undefined;
+    for (const r of lrmRes ? childElements(lrmRes, "lrm_resource") : []) {
+      resources.push({
+        id: r.attrs.id ?? "",
+        class: r.attrs.class,
+        provider: r.attrs.provider,
+        type: r.attrs.type,
+        container: r.attrs.container,
+        ops: childElements(r, "lrm_rsc_op").map(readOp),
+      });
+    }
+    out.push({
+      id: ns.attrs.id ?? "",
+      uname: ns.attrs.uname,
+      attrs: ns.attrs,
+      transient,
+      resources,
+      element: ns,
+    });
+  }
+  return out;
+}
+
+function num(s: string | undefined): number | undefined {
+  if (s === undefined || s === "") return undefined;
+  const n = Number(s);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+function readOp(el: XmlElement): LrmOp {
+  const a = el.attrs;
+  const key = a["transition-key"];
+  const parts = key ? key.split(":") : [];
+  return {
+    id: a.id ?? "",
+    operation: a.operation ?? "",
+    interval: num(a.interval) ?? 0,
+    callId: num(a["call-id"]) ?? -1,
+    rc: num(a["rc-code"]) ?? 0,
+    opStatus: num(a["op-status"]) ?? 0,
+    targetRc: parts.length >= 4 ? num(parts[2]) : undefined,
+    lastRcChange: num(a["last-rc-change"]) ?? num(a["last-run"]),
+    execTime: num(a["exec-time"]),
+    digest: a["op-digest"],
+    restartDigest: a["op-restart-digest"],
+    migrateSource: a.migrate_source,
+    migrateTarget: a.migrate_target,
+    element: el,
+  };
+}
