@@ -1,0 +1,13 @@
+export * from "./cases.js";
+export * from "./sections.js";
+export * from "./compare.js";
+export * from "./simulator.js";
+export * from "./process-simulator.js";
+export * from "./direct-simulator.js";
+export * from "./worker-simulator.js";
+export * from "./in-process.js";
+export * from "./choose-simulator.js";
+export * from "./runner.js";
+export * from "./report.js";
+export * from "./floor.js";
+export { run as runConformance, type CliIo } from "./run.js";
