@@ -1,5 +1,4 @@
-import * as cib from "@hbx/cib";
-import { element, type XmlElement } from "@hbx/cib";
+import { element, operationDigest, type XmlElement } from "@hbx/cib";
 import { ExecStatus, OcfExitCode } from "../codes.js";
 import { CRM_FEATURE_SET } from "../classes/ocf.js";
 import { operationKey } from "../runner.js";
@@ -11,18 +10,6 @@ export interface LrmRscOpOptions {
   readonly kind?: "auto" | "last" | "last_failure";
   /** crm-debug-origin (Pacemaker writes the controller function that recorded it). */
   readonly origin?: string;
-}
-
-type DigestFn = (params: Readonly<Record<string, string>>) => string;
-
-/**
- * op-digest comes from @hbx/cib's operationDigest so that the LRM and the policy engine compute
- * the same value. Looked up on the module namespace so this package builds while the CIB's
- * index does not yet export it; until then no op-digest is written.
- */
-function digestFunction(): DigestFn | undefined {
-  const fn = (cib as unknown as { operationDigest?: DigestFn }).operationDigest;
-  return typeof fn === "function" ? fn : undefined;
 }
 
 /** The parameters the agent saw, as the digest takes them: instance attributes + CRM_meta_*. */
@@ -68,7 +55,6 @@ export function lrmRscOpId(result: OperationResult, kind: "auto" | "last" | "las
  */
 export function buildLrmRscOp(result: OperationResult, opts: LrmRscOpOptions): XmlElement {
   const req = result.request;
-  const digest = digestFunction();
   const lastRcChange = Math.floor(result.finishedAt / 1000);
   return element("lrm_rsc_op", {
     id: lrmRscOpId(result, opts.kind),
@@ -87,7 +73,7 @@ export function buildLrmRscOp(result: OperationResult, opts: LrmRscOpOptions): X
     "last-rc-change": lastRcChange,
     "exec-time": result.execTimeMs,
     "queue-time": result.queueTimeMs,
-    // TODO(lrm): drop the namespace lookup once @hbx/cib's index exports operationDigest.
-    "op-digest": digest ? digest(digestParameters(result)) : undefined,
+    // The same function the policy engine uses to notice a changed definition.
+    "op-digest": operationDigest(digestParameters(result)),
   });
 }
