@@ -1,0 +1,222 @@
+import { type XmlElement, cibDigest, cibFileDigest, cloneElement, element, serializeXml } from "@hbx/cib";
+import { Args, type OptionSpec, commonOptions, parseArgs, versionText } from "../common/args.js";
+import { openCibSource } from "../common/cib-source.js";
+import { commitCib } from "../common/commit.js";
+import { CliError, CrmExit } from "../common/exit-codes.js";
+import { type CliIo } from "../common/io.js";
+import { readXmlInput, runTool } from "../common/tool.js";
+import { XPathError, compileXPath, evaluateXPath, nodePath, parentOf } from "../common/xpath.js";
+import {
+  createObject,
+  deleteObject,
+  eraseCib,
+  modifyObject,
+  replaceObject,
+  scopeElement,
+} from "./operations.js";
+import { HELP } from "./help.js";
+
+const TOOL = "cibadmin";
+
+const OPTIONS: OptionSpec[] = [
+  ...commonOptions.filter((o) => o.key !== "quiet" && o.key !== "output-as"),
+  { key: "query", short: "Q", long: ["query"] },
+  { key: "erase", short: "E", long: ["erase"] },
+  { key: "bump", short: "B", long: ["bump"] },
+  { key: "create", short: "C", long: ["create"] },
+  { key: "modify", short: "M", long: ["modify"] },
+  { key: "patch", short: "P", long: ["patch"] },
+  { key: "replace", short: "R", long: ["replace"] },
+  { key: "delete", short: "D", long: ["delete"] },
+  { key: "delete-all", short: "d", long: ["delete-all"] },
+  { key: "empty", short: "a", long: ["empty"], arg: "optional" },
+  { key: "md5", short: "5", long: ["md5-sum"] },
+  { key: "md5v", short: "6", long: ["md5-sum-versioned"] },
+  { key: "upgrade", short: "u", long: ["upgrade"] },
+  { key: "scope", short: "o", long: ["scope", "obj_type"], arg: "required" },
+  { key: "xpath", short: "A", long: ["xpath"], arg: "required" },
+  { key: "node-path", short: "e", long: ["node-path"] },
+  { key: "xml-file", short: "x", long: ["xml-file"], arg: "required" },
+  { key: "xml-text", short: "X", long: ["xml-text"], arg: "required" },
+  { key: "xml-pipe", short: "p", long: ["xml-pipe"] },
+  { key: "force", short: "f", long: ["force"] },
+  { key: "local", short: "l", long: ["local"] },
+  { key: "sync", short: "s", long: ["sync-call"] },
+  { key: "timeout", short: "t", long: ["timeout"], arg: "required" },
+  { key: "allow-create", short: "c", long: ["allow-create"] },
+  { key: "no-children", short: "n", long: ["no-children"] },
+  { key: "no-bcast", short: "b", long: ["no-bcast"] },
+  { key: "user", short: "U", long: ["user"], arg: "required" },
+  { key: "show-access", short: "S", long: ["show-access"], arg: "optional" },
+];
+
+const COMMANDS = [
+  "query",
+  "erase",
+  "bump",
+  "create",
+  "modify",
+  "patch",
+  "replace",
+  "delete",
+  "empty",
+  "md5",
+  "md5v",
+  "upgrade",
+];
+
+export async function run(argv: string[], io: CliIo): Promise<number> {
+  return runTool(io, async () => {
+    const args = new Args(parseArgs(argv, OPTIONS, TOOL));
+    if (args.has("help")) {
+      io.stdout(HELP);
+      return CrmExit.OK;
+    }
+    if (args.has("version")) {
+      io.stdout(versionText(TOOL));
+      return CrmExit.OK;
+    }
+    const commands = COMMANDS.filter((c) => args.has(c));
+    if (commands.length === 0) {
+      throw new CliError(
+        CrmExit.USAGE,
+        `${TOOL}: no command given (one of -Q -C -M -R -D -E -B -5); see --help`,
+      );
+    }
+    const command = commands[commands.length - 1];
+    const verbose = args.count("verbose");
+    const scope = args.get("scope");
+    const input = () =>
+      readXmlInput(io, {
+        file: args.get("xml-file"),
+        text: args.get("xml-text"),
+        stdin: args.has("xml-pipe"),
+      });
+
+    if (command === "md5" || command === "md5v") {
+      const { el } = await input();
+      // -5 is the cib.xml.sig digest; -6 the versioned on-the-wire one.
+      io.stdout(`${command === "md5" ? cibFileDigest(el) : cibDigest(el)}\n`);
+      return CrmExit.OK;
+    }
+    if (command === "empty") {
+      io.stdout(serializeXml(emptyCib(), { pretty: true }));
+      return CrmExit.OK;
+    }
+    if (command === "patch" || command === "upgrade") {
+      throw new CliError(CrmExit.UNIMPLEMENT_FEATURE, `${TOOL}: --${command} is not implemented by hbx yet`);
+    }
+
+    const source = openCibSource(io);
+    const before = await source.read();
+    const compile = (x: string) => {
+      try {
+        return compileXPath(x);
+      } catch (e) {
+        if (e instanceof XPathError) throw new CliError(CrmExit.INVALID_PARAM, `${TOOL}: ${e.message}`);
+        throw e;
+      }
+    };
+
+    if (command === "query") {
+      const xpath = args.get("xpath");
+      let result: XmlElement[];
+      if (xpath !== undefined) {
+        result = evaluateXPath(before, compile(xpath));
+        if (result.length === 0) {
+          throw new CliError(
+            CrmExit.NOSUCH,
+            `Call failed: No such device or address (xpath '${xpath}' matched nothing)`,
+          );
+        }
+        if (args.has("node-path")) {
+          for (const el of result) io.stdout(`${nodePath(before, el)}\n`);
+          return CrmExit.OK;
+        }
+      } else result = [scopeElement(before, scope)!];
+      const shown = result.map((el) => (args.has("no-children") ? { ...el, children: [] } : el));
+      const out =
+        shown.length === 1
+          ? shown[0]
+          : element(
+              "xpath-query",
+              {},
+              shown.map((e) => cloneElement(e)),
+            );
+      io.stdout(serializeXml(out, { pretty: true }));
+      return CrmExit.OK;
+    }
+
+    let after = cloneElement(before);
+    switch (command) {
+      case "erase":
+        if (!args.has("force")) throw dangerous();
+        after = eraseCib(before);
+        break;
+      case "bump":
+        await commitCib(source, before, after, { io, verbose, bump: true });
+        return CrmExit.OK;
+      case "create":
+        createObject(after, (await input()).el, scope);
+        break;
+      case "modify":
+        modifyObject(after, (await input()).el, scope, args.has("allow-create"));
+        break;
+      case "replace":
+        after = replaceObject(before, (await input()).el, scope);
+        break;
+      case "delete": {
+        if (args.has("delete-all") && !args.has("force")) throw dangerous();
+        const xpath = args.get("xpath");
+        if (xpath !== undefined) {
+          const matches = evaluateXPath(after, compile(xpath));
+          const victims = args.has("delete-all") ? matches : matches.slice(0, 1);
+          if (victims.length === 0) {
+            // Pacemaker exits 0 here; say why nothing happened rather than stay silent.
+            io.stderr(`${TOOL}: xpath '${xpath}' matched nothing; the CIB is unchanged\n`);
+            return CrmExit.OK;
+          }
+          for (const v of victims) {
+            const parent = parentOf(after, v);
+            if (!parent)
+              throw new CliError(CrmExit.INVALID_PARAM, `${TOOL}: refusing to delete the <cib> root`);
+            parent.children.splice(parent.children.indexOf(v), 1);
+          }
+        } else {
+          const obj = (await input()).el;
+          if (!deleteObject(after, obj, scope)) {
+            const id = obj.attrs.id !== undefined ? ` id="${obj.attrs.id}"` : "";
+            io.stderr(`${TOOL}: no <${obj.name}${id}> matching all given attributes; the CIB is unchanged\n`);
+            return CrmExit.OK;
+          }
+        }
+        break;
+      }
+    }
+    await commitCib(source, before, after, { io, verbose });
+    return CrmExit.OK;
+  });
+}
+
+function dangerous(): CliError {
+  return new CliError(
+    CrmExit.UNSAFE,
+    "The supplied command is considered dangerous.  To prevent accidental destruction of the cluster, the --force flag is required in order to proceed.",
+  );
+}
+
+function emptyCib(): XmlElement {
+  return element(
+    "cib",
+    { crm_feature_set: "3.16.1", "validate-with": "pacemaker-3.8", epoch: 1, num_updates: 0, admin_epoch: 0 },
+    [
+      element("configuration", {}, [
+        element("crm_config"),
+        element("nodes"),
+        element("resources"),
+        element("constraints"),
+      ]),
+      element("status"),
+    ],
+  );
+}

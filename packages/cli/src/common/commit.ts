@@ -1,0 +1,60 @@
+import { type XmlElement, bumpEpoch, bumpNumUpdates, firstChild, readVersion, serializeXml } from "@hbx/cib";
+import { type CibSource } from "./cib-source.js";
+import { checkCib, schemaProblems } from "./checks.js";
+import { changeSummary } from "./diff.js";
+import { CliError, CrmExit } from "./exit-codes.js";
+import { type CliIo } from "./io.js";
+
+export interface CommitOptions {
+  io: CliIo;
+  /** -V count: from 1 on, print one line per changed element on stderr. */
+  verbose: number;
+  /** Force an epoch bump even with no configuration change (cibadmin -B). */
+  bump?: boolean;
+  /** The version check is against this instead of `before`'s version (cibadmin -R keeps the file's). */
+  basedOn?: XmlElement;
+}
+
+function sectionText(cib: XmlElement, name: string): string {
+  const el = firstChild(cib, name);
+  return el ? serializeXml(el, { pretty: false }) : "";
+}
+
+/**
+ * Validate and store a changed CIB, bumping its version as Pacemaker does: a configuration
+ * change raises epoch and zeroes num_updates; a status-only change raises num_updates; no
+ * change writes nothing. A CIB that fails the checks is refused with CRM_EX_CONFIG and the
+ * stored one is left byte-for-byte as it was. Returns whether anything was written.
+ */
+export async function commitCib(
+  source: CibSource,
+  before: XmlElement,
+  after: XmlElement,
+  opts: CommitOptions,
+): Promise<boolean> {
+  const configChanged = sectionText(before, "configuration") !== sectionText(after, "configuration");
+  const statusChanged = sectionText(before, "status") !== sectionText(after, "status");
+  if (!configChanged && !statusChanged && !opts.bump) return false;
+  await assertValid(after, source.description);
+  if (configChanged || opts.bump) {
+    bumpEpoch(after);
+    // cibadmin -B on a file also counts the write as an update, as Pacemaker's file backend does.
+    if (opts.bump && !configChanged) bumpNumUpdates(after);
+  } else bumpNumUpdates(after);
+  await source.write(after, readVersion(opts.basedOn ?? before));
+  if (opts.verbose > 0) for (const line of changeSummary(before, after)) opts.io.stderr(`${line}\n`);
+  return true;
+}
+
+/** Refuse a CIB with errors: every error on its own line, naming the element id. */
+export async function assertValid(cib: XmlElement, source: string): Promise<void> {
+  const problems = checkCib(cib).filter((p) => p.severity === "error");
+  problems.push(...(await schemaProblems(serializeXml(cib, { pretty: true }), source)));
+  if (problems.length > 0) {
+    throw new CliError(
+      CrmExit.CONFIG,
+      "Call failed: Update does not conform to the configured schema",
+      problems.map((p) => `error: ${p.message}`),
+    );
+  }
+}

@@ -1,0 +1,61 @@
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import { type XmlElement, XmlSyntaxError, parseXml } from "@hbx/cib";
+import { CliError, CrmExit } from "./exit-codes.js";
+import { type CliIo } from "./io.js";
+
+/**
+ * Run a tool body, turning CliError into its message lines on stderr and its exit code, so
+ * every tool reports failures the same way and never leaves a stack trace for a user error.
+ */
+export async function runTool(io: CliIo, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (e) {
+    if (e instanceof CliError) {
+      if (e.message !== "") io.stderr(`${e.message}\n`);
+      for (const d of e.detail) io.stderr(`${d}\n`);
+      return e.exitCode;
+    }
+    throw e;
+  }
+}
+
+/** Read XML given as a file, a string or stdin; a syntax error names the place. */
+export async function readXmlInput(
+  io: CliIo,
+  input: { file?: string; text?: string; stdin?: boolean },
+): Promise<{ el: XmlElement; source: string }> {
+  let text: string;
+  let source: string;
+  if (input.file !== undefined) {
+    source = input.file;
+    try {
+      text = await fs.readFile(path.resolve(io.cwd, input.file), "utf8");
+    } catch (e) {
+      throw new CliError(
+        CrmExit.CONFIG,
+        `Couldn't parse input from ${input.file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : String(e)}`,
+      );
+    }
+  } else if (input.text !== undefined) {
+    source = "<-X string>";
+    text = input.text;
+  } else if (input.stdin) {
+    source = "<stdin>";
+    text = await io.readStdin();
+  } else {
+    throw new CliError(CrmExit.USAGE, "Please supply XML to process with -X, -x or -p");
+  }
+  try {
+    return { el: parseXml(text, source), source };
+  } catch (e) {
+    if (e instanceof XmlSyntaxError) {
+      throw new CliError(
+        CrmExit.CONFIG,
+        `Couldn't parse input from ${source}: ${e.message}; nothing was changed`,
+      );
+    }
+    throw e;
+  }
+}
