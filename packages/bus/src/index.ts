@@ -1,1 +1,16 @@
-export {};
+export * from "./types.js";
+export type { BusLink } from "./link.js";
+export { BusCore, type BusCoreOptions, type BusCoreStats } from "./core.js";
+export {
+  decodeFrame,
+  encodeAck,
+  encodeData,
+  FrameError,
+  FrameType,
+  type Frame,
+  type DataFrame,
+  type AckFrame,
+} from "./frame.js";
+export { seededRandom } from "./prng.js";
+export { simulate, simPayload, readSimPayload, type SimOptions, type SimResult } from "./sim/simulator.js";
+export * from "./sim/invariants.js";
