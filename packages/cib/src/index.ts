@@ -4,3 +4,4 @@ export * from "./corpus.js";
 export * from "./version/index.js";
 export * from "./model/index.js";
 export * from "./digest/index.js";
+export * from "./schema/index.js";

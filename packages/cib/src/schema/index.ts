@@ -1,0 +1,2 @@
+export * from "./validate.js";
+export { locateElements, type ElementLocation } from "./locate.js";
