@@ -9,3 +9,15 @@ export * from "./auth/index.js";
 
 // Liveness: keepalive, warntime, deadtime, initdead, generations and replay windows (sans-I/O).
 export * from "./liveness/index.js";
+
+// Media adapters (UDP ucast/bcast/mcast, ICMP ping) and the node runtime that wires them.
+export {
+  UdpLink,
+  planLinks,
+  broadcastAddress,
+  type LinkFaults,
+  type UdpLinkOptions,
+  type UdpMediumSpec,
+} from "./adapters/udp.js";
+export { IcmpPinger } from "./adapters/ping.js";
+export * from "./runtime/index.js";

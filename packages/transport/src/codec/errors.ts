@@ -20,7 +20,7 @@ export class DecodeError extends Error {
   constructor(
     readonly reason: DecodeReason,
     readonly offset: number,
-    detail: string,
+    readonly detail: string,
   ) {
     super(`${reason} at byte ${offset}: ${detail}`);
     this.name = "DecodeError";

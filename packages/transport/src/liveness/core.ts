@@ -138,7 +138,7 @@ export class Liveness {
     node: NodeName,
     p: PeerState,
     link: LinkName,
-    status: string,
+    status: string | undefined,
     out: LivenessEffect[],
   ): void {
     if (p.lastHeard >= 0 && p.status !== "dead" && now - p.lastHeard > this.config.warntimeMs) {
@@ -146,7 +146,7 @@ export class Liveness {
     }
     this.touchLink(now, node, p, link, out);
     p.lastHeard = now;
-    if (p.status !== status) {
+    if (status !== undefined && p.status !== status) {
       out.push({ type: "node-status", node, status, previous: p.status });
       p.status = status;
     }

@@ -30,7 +30,8 @@ export type LivenessEvent =
       link: LinkName;
       generation: number;
       seq: number;
-      status: string;
+      /** The sender's `st`; absent for messages other than status heartbeats. */
+      status?: string;
       addr: string;
     }
   /** A ping node answered (ICMP echo reply or UDP echo). */

@@ -1,0 +1,319 @@
+import { EventEmitter } from "node:events";
+import { readFileSync } from "node:fs";
+import type { RemoteInfo } from "node:dgram";
+import type { Logger } from "pino";
+import type { Authkeys, HaCf } from "../config/index.js";
+import { DecodeError, decodeMessage, F, HbMessage, type WireFormat } from "../codec/index.js";
+import { signMessage, verifyMessage } from "../auth/index.js";
+import { Liveness } from "../liveness/core.js";
+import type {
+  LinkName,
+  LinkStatus,
+  LivenessEffect,
+  NodeName,
+  NodeStatus,
+  NodeType,
+} from "../liveness/types.js";
+import { planLinks, UdpLink, type LinkFaults } from "../adapters/udp.js";
+import { IcmpPinger } from "../adapters/ping.js";
+import { DropLog } from "./droplog.js";
+import { nextGeneration, nodeUuid } from "./persist.js";
+
+export interface HeartbeatNodeOptions {
+  hacf: HaCf;
+  authkeys: Authkeys;
+  nodeName: NodeName;
+  stateDir: string;
+  /** Local address for every link's socket; default: all addresses. */
+  bindAddress?: string;
+  logger: Logger;
+  format?: WireFormat;
+}
+
+export interface NodeSnapshot {
+  name: NodeName;
+  type: NodeType;
+  status: NodeStatus;
+  links: { name: LinkName; status: LinkStatus }[];
+}
+
+export interface HeartbeatNodeEvents {
+  message: [msg: HbMessage, from: NodeName, link: LinkName];
+  "node-status": [node: NodeName, status: NodeStatus, previous: NodeStatus];
+  "link-status": [node: NodeName, link: LinkName, status: LinkStatus, previous: LinkStatus];
+  "node-restarted": [node: NodeName, generation: number];
+}
+
+/**
+ * The heartbeat layer of one node: UDP links, signing, the liveness core and its timers. Status
+ * heartbeats are handled here; every other authenticated message is emitted as "message".
+ */
+export class HeartbeatNode extends EventEmitter<HeartbeatNodeEvents> {
+  readonly name: NodeName;
+  readonly generation: number;
+  private readonly uuid: Buffer;
+  private readonly log: Logger;
+  private readonly drops: DropLog;
+  private readonly liveness: Liveness;
+  private readonly links: UdpLink[];
+  private readonly pingTargets = new Map<string, NodeName>();
+  private readonly pinger?: IcmpPinger;
+  private seq = 1;
+  private timer?: NodeJS.Timeout;
+  private stopped = false;
+  private readonly started = performance.now();
+
+  constructor(private readonly opts: HeartbeatNodeOptions) {
+    super();
+    this.name = opts.nodeName.toLowerCase();
+    this.log = opts.logger.child({ component: "transport" });
+    this.drops = new DropLog(this.log);
+    this.generation = nextGeneration(opts.stateDir);
+    this.uuid = nodeUuid(opts.stateDir);
+    const plan = planLinks(opts.hacf.media);
+    this.links = plan.map(
+      (l) =>
+        new UdpLink({
+          ...l,
+          bindAddress: opts.bindAddress,
+          onPacket: (pkt, rinfo, link) => this.onPacket(pkt, rinfo, link),
+          onError: (err, link) => this.log.error({ link, err: err.message }, `link ${link}: ${err.message}`),
+        }),
+    );
+    const pingNodes: NodeName[] = [];
+    for (const addr of opts.hacf.ping) {
+      pingNodes.push(addr);
+      this.pingTargets.set(addr, addr);
+    }
+    for (const g of opts.hacf.pingGroups) {
+      pingNodes.push(g.name);
+      for (const a of g.addresses) this.pingTargets.set(a, g.name);
+    }
+    if (pingNodes.length) {
+      this.pinger = new IcmpPinger(opts.hacf.keepaliveMs, (addr) => {
+        const node = this.pingTargets.get(addr);
+        if (node) this.step({ type: "ping-reply", node, link: "ping" });
+      });
+    }
+    this.liveness = new Liveness({
+      localNode: this.name,
+      nodes: opts.hacf.nodes.map((n) => n.toLowerCase()),
+      pingNodes,
+      links: this.links.map((l) => l.name),
+      keepaliveMs: opts.hacf.keepaliveMs,
+      warntimeMs: opts.hacf.warntimeMs,
+      deadtimeMs: opts.hacf.deadtimeMs,
+      initdeadMs: opts.hacf.initdeadMs,
+    });
+  }
+
+  private now(): number {
+    return performance.now() - this.started;
+  }
+
+  async start(): Promise<void> {
+    await Promise.all(this.links.map((l) => l.open()));
+    this.log.info(
+      { generation: this.generation, links: this.links.map((l) => l.name) },
+      `heartbeat started: node ${this.name}, generation ${this.generation}, links ${this.links.map((l) => l.name).join(", ")}`,
+    );
+    this.step({ type: "start" });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await Promise.all(this.links.map((l) => l.close()));
+  }
+
+  /**
+   * Send a cluster message to every node (or, with `to`, addressed to one node: Heartbeat
+   * broadcasts it with a `dest` field). Adds the control fields and signs it; returns its seq.
+   */
+  sendCluster(msg: HbMessage, to?: NodeName): number {
+    if (to) msg.set(F.to, to.toLowerCase());
+    return this.sendSigned(msg);
+  }
+
+  private sendSigned(body: HbMessage): number {
+    const seq = this.seq++;
+    const m = new HbMessage();
+    m.fields.push(...body.fields.filter((f) => !CONTROL_FIELDS.has(f.name)));
+    m.set(F.orig, this.name);
+    m.setBinary(F.origUuid, this.uuid);
+    m.set(F.seq, seq.toString(16));
+    m.set(F.generation, this.generation.toString(16));
+    m.set(F.time, Math.floor(Date.now() / 1000).toString(16));
+    m.set(F.load, loadavg());
+    m.set(F.ttl, String(this.opts.hacf.hopfudge + this.opts.hacf.nodes.length));
+    const wire = signMessage(m, this.opts.authkeys, this.opts.format ?? "netstring");
+    for (const l of this.links) l.send(wire);
+    return seq;
+  }
+
+  private sendStatus(): void {
+    const m = new HbMessage({
+      [F.type]: "status",
+      [F.status]: "active",
+      [F.deadtime]: this.opts.hacf.deadtimeMs.toString(16),
+      [F.protocol]: "1",
+    });
+    this.sendSigned(m);
+  }
+
+  private onPacket(pkt: Buffer, rinfo: RemoteInfo, link: LinkName): void {
+    if (this.stopped) return;
+    const addr = `${rinfo.address}:${rinfo.port}`;
+    const now = this.now();
+    let packet;
+    try {
+      packet = decodeMessage(pkt);
+    } catch (e) {
+      const err = e as DecodeError;
+      this.drops.drop(now, err.reason, addr, `${err.detail} (byte ${err.offset})`);
+      return;
+    }
+    const verdict = verifyMessage(packet, this.opts.authkeys);
+    if (!verdict.ok) {
+      this.drops.drop(now, verdict.reason, addr, verdict.detail, packet.msg.get(F.orig));
+      return;
+    }
+    const msg = packet.msg;
+    const from = msg.get(F.orig)?.toLowerCase();
+    if (!from) {
+      this.drops.drop(now, "bad-field", addr, "no src field");
+      return;
+    }
+    if (from === this.name) return;
+    const type = msg.get(F.type);
+    const seqText = msg.get(F.seq);
+    const dest = msg.get(F.to)?.toLowerCase();
+    const forUs = dest === undefined || dest === this.name;
+    if (seqText === undefined) {
+      // Unsequenced control messages (retransmit requests) cannot be replay-checked; pass them up.
+      if (type !== "status" && forUs) this.emit("message", msg, from, link);
+      return;
+    }
+    const seq = Number.parseInt(seqText, 16);
+    const generation = Number.parseInt(msg.get(F.generation) ?? "0", 16);
+    if (!Number.isSafeInteger(seq) || !Number.isSafeInteger(generation)) {
+      this.drops.drop(now, "bad-field", addr, `unreadable seq ${seqText} or hg`, from);
+      return;
+    }
+    const effects = this.step({
+      type: "heartbeat",
+      from,
+      link,
+      generation,
+      seq,
+      status: type === "status" ? (msg.get(F.status) ?? "active") : undefined,
+      addr,
+    });
+    if (type !== "status" && forUs && effects.some((e) => e.type === "accept" && e.node === from)) {
+      this.emit("message", msg, from, link);
+    }
+  }
+
+  private step(event: Parameters<Liveness["step"]>[1]): LivenessEffect[] {
+    const now = this.now();
+    const { effects, nextWakeAt } = this.liveness.step(now, event);
+    for (const e of effects) this.apply(now, e);
+    if (!this.stopped) {
+      clearTimeout(this.timer);
+      const delay = Math.max(0, Math.min(nextWakeAt - now, 60_000));
+      this.timer = setTimeout(() => this.step({ type: "tick" }), delay);
+    }
+    return effects;
+  }
+
+  private apply(now: number, e: LivenessEffect): void {
+    switch (e.type) {
+      case "send-heartbeat":
+        this.sendStatus();
+        break;
+      case "send-ping":
+        for (const addr of this.pingTargets.keys()) this.pinger?.probe(addr);
+        break;
+      case "node-status":
+        this.log.info(
+          { node: e.node, status: e.status, previous: e.previous },
+          e.status === "dead"
+            ? `node ${e.node}: is dead`
+            : `status update for node ${e.node}: status ${e.status}`,
+        );
+        this.emit("node-status", e.node, e.status, e.previous);
+        break;
+      case "link-status":
+        this.log.info(
+          { node: e.node, link: e.link, status: e.status },
+          `link ${e.node}:${e.link} ${e.status === "up" ? "up" : "dead"}`,
+        );
+        this.emit("link-status", e.node, e.link, e.status, e.previous);
+        break;
+      case "late":
+        this.log.warn(
+          { node: e.node, intervalMs: e.intervalMs },
+          `late heartbeat: node ${e.node}: interval ${e.intervalMs} ms`,
+        );
+        break;
+      case "restarted":
+        this.log.info(
+          { node: e.node, generation: e.generation, previous: e.previousGeneration },
+          `node ${e.node} restarted: generation ${e.previousGeneration} -> ${e.generation}`,
+        );
+        this.emit("node-restarted", e.node, e.generation);
+        break;
+      case "drop":
+        if (e.reason !== "duplicate") this.drops.drop(now, e.reason, e.addr, e.detail, e.node);
+        break;
+      case "accept":
+        break;
+    }
+  }
+
+  /** Fault injection for tests: cut a link or make it lossy. */
+  setLinkFaults(link: LinkName, faults: Partial<LinkFaults>): boolean {
+    const l = this.links.find((x) => x.name === link);
+    if (!l) return false;
+    Object.assign(l.faults, faults);
+    return true;
+  }
+
+  linkNames(): LinkName[] {
+    return this.links.map((l) => l.name);
+  }
+
+  snapshot(): NodeSnapshot[] {
+    return this.liveness.nodes().map((name) => ({
+      name,
+      type: this.liveness.nodeType(name) ?? "normal",
+      status: this.liveness.nodeStatus(name) ?? "dead",
+      links: (this.liveness.links(name) ?? []).map((l) => ({
+        name: l,
+        status: this.liveness.linkStatus(name, l) ?? "dead",
+      })),
+    }));
+  }
+}
+
+/** Fields the transport owns; a caller's values are replaced. */
+const CONTROL_FIELDS = new Set<string>([
+  F.orig,
+  F.origUuid,
+  F.seq,
+  F.generation,
+  F.time,
+  F.load,
+  F.ttl,
+  F.auth,
+]);
+
+let loadFd: string | undefined;
+function loadavg(): string {
+  try {
+    loadFd = readFileSync("/proc/loadavg", "utf8").split("\n")[0];
+  } catch {
+    loadFd = "n/a";
+  }
+  return loadFd;
+}
