@@ -44,7 +44,9 @@ export function ocfEnvironment(
   for (const [k, v] of Object.entries(req.params)) env[`OCF_RESKEY_${k}`] = v;
   env.OCF_RESKEY_crm_feature_set = CRM_FEATURE_SET;
   for (const [k, v] of Object.entries(req.meta ?? {})) env[`OCF_RESKEY_CRM_meta_${metaName(k)}`] = v;
-  env.OCF_RESKEY_CRM_meta_timeout = String(req.timeoutMs);
+  // A caller may show the agent another timeout than the one enforced (crm_resource --timeout
+  // kills at its own limit but leaves CRM_meta_timeout at the configured one, as Pacemaker does).
+  env.OCF_RESKEY_CRM_meta_timeout = req.meta?.timeout ?? String(req.timeoutMs);
   if (req.intervalMs > 0) env.OCF_RESKEY_CRM_meta_interval = String(req.intervalMs);
   else delete env.OCF_RESKEY_CRM_meta_interval;
   return env;
