@@ -1,0 +1,216 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { type XmlElement, XmlSyntaxError, parseXml } from "@hbx/cib";
+import {
+  clusterStatusLines,
+  schedule,
+  simulateTransition,
+  transitionSummaryLines,
+  unpackCluster,
+  failuresToMoveLines,
+  transitionGraphXml,
+  transitionDot,
+} from "@hbx/pengine";
+
+export interface Io {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+}
+
+/** Exit codes as Pacemaker's crm_exit_t. */
+const EXIT_OK = 0;
+const EXIT_USAGE = 64;
+const EXIT_DATAERR = 65;
+const EXIT_NOINPUT = 66;
+const EXIT_UNAVAILABLE = 69;
+
+interface Args {
+  xml?: string;
+  simulate: boolean;
+  scores: boolean;
+  quiet: boolean;
+  live: boolean;
+  datetime?: string;
+  dot?: string;
+  graph?: string;
+  failuresToMove: boolean;
+  help: boolean;
+}
+
+function parseArgs(argv: string[]): Args | string {
+  const a: Args = {
+    simulate: false,
+    scores: false,
+    quiet: false,
+    live: false,
+    failuresToMove: false,
+    help: false,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inline] =
+      arg.startsWith("--") && arg.includes("=")
+        ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
+        : [arg, undefined];
+    const value = (): string | undefined => inline ?? argv[++i];
+    switch (flag) {
+      case "-x":
+      case "--xml-file":
+        a.xml = value();
+        break;
+      case "-S":
+      case "--simulate":
+        a.simulate = true;
+        break;
+      case "-s":
+      case "--show-scores":
+        a.scores = true;
+        break;
+      case "-Q":
+      case "--quiet":
+        a.quiet = true;
+        break;
+      case "-L":
+      case "--live-check":
+        a.live = true;
+        break;
+      case "-t":
+      case "--set-datetime":
+        a.datetime = value();
+        break;
+      case "-D":
+      case "--save-dotfile":
+        a.dot = value();
+        break;
+      case "-G":
+      case "--save-graph":
+        a.graph = value();
+        break;
+      case "--failures-to-move":
+        a.failuresToMove = true;
+        break;
+      case "-h":
+      case "--help":
+        a.help = true;
+        break;
+      default:
+        return `unknown option '${arg}'`;
+    }
+  }
+  return a;
+}
+
+/** Dates as crm_simulate -t takes them: ISO 8601, with a space or T, or year-dayofyear. */
+export function parseDateTime(text: string): Date | undefined {
+  const t = text.trim();
+  const ord = /^(\d{4})-(\d{3})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?(Z)?$/.exec(t);
+  if (ord) {
+    const d = new Date(
+      Date.UTC(Number(ord[1]), 0, 1, Number(ord[3] ?? 0), Number(ord[4] ?? 0), Number(ord[5] ?? 0)),
+    );
+    d.setUTCDate(Number(ord[2]));
+    return d;
+  }
+  const d = new Date(t.replace(" ", "T") + (/[zZ]|[+-]\d\d:?\d\d$/.test(t) ? "" : "Z"));
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}
+
+const USAGE = `Usage:
+  crm_simulate [OPTION?]
+
+crm_simulate - simulate a Pacemaker cluster's response to events
+
+Options:
+  -x, --xml-file=FILE      Retrieve XML from the named file
+  -S, --simulate           Simulate transition's execution and display resulting cluster status
+  -s, --show-scores        Show allocation scores
+  -t, --set-datetime=DT    Set date/time (ISO 8601 format)
+  -D, --save-dotfile=FILE  Save the transition graph in DOT format
+  -G, --save-graph=FILE    Save the transition graph (XML) to the named file
+  -Q, --quiet              Display only essential output
+  -L, --live-check         Connect to the CIB manager and use the current CIB contents
+  --failures-to-move       For each resource, how many more failures it takes to move
+`;
+
+/** crm_simulate as a function: arguments in, text out, Pacemaker's exit code back. */
+export function run(argv: string[], io: Io): number {
+  const args = parseArgs(argv);
+  if (typeof args === "string") {
+    io.stderr(`crm_simulate: ${args}\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  if (args.help) {
+    io.stdout(USAGE);
+    return EXIT_OK;
+  }
+  if (args.live) {
+    io.stderr("crm_simulate: error: live cluster not yet available (use -x FILE)\n");
+    return EXIT_UNAVAILABLE;
+  }
+  if (args.xml === undefined) {
+    io.stderr("crm_simulate: no input: use -x FILE (or -L for the live cluster)\n");
+    return EXIT_USAGE;
+  }
+  let now = new Date();
+  if (args.datetime !== undefined) {
+    const d = parseDateTime(args.datetime);
+    if (!d) {
+      io.stderr(
+        `crm_simulate: invalid date/time '${args.datetime}': expected ISO 8601, e.g. 2024-05-07 00:28:00\n`,
+      );
+      return EXIT_USAGE;
+    }
+    now = d;
+  }
+  let text: string;
+  try {
+    text = readFileSync(args.xml, "utf8");
+  } catch (e) {
+    io.stderr(
+      `crm_simulate: could not read ${args.xml}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`,
+    );
+    return EXIT_NOINPUT;
+  }
+  let cib: XmlElement;
+  try {
+    cib = parseXml(text, args.xml);
+  } catch (e) {
+    const msg = e instanceof XmlSyntaxError ? e.message : String(e);
+    io.stderr(`crm_simulate: ${msg}\n`);
+    return EXIT_DATAERR;
+  }
+  if (cib.name !== "cib") {
+    io.stderr(`crm_simulate: ${args.xml}: root element is <${cib.name}>, expected <cib>\n`);
+    return EXIT_DATAERR;
+  }
+  try {
+    return simulate(cib, args, now, io);
+  } catch (e) {
+    io.stderr(`crm_simulate: ${args.xml}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return EXIT_DATAERR;
+  }
+}
+
+function simulate(cib: XmlElement, args: Args, now: Date, io: Io): number {
+  const out: string[] = [];
+  const t = schedule(cib, { now });
+  if (!args.quiet) {
+    out.push("Current cluster status:", ...clusterStatusLines(t.ws), "");
+  }
+  if (args.scores) {
+    out.push("Allocation scores:", ...t.ws.scoreLines, "");
+  }
+  if (args.failuresToMove) {
+    out.push("Failures to move:", ...failuresToMoveLines(t.ws).map((l) => `  * ${l}`), "");
+  }
+  if (!args.quiet) out.push("Transition Summary:", ...transitionSummaryLines(t.ws).map((l) => `  * ${l}`));
+  if (args.graph) writeFileSync(args.graph, transitionGraphXml(t.ws));
+  if (args.dot) writeFileSync(args.dot, transitionDot(t.ws));
+  if (args.simulate) {
+    const sim = simulateTransition(t.ws);
+    out.push("", "Executing Cluster Transition:", ...sim.lines);
+    const after = unpackCluster(sim.cib, { now });
+    out.push("", "Revised Cluster Status:", ...clusterStatusLines(after));
+  }
+  io.stdout(out.join("\n") + "\n");
+  return EXIT_OK;
+}

@@ -1,0 +1,14 @@
+import type { WorkingSet } from "../types.js";
+import { newAction } from "./action.js";
+
+/** Fence every unclean node when fencing is enabled. */
+export function createFencing(ws: WorkingSet): void {
+  if (!ws.options.stonithEnabled) return;
+  for (const node of ws.nodes) {
+    if (!node.unclean) continue;
+    const a = newAction(ws, undefined, "stonith", node, { reason: node.fenceReason ?? "node is unclean" });
+    a.fenceTarget = node;
+    a.fenceAction = ws.options.stonithAction;
+    ws.fencing.push(a);
+  }
+}

@@ -1,0 +1,70 @@
+import { type Action, OrderFlag, Role, type WorkingSet } from "../types.js";
+
+export function orderActions(ws: WorkingSet, first: Action, then: Action, flags: number, id?: string): void {
+  const o = { first, then, flags, id };
+  first.before.push(o);
+  then.after.push(o);
+  ws.orderings.push(o);
+}
+
+function describe(a: Action): string {
+  return `${a.rsc ? a.rsc.id : (a.node?.name ?? "")} ${a.task}`;
+}
+
+/**
+ * Spread "must happen" and "cannot happen" along the orderings until nothing changes, the
+ * way Pacemaker's update_action does: a required first makes an implied then required, an
+ * unrunnable first makes a runnable-left then unrunnable, a required start of a running
+ * resource makes its stop required (a restart).
+ */
+export function propagate(ws: WorkingSet): void {
+  const queue: Action[] = [...ws.actions];
+  const queued = new Set<Action>(queue);
+  const push = (a: Action): void => {
+    if (!queued.has(a)) {
+      queued.add(a);
+      queue.push(a);
+    }
+  };
+  let guard = 0;
+  while (queue.length > 0 && guard++ < 5_000_000) {
+    const a = queue.shift()!;
+    queued.delete(a);
+    for (const o of a.before) {
+      const t = o.then;
+      if (o.flags & OrderFlag.ImpliesThen && !a.optional && t.optional && a.runnable !== false) {
+        if (t.rsc && t.task === "start" && !t.rsc.managed) continue;
+        t.optional = false;
+        t.reason ??= `required ${describe(a)}`;
+        push(t);
+      }
+      if (
+        o.flags & OrderFlag.RunnableLeft &&
+        !a.runnable &&
+        t.runnable &&
+        !(a.optional && !(o.flags & OrderFlag.Restart) && a.pseudo === false && false)
+      ) {
+        if (a.optional && a.task !== "start" && a.task !== "running" && a.task !== "stonith") continue;
+        t.runnable = false;
+        t.reason ??= `unrunnable ${describe(a)}`;
+        push(t);
+      }
+      if (o.flags & OrderFlag.Restart && !t.optional && a.optional && t.rsc && t.rsc.role > Role.Stopped) {
+        a.optional = false;
+        push(a);
+      }
+    }
+    for (const o of a.after) {
+      const f = o.first;
+      if (o.flags & OrderFlag.ImpliesFirst && !a.optional && f.optional) {
+        f.optional = false;
+        f.reason ??= undefined;
+        push(f);
+      }
+      if (o.flags & OrderFlag.Restart && !a.optional && f.optional && a.rsc && a.rsc.role > Role.Stopped) {
+        f.optional = false;
+        push(f);
+      }
+    }
+  }
+}

@@ -1,0 +1,79 @@
+import { type Resource, Role, OrderFlag, type WorkingSet } from "../types.js";
+import { newAction } from "./action.js";
+import { orderActions } from "./ordering.js";
+import { nodeAvailable } from "../assign/scores.js";
+
+/**
+ * A primitive's stops (one per node it runs on) and its start on the assigned node, marked
+ * optional where nothing needs doing, so orderings can still make them required.
+ */
+export function createPrimitiveActions(rsc: Resource, ws: WorkingSet): void {
+  const next = rsc.assigned;
+  const multiple = rsc.runningOn.length > 1;
+  rsc.nextRole = next
+    ? rsc.targetRole === Role.Stopped
+      ? Role.Stopped
+      : rsc.nextRole > Role.Stopped
+        ? rsc.nextRole
+        : Role.Started
+    : Role.Stopped;
+  if (next && rsc.role === Role.Stopped && rsc.nextRole === Role.Stopped) rsc.nextRole = Role.Started;
+  if (!rsc.managed) return;
+  const quorumOk = ws.options.haveQuorum || ws.options.noQuorumPolicy === "ignore";
+  const stops = [];
+  for (const node of rsc.runningOn) {
+    const needed =
+      next === null ||
+      next !== node ||
+      rsc.failed ||
+      multiple ||
+      rsc.definitionChanged.has(node.name) ||
+      node.unclean ||
+      rsc.stopUnexpected === true;
+    let reason: string | undefined;
+    if (next === null)
+      reason = quorumOk || ws.options.noQuorumPolicy !== "stop" ? "node availability" : "no quorum";
+    else if (multiple) reason = "being multiply active";
+    else if (rsc.definitionChanged.has(node.name) && !rsc.failed) reason = "resource definition change";
+    const fenced = node.unclean;
+    const stop = newAction(ws, rsc, "stop", node, {
+      optional: !needed,
+      pseudo: fenced,
+      runnable: fenced ? ws.options.stonithEnabled : true,
+      reason,
+    });
+    if (fenced && ws.options.stonithEnabled) {
+      const f = ws.fencing.find((a) => a.fenceTarget === node);
+      if (f) orderActions(ws, f, stop, OrderFlag.ImpliesThen | OrderFlag.RunnableLeft);
+    }
+    stops.push(stop);
+  }
+  if (next) {
+    const runningThere = rsc.runningOn.includes(next);
+    const needed =
+      !runningThere ||
+      stops.some((s) => !s.optional && s.node === next) ||
+      multiple ||
+      rsc.role <= Role.Stopped;
+    let runnable = nodeAvailable(next);
+    let reason: string | undefined;
+    if (!quorumOk && ws.options.noQuorumPolicy !== "ignore" && !runningThere) {
+      runnable = false;
+      reason = "no quorum";
+    }
+    if (!quorumOk && ws.options.noQuorumPolicy === "stop") {
+      runnable = false;
+      reason = "no quorum";
+    }
+    const start = newAction(ws, rsc, "start", next, { optional: !needed, runnable, reason });
+    if (rsc.definitionChanged.has(next.name) && runningThere) start.reason ??= "resource definition change";
+    for (const stop of stops) {
+      const flags =
+        OrderFlag.ImpliesThen | OrderFlag.Restart | (stop.node !== next ? OrderFlag.RunnableLeft : 0);
+      orderActions(ws, stop, start, flags);
+    }
+  } else {
+    // Nowhere to run: an unrunnable start still blocks whatever must start after it.
+    newAction(ws, rsc, "start", undefined, { optional: true, runnable: false });
+  }
+}

@@ -1,0 +1,28 @@
+import type { ClusterNode, NodeScore, Resource, WorkingSet } from "../types.js";
+import { nodeAvailable } from "./scores.js";
+
+/**
+ * Pick the best node as Pacemaker does: highest score; on a tie the node with fewer resources
+ * assigned so far, then the node the resource runs on now, then the lowest-sorting name.
+ */
+export function chooseNode(rsc: Resource, table: Map<string, NodeScore>, ws: WorkingSet): ClusterNode | null {
+  const current = rsc.runningOn.length > 0 ? rsc.runningOn[0] : undefined;
+  let best: NodeScore | undefined;
+  for (const e of table.values()) {
+    if (e.score < 0 || !nodeAvailable(e.node)) continue;
+    if (best === undefined || better(e, best, current, ws)) best = e;
+  }
+  return best ? best.node : null;
+}
+
+function better(a: NodeScore, b: NodeScore, current: ClusterNode | undefined, ws: WorkingSet): boolean {
+  if (a.score !== b.score) return a.score > b.score;
+  if (ws.options.placementStrategy !== "minimal" && a.node.assignedCount !== b.node.assignedCount) {
+    return a.node.assignedCount < b.node.assignedCount;
+  }
+  if (current !== undefined) {
+    if (a.node === current) return true;
+    if (b.node === current) return false;
+  }
+  return a.node.index < b.node.index;
+}

@@ -1,0 +1,61 @@
+import { type CibConstraint, type XmlElement, childElements, tryParseScore, MINUS_INFINITY } from "@hbx/cib";
+import type { Resource, WorkingSet } from "../types.js";
+import { evaluateRule } from "../unpack/rules.js";
+
+/** Resources a constraint names: `rsc`, a `rsc-pattern` regular expression, or a tag. */
+export function resolveResources(ws: WorkingSet, id: string | undefined, pattern?: string): Resource[] {
+  if (pattern !== undefined) {
+    let re: RegExp;
+    try {
+      re = new RegExp(pattern);
+    } catch {
+      return [];
+    }
+    return [...ws.resourceById.values()].filter((r) => !r.parent && re.test(r.id));
+  }
+  if (id === undefined) return [];
+  const r = ws.resourceById.get(id);
+  if (r) return [r];
+  const tagged = ws.tags.get(id);
+  if (tagged) return tagged.map((t) => ws.resourceById.get(t)).filter((x): x is Resource => x !== undefined);
+  return [];
+}
+
+/** rsc_location: a fixed score on one node, or rules scored per node. */
+export function applyLocation(c: CibConstraint, ws: WorkingSet): void {
+  const a = c.attrs;
+  const targets = resolveResources(ws, a.rsc, a["rsc-pattern"]);
+  const sets = childElements(c.element, "resource_set");
+  for (const s of sets)
+    for (const ref of childElements(s, "resource_ref")) targets.push(...resolveResources(ws, ref.attrs.id));
+  if (targets.length === 0) return;
+  const role = a.role;
+  if (role && !["started", "stopped"].includes(role.toLowerCase())) return;
+  const source = `location ${c.id}`;
+  if (a.node !== undefined) {
+    const node = ws.nodeByName.get(a.node);
+    const score = tryParseScore(a.score ?? "0") ?? 0;
+    if (!node) return;
+    for (const r of targets) r.variant.addScore(r, node, score, source, ws);
+    return;
+  }
+  for (const rule of childElements(c.element, "rule")) applyRule(rule, targets, ws, source);
+}
+
+function applyRule(rule: XmlElement, targets: Resource[], ws: WorkingSet, source: string): void {
+  const scoreAttr = rule.attrs["score-attribute"];
+  const fixed =
+    rule.attrs.score !== undefined ? (tryParseScore(rule.attrs.score) ?? 0) : scoreAttr ? undefined : 0;
+  for (const node of ws.nodes) {
+    if (!evaluateRule(rule, { nodeAttrs: node.attrs, now: ws.now })) continue;
+    let score = fixed;
+    if (score === undefined) {
+      const v = node.attrs.get(scoreAttr!);
+      score = v === undefined ? undefined : tryParseScore(v);
+      if (score === undefined) continue;
+    }
+    for (const r of targets)
+      r.variant.addScore(r, node, score, `${source} rule ${rule.attrs.id ?? ""}`.trim(), ws);
+  }
+  void MINUS_INFINITY;
+}

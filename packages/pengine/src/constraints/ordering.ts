@@ -1,0 +1,85 @@
+import { type CibConstraint, childElements, tryParseScore } from "@hbx/cib";
+import { OrderFlag, type Resource, type WorkingSet, type Action } from "../types.js";
+import { resolveResources } from "./location.js";
+import { boolOption } from "../unpack/attributes.js";
+import { orderActions } from "../actions/ordering.js";
+
+/** rsc_order, kept abstract until actions exist. */
+export function unpackOrdering(c: CibConstraint, ws: WorkingSet): void {
+  const a = c.attrs;
+  let kind = (a.kind ?? "").toLowerCase();
+  if (kind === "") {
+    const score = a.score !== undefined ? (tryParseScore(a.score) ?? 0) : undefined;
+    kind = score === undefined || score > 0 ? "mandatory" : "optional";
+  }
+  const sets = childElements(c.element, "resource_set");
+  const symmetrical = boolOption(a.symmetrical, kind !== "serialize");
+  const add = (first: Resource, fa: string, then: Resource, ta: string): void => {
+    ws.orderConstraints.push({ id: c.id, first, firstAction: fa, then, thenAction: ta, kind, symmetrical });
+  };
+  if (sets.length === 0) {
+    const first = resolveResources(ws, a.first)[0];
+    const then = resolveResources(ws, a.then)[0];
+    if (!first || !then) return;
+    add(first, a["first-action"] ?? "start", then, a["then-action"] ?? a["first-action"] ?? "start");
+    return;
+  }
+  let prev: Resource[] = [];
+  let prevAction = "start";
+  for (const s of sets) {
+    const members = childElements(s, "resource_ref").flatMap((r) => resolveResources(ws, r.attrs.id));
+    const action = s.attrs.action ?? "start";
+    if (boolOption(s.attrs.sequential, true))
+      for (let i = 1; i < members.length; i++) add(members[i - 1], action, members[i], action);
+    if (prev.length > 0 && members.length > 0) add(prev[prev.length - 1], prevAction, members[0], action);
+    prev = members;
+    prevAction = action;
+  }
+}
+
+const INVERSE: Record<string, string> = {
+  start: "stop",
+  stop: "start",
+  promote: "demote",
+  demote: "promote",
+};
+
+/** The action that stands for a resource's task in orderings (a group's start → its running). */
+function endpoint(rsc: Resource, task: string, asFirst: boolean): Action[] {
+  if (rsc.variant.kind !== "primitive") {
+    const t = asFirst
+      ? (({ start: "running", stop: "stopped" } as Record<string, string>)[task] ?? task)
+      : task;
+    return rsc.actions.filter((a) => a.task === t);
+  }
+  return rsc.actions.filter((a) => a.task === task && a.interval === 0);
+}
+
+/** Turn configured orderings into action orderings, with their inverse when symmetrical. */
+export function applyOrderings(ws: WorkingSet): void {
+  for (const o of ws.orderConstraints) {
+    link(ws, o.first, o.firstAction, o.then, o.thenAction, o.kind, false, o.id);
+    if (o.symmetrical && INVERSE[o.firstAction] && INVERSE[o.thenAction]) {
+      link(ws, o.then, INVERSE[o.thenAction], o.first, INVERSE[o.firstAction], o.kind, true, o.id);
+    }
+  }
+}
+
+function link(
+  ws: WorkingSet,
+  first: Resource,
+  fa: string,
+  then: Resource,
+  ta: string,
+  kind: string,
+  inverse: boolean,
+  id: string,
+): void {
+  let flags: number = OrderFlag.Optional;
+  if (kind === "mandatory") {
+    flags = inverse ? OrderFlag.ImpliesFirst : OrderFlag.ImpliesThen;
+    if (fa === "start" || fa === "promote") flags |= OrderFlag.RunnableLeft;
+  } else if (kind === "serialize") flags = OrderFlag.Serialize;
+  for (const f of endpoint(first, fa, true))
+    for (const t of endpoint(then, ta, false)) orderActions(ws, f, t, flags, id);
+}

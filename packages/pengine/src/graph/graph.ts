@@ -1,0 +1,84 @@
+import { element, serializeXml, type XmlElement } from "@hbx/cib";
+import type { Action, WorkingSet } from "../types.js";
+import { executableActions } from "../simulate/execute.js";
+
+function key(a: Action): string {
+  if (a.task === "stonith") return `stonith-${a.fenceTarget!.name}-${a.fenceAction}`;
+  return `${a.rsc ? a.rsc.id : ""}_${a.task}_${a.interval}`;
+}
+
+function actionElement(a: Action, id: number): XmlElement {
+  if (a.task === "stonith") {
+    const n = a.fenceTarget!;
+    return element(
+      "crm_event",
+      {
+        id,
+        operation: "stonith",
+        operation_key: `stonith-${n.name}-${a.fenceAction}`,
+        on_node: n.name,
+        on_node_uuid: n.id,
+      },
+      [element("attributes", { CRM_meta_on_node: n.name, CRM_meta_stonith_action: a.fenceAction })],
+    );
+  }
+  const r = a.rsc!;
+  if (a.pseudo || !a.node) {
+    return element("pseudo_event", { id, operation: a.task, operation_key: key(a) }, [
+      element("attributes", {}),
+    ]);
+  }
+  return element(
+    "rsc_op",
+    { id, operation: a.task, operation_key: key(a), on_node: a.node.name, on_node_uuid: a.node.id },
+    [
+      element("primitive", { id: r.id, class: r.cls, provider: r.provider, type: r.type }),
+      element("attributes", { CRM_meta_on_node: a.node.name, CRM_meta_timeout: "20000" }),
+    ],
+  );
+}
+
+/** The transition graph as Pacemaker writes it: one synapse per action and its inputs. */
+export function transitionGraphXml(ws: WorkingSet): string {
+  const acts = executableActions(ws);
+  const ids = new Map<Action, number>();
+  acts.forEach((a, i) => ids.set(a, i));
+  const synapses = acts.map((a, i) => {
+    const inputs = a.after
+      .filter((o) => ids.has(o.first))
+      .map((o) => element("trigger", {}, [actionElement(o.first, ids.get(o.first)!)]));
+    return element("synapse", { id: i }, [
+      element("action_set", {}, [actionElement(a, i)]),
+      element("inputs", {}, inputs),
+    ]);
+  });
+  const root = element(
+    "transition_graph",
+    {
+      "cluster-delay": "60s",
+      "stonith-timeout": "60s",
+      "failed-stop-offset": "INFINITY",
+      "failed-start-offset": "INFINITY",
+      transition_id: "0",
+    },
+    synapses,
+  );
+  return serializeXml(root, { pretty: true }) + "\n";
+}
+
+/** The same graph in Graphviz DOT, as crm_simulate -D writes it. */
+export function transitionDot(ws: WorkingSet): string {
+  const acts = executableActions(ws);
+  const label = (a: Action): string =>
+    a.task === "stonith"
+      ? `stonith '${a.fenceAction}' ${a.fenceTarget!.name}`
+      : `${key(a)}${a.node ? ` ${a.node.name}` : ""}`;
+  const lines = [' digraph "g" {'];
+  for (const a of acts) lines.push(`"${label(a)}" [ style=bold color="green" fontcolor="black"]`);
+  const set = new Set(acts);
+  for (const a of acts)
+    for (const o of a.before)
+      if (set.has(o.then)) lines.push(`"${label(a)}" -> "${label(o.then)}" [ style = bold]`);
+  lines.push("}");
+  return lines.join("\n") + "\n";
+}

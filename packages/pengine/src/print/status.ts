@@ -1,0 +1,149 @@
+import { type ClusterNode, type Resource, Role, roleText, type WorkingSet } from "../types.js";
+
+function agentOf(r: Resource): string {
+  return `${r.cls ?? ""}${r.provider ? `:${r.provider}` : ""}:${r.type ?? ""}`;
+}
+
+function displayRole(r: Resource): string {
+  if (r.role === Role.Unpromoted && !isPromotable(r)) return "Started";
+  return roleText(r.role);
+}
+
+function isPromotable(r: Resource): boolean {
+  for (let p = r.parent; p; p = p.parent) if (p.meta.get("promotable") === "true") return true;
+  return false;
+}
+
+/** One primitive as Pacemaker prints it: `id\t(agent):\t State node (flags)`. */
+export function primitiveLine(r: Resource, showNode = true): string {
+  let s = `${r.id}\t(${agentOf(r)}):\t`;
+  const node = r.runningOn.length === 1 ? r.runningOn[0] : undefined;
+  if (r.orphan) s += " ORPHANED";
+  if (r.failed) {
+    s += " FAILED";
+    if (r.role > Role.Unpromoted) s += ` ${roleText(r.role)}`;
+  } else {
+    s += ` ${r.runningOn.length > 0 ? displayRole(r) : "Stopped"}`;
+  }
+  if (node && showNode) s += ` ${node.name}`;
+  const flags: string[] = [];
+  if (node && !node.online && node.unclean) flags.push("UNCLEAN");
+  if (node && r.lockNode === node) flags.push("LOCKED");
+  if (r.targetRole === Role.Stopped && !r.orphan) flags.push("disabled");
+  if (r.blocked) flags.push("blocked");
+  else if (r.maintenance) flags.push("maintenance");
+  else if (!r.managed) flags.push("unmanaged");
+  if (r.failureIgnored) flags.push("failure ignored");
+  if (flags.length > 0) s += ` (${flags.join(", ")})`;
+  if (r.runningOn.length > 1 && showNode) s += ` [ ${r.runningOn.map((n) => n.name).join(" ")} ]`;
+  return s;
+}
+
+function groupFlags(g: Resource): string {
+  const flags: string[] = [];
+  if (g.targetRole === Role.Stopped) flags.push("disabled");
+  if (g.meta.get("is-managed") === "false" || g.maintenance)
+    flags.push(g.maintenance ? "maintenance" : "unmanaged");
+  return flags.length > 0 ? ` (${flags.join(", ")})` : "";
+}
+
+function printResource(r: Resource, ws: WorkingSet, indent: string, out: string[]): void {
+  if (r.variant.kind === "primitive") {
+    if (r.orphan && r.runningOn.length === 0) return;
+    out.push(`${indent}* ${primitiveLine(r)}`);
+    return;
+  }
+  if (r.variant.kind === "group") {
+    out.push(`${indent}* Resource Group: ${r.id}${groupFlags(r)}:`);
+    for (const c of r.children) printResource(c, ws, indent + "  ", out);
+    return;
+  }
+  printClone(r, ws, indent, out);
+}
+
+function printClone(r: Resource, ws: WorkingSet, indent: string, out: string[]): void {
+  const child = r.children[0];
+  const childId = child ? child.id.replace(/:\d+$/, "") : "";
+  const kinds: string[] = [];
+  const unique = r.meta.get("globally-unique") === "true";
+  if (unique) kinds.push("unique");
+  if (r.meta.get("promotable") === "true") kinds.push("promotable");
+  if (r.targetRole === Role.Stopped) kinds.push("disabled");
+  if (!r.managed) kinds.push("unmanaged");
+  out.push(`${indent}* Clone Set: ${r.id} [${childId}]${kinds.length ? ` (${kinds.join(", ")})` : ""}:`);
+  const inner = indent + "  ";
+  if (unique || (child && child.variant.kind === "group")) {
+    for (const c of r.children) {
+      if (c.variant.kind === "group") {
+        out.push(`${inner}* Resource Group: ${c.id}:`);
+        for (const m of c.children) out.push(`${inner}  * ${primitiveLine(m)}`);
+      } else out.push(`${inner}* ${primitiveLine(c)}`);
+    }
+    return;
+  }
+  const byRole = new Map<string, ClusterNode[]>();
+  const active = new Set<string>();
+  for (const c of r.children) {
+    if (c.runningOn.length === 0) continue;
+    for (const n of c.runningOn) active.add(n.name);
+    if (c.failed || !c.managed || c.runningOn.length > 1 || c.failureIgnored) {
+      out.push(`${inner}* ${primitiveLine(c)}`);
+      continue;
+    }
+    const role = displayRole(c);
+    const list = byRole.get(role) ?? [];
+    list.push(c.runningOn[0]);
+    byRole.set(role, list);
+  }
+  for (const role of ["Promoted", "Unpromoted", "Started"]) {
+    const list = byRole.get(role);
+    if (!list) continue;
+    list.sort((a, b) => a.index - b.index);
+    out.push(`${inner}* ${role}: [ ${list.map((n) => n.name).join(" ")} ]`);
+  }
+  const stopped = ws.nodes.filter(
+    (n) =>
+      !active.has(n.name) && (ws.options.symmetric || r.allowed.has(n.name) || child?.allowed.has(n.name)),
+  );
+  if (stopped.length > 0) out.push(`${inner}* Stopped: [ ${stopped.map((n) => n.name).join(" ")} ]`);
+}
+
+function nodeLines(ws: WorkingSet): string[] {
+  const out: string[] = [];
+  const online: string[] = [];
+  const offline: string[] = [];
+  const remoteOnline: string[] = [];
+  const remoteOffline: string[] = [];
+  for (const n of ws.nodes) {
+    const hasRsc = [...ws.resourceById.values()].some(
+      (r) => r.children.length === 0 && r.runningOn.includes(n),
+    );
+    if (n.unclean) out.push(`    * Node ${n.name}: UNCLEAN (${n.online ? "online" : "offline"})`);
+    else if (n.pending) out.push(`    * Node ${n.name}: pending`);
+    else if (n.online && n.standby)
+      out.push(`    * Node ${n.name}: standby${hasRsc ? " (with active resources)" : ""}`);
+    else if (n.maintenance)
+      out.push(`    * Node ${n.name}: ${n.online ? "maintenance" : "OFFLINE (maintenance)"}`);
+    else if (n.online) (n.remote ? remoteOnline : online).push(n.name);
+    else if (n.standby) out.push(`    * Node ${n.name}: OFFLINE (standby)`);
+    else (n.remote ? remoteOffline : offline).push(n.name);
+  }
+  if (online.length) out.push(`    * Online: [ ${online.join(" ")} ]`);
+  if (remoteOnline.length) out.push(`    * RemoteOnline: [ ${remoteOnline.join(" ")} ]`);
+  if (offline.length) out.push(`    * OFFLINE: [ ${offline.join(" ")} ]`);
+  if (remoteOffline.length) out.push(`    * RemoteOFFLINE: [ ${remoteOffline.join(" ")} ]`);
+  return out;
+}
+
+/** The cluster status block crm_simulate prints under "Current cluster status:". */
+export function clusterStatusLines(ws: WorkingSet): string[] {
+  const out = ["  * Node List:", ...nodeLines(ws), "", "  * Full List of Resources:"];
+  const before = out.length;
+  for (const r of ws.resources) printResource(r, ws, "    ", out);
+  if (out.length === before) out.push("    * No resources");
+  return out;
+}
+
+export function formatClusterStatus(ws: WorkingSet): string {
+  return clusterStatusLines(ws).join("\n") + "\n";
+}

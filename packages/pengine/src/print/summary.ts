@@ -1,0 +1,124 @@
+import { type Action, type ClusterNode, type Resource, Role, roleText, type WorkingSet } from "../types.js";
+
+/** Column widths grow across lines, as Pacemaker's static widths do. */
+interface Widths {
+  rsc: number;
+  detail: number;
+}
+
+function actionsOf(rsc: Resource, task: string, node?: ClusterNode | null): Action | undefined {
+  return rsc.actions.find(
+    (a) =>
+      a.task === task && a.interval === 0 && (node === undefined || node === null ? true : a.node === node),
+  );
+}
+
+function line(
+  w: Widths,
+  change: string,
+  rsc: Resource,
+  origin: ClusterNode | undefined,
+  dest: ClusterNode | undefined,
+  action: Action | undefined,
+  source: Action | undefined,
+): string {
+  const src = source ?? action;
+  const needRole = rsc.role > Role.Started || rsc.nextRole > Role.Unpromoted;
+  const sameHost = origin !== undefined && dest !== undefined && origin === dest;
+  const sameRole = rsc.role === rsc.nextRole;
+  let details: string;
+  if (needRole && origin === undefined)
+    details = `${roleText(rsc.role)} -> ${roleText(rsc.nextRole)} ${dest!.name}`;
+  else if (origin === undefined) details = dest!.name;
+  else if (needRole && dest === undefined) details = `${roleText(rsc.role)} ${origin.name}`;
+  else if (dest === undefined) details = origin.name;
+  else if (needRole && sameRole && sameHost) details = `${roleText(rsc.role)} ${origin.name}`;
+  else if (sameRole && sameHost) details = origin.name;
+  else if (needRole && sameRole) details = `${origin.name} -> ${dest.name} ${roleText(rsc.role)}`;
+  else if (sameRole) details = `${origin.name} -> ${dest.name}`;
+  else if (sameHost) details = `${roleText(rsc.role)} -> ${roleText(rsc.nextRole)} ${origin.name}`;
+  else details = `${roleText(rsc.role)} ${origin.name} -> ${roleText(rsc.nextRole)} ${dest.name}`;
+  if (rsc.id.length > w.rsc) w.rsc = rsc.id.length + 2;
+  if (details.length > w.detail) w.detail = details.length;
+  const runnable = action ? action.runnable : true;
+  let reason = "";
+  if (src?.reason && !runnable) reason = `due to ${src.reason} (blocked)`;
+  else if (src?.reason) reason = `due to ${src.reason}`;
+  else if (!runnable) reason = "blocked";
+  return `${change.padEnd(8)}   ${rsc.id.padEnd(w.rsc)}   ( ${details.padStart(w.detail)} )${reason ? "  " : ""}${reason}`;
+}
+
+/** One primitive's Transition Summary entries (Pacemaker's LogActions). */
+function summarise(rsc: Resource, w: Widths, out: string[]): void {
+  if (rsc.children.length > 0) {
+    for (const c of rsc.children) summarise(c, w, out);
+    return;
+  }
+  const next = rsc.assigned ?? undefined;
+  const current = rsc.runningOn[0];
+  if (current === undefined && rsc.orphan) return;
+  if (!rsc.managed || (current === undefined && next === undefined)) return;
+  if (current && rsc.role === Role.Stopped) rsc.role = Role.Started;
+  const moving = current !== undefined && next !== undefined && current !== next;
+  const start = actionsOf(rsc, "start", next);
+  const startNode = start === undefined || !start.runnable ? undefined : current;
+  const stop =
+    startNode !== undefined
+      ? rsc.actions.find((a) => a.task === "stop" && a.node === startNode)
+      : rsc.actions.find((a) => a.task === "stop");
+  const promote = actionsOf(rsc, "promote", next);
+  const demote = actionsOf(rsc, "demote", next);
+  if (rsc.role === rsc.nextRole) {
+    if (next === undefined) return;
+    if (start === undefined || start.optional) {
+      if (demote && promote && !demote.optional && !promote.optional) {
+        out.push(line(w, "Re-promote", rsc, current, next, promote, demote));
+      }
+      return;
+    }
+    if (!start.runnable) {
+      out.push(line(w, "Stop", rsc, current, undefined, stop, stop?.reason ? stop : start));
+    } else if (moving && current) {
+      out.push(line(w, rsc.failed ? "Recover" : "Move", rsc, current, next, stop, undefined));
+    } else if (rsc.failed) {
+      out.push(line(w, "Recover", rsc, current, undefined, stop, undefined));
+    } else {
+      out.push(line(w, "Restart", rsc, current, next, start, undefined));
+    }
+    return;
+  }
+  if (stop && (rsc.nextRole === Role.Stopped || (start && !start.runnable))) {
+    for (const node of rsc.runningOn) {
+      const s = rsc.actions.find((a) => a.task === "stop" && a.node === node);
+      out.push(line(w, "Stop", rsc, node, undefined, s, s?.reason ? s : start));
+    }
+  } else if (stop && rsc.failed && !stop.optional) {
+    out.push(line(w, "Recover", rsc, current, next, stop, start));
+  } else if (moving) {
+    out.push(line(w, "Move", rsc, current, next, stop, undefined));
+  } else if (stop && !stop.optional) {
+    out.push(line(w, "Restart", rsc, current, next, start, undefined));
+  } else if (rsc.role === Role.Promoted) {
+    out.push(line(w, "Demote", rsc, current, next, demote, undefined));
+  } else if (rsc.nextRole === Role.Promoted) {
+    out.push(line(w, "Promote", rsc, current, next, promote, undefined));
+  } else if (rsc.role === Role.Stopped && rsc.nextRole > Role.Stopped) {
+    out.push(line(w, "Start", rsc, current, next, start, undefined));
+  }
+}
+
+/** The "Transition Summary:" entries, each without the leading "  * ". */
+export function transitionSummaryLines(ws: WorkingSet): string[] {
+  const out: string[] = [];
+  for (const f of ws.fencing) {
+    if (!f.runnable) continue;
+    out.push(`Fence (${f.fenceAction}) ${f.fenceTarget!.name} '${f.reason}'`);
+  }
+  const w: Widths = { rsc: 5, detail: 5 };
+  for (const r of ws.resources) summarise(r, w, out);
+  return out;
+}
+
+export function formatTransitionSummary(ws: WorkingSet): string {
+  return ["Transition Summary:", ...transitionSummaryLines(ws).map((l) => `  * ${l}`)].join("\n") + "\n";
+}

@@ -1,0 +1,94 @@
+import { type XmlElement, readConfiguration, readStatus } from "@hbx/cib";
+import type { ClusterNode, Resource, WorkingSet } from "./types.js";
+import { Role } from "./types.js";
+import { unpackOptions } from "./unpack/options.js";
+import { unpackNodes } from "./unpack/nodes.js";
+import { unpackResources } from "./unpack/resources.js";
+import { unpackStatus } from "./unpack/status.js";
+import { resolveSets } from "./unpack/attributes.js";
+import { applyLocation } from "./constraints/location.js";
+import { unpackColocation } from "./constraints/colocation.js";
+import { applyOrderings, unpackOrdering } from "./constraints/ordering.js";
+import { addNodeScore, initialScores } from "./assign/scores.js";
+import { sortForAssignment } from "./assign/order.js";
+import { createFencing } from "./actions/fencing.js";
+import { propagate } from "./actions/ordering.js";
+import "./variants/index.js";
+
+export interface ScheduleOptions {
+  now?: Date;
+}
+
+/** Unpack a CIB (configuration and status) into a working set, with no decisions yet. */
+export function unpackCluster(cib: XmlElement, opts: ScheduleOptions = {}): WorkingSet {
+  const now = opts.now ?? new Date();
+  const conf = readConfiguration(cib);
+  const { options, raw } = unpackOptions(cib, conf, now);
+  const states = readStatus(cib);
+  const nodes = unpackNodes(conf, states, options, now);
+  const ws: WorkingSet = {
+    cib,
+    now,
+    options,
+    nodes,
+    nodeByName: new Map(nodes.map((n) => [n.name, n])),
+    nodeById: new Map(nodes.map((n) => [n.id, n])),
+    resources: [],
+    resourceById: new Map(),
+    colocations: [],
+    actions: [],
+    orderings: [],
+    fencing: [],
+    scoreLines: [],
+    warnings: [],
+    nextUid: 0,
+    opDefaults: resolveSets(conf.opDefaults, { now }),
+    rscDefaults: resolveSets(conf.rscDefaults, { now }),
+    tags: conf.tags,
+    orderConstraints: [],
+  };
+  const dc = cib.attrs["dc-uuid"];
+  if (dc) ws.dcNode = ws.nodeById.get(dc);
+  ws.resources = unpackResources(conf.resources, ws, raw);
+  unpackStatus(states, ws);
+  for (const r of ws.resourceById.values()) initialScores(r, ws);
+  for (const c of conf.constraints) {
+    if (c.kind === "rsc_location") applyLocation(c, ws);
+    else if (c.kind === "rsc_colocation") unpackColocation(c, ws);
+    else if (c.kind === "rsc_order") unpackOrdering(c, ws);
+  }
+  return ws;
+}
+
+/** Stickiness: a managed resource running on exactly one node prefers to stay there. */
+function applyStickiness(ws: WorkingSet): void {
+  for (const r of ws.resourceById.values()) {
+    if (r.children.length > 0 || !r.managed || r.stickiness === 0 || r.runningOn.length !== 1) continue;
+    const node = r.runningOn[0];
+    if (!ws.options.symmetric && !r.allowed.has(node.name)) continue;
+    addNodeScore(r, node, r.stickiness, "resource-stickiness");
+  }
+}
+
+export interface Transition {
+  ws: WorkingSet;
+}
+
+/** The policy engine: from a CIB and a time to where everything runs and what to do. */
+export function schedule(cib: XmlElement, opts: ScheduleOptions = {}): Transition {
+  const ws = unpackCluster(cib, opts);
+  applyStickiness(ws);
+  createFencing(ws);
+  const top = sortForAssignment(ws.resources, ws);
+  for (const r of top) r.variant.assign(r, ws);
+  for (const r of ws.resources) r.variant.createActions(r, ws);
+  applyOrderings(ws);
+  propagate(ws);
+  return { ws };
+}
+
+export function currentNode(r: Resource): ClusterNode | undefined {
+  return r.runningOn[0];
+}
+
+export { Role };

@@ -1,0 +1,224 @@
+import type { CibOperation, LrmOp, NodeName, ResourceId, Score, XmlElement } from "@hbx/cib";
+import type { Variant } from "./variants/variant.js";
+
+export type { NodeName, ResourceId };
+
+/** Resource roles, ordered as Pacemaker orders them (a later role is "more active"). */
+export enum Role {
+  Unknown = 0,
+  Stopped = 1,
+  Started = 2,
+  Unpromoted = 3,
+  Promoted = 4,
+}
+
+export function roleText(r: Role): string {
+  return ["Unknown", "Stopped", "Started", "Unpromoted", "Promoted"][r];
+}
+
+export function parseRole(text: string | undefined): Role | undefined {
+  switch ((text ?? "").toLowerCase()) {
+    case "stopped":
+      return Role.Stopped;
+    case "started":
+      return Role.Started;
+    case "slave":
+    case "unpromoted":
+      return Role.Unpromoted;
+    case "master":
+    case "promoted":
+      return Role.Promoted;
+    default:
+      return undefined;
+  }
+}
+
+export interface ClusterNode {
+  name: NodeName;
+  id: string;
+  type: string;
+  online: boolean;
+  unclean: boolean;
+  /** Why the node must be fenced, as Pacemaker words it. */
+  fenceReason?: string;
+  shutdown: boolean;
+  standby: boolean;
+  standbyOnFail: boolean;
+  maintenance: boolean;
+  pending: boolean;
+  unseen: boolean;
+  expectedUp: boolean;
+  remote: boolean;
+  /** Node attributes: configured instance attributes overlaid by transient ones. */
+  attrs: Map<string, string>;
+  health: Score;
+  /** Resources assigned so far, the balancing tie-break. */
+  assignedCount: number;
+  /** Position in the name-sorted node list. */
+  index: number;
+}
+
+/** A score that reached a node, with where it came from, so `-s` can explain it. */
+export interface ScoreContribution {
+  source: string;
+  score: Score;
+}
+
+export interface NodeScore {
+  node: ClusterNode;
+  score: Score;
+  sources: ScoreContribution[];
+}
+
+export type OnFail = "ignore" | "block" | "stop" | "restart" | "fence" | "standby" | "demote";
+
+export interface Resource {
+  id: ResourceId;
+  variant: Variant;
+  parent?: Resource;
+  children: Resource[];
+  cls?: string;
+  provider?: string;
+  type?: string;
+  meta: Map<string, string>;
+  params: Map<string, string>;
+  operations: CibOperation[];
+  element?: XmlElement;
+  // Options read from meta attributes (inherited from parents and rsc_defaults).
+  priority: number;
+  stickiness: Score;
+  failureStickiness: Score;
+  migrationThreshold: number;
+  failureTimeout: number;
+  targetRole?: Role;
+  managed: boolean;
+  maintenance: boolean;
+  multipleActive: string;
+  orphan: boolean;
+  // Derived from the status section.
+  role: Role;
+  nextRole: Role;
+  runningOn: ClusterNode[];
+  failed: boolean;
+  blocked: boolean;
+  failureIgnored: boolean;
+  /** The node where a pending operation runs, for display. */
+  pendingNode?: ClusterNode;
+  /** Per node: the effective op history of this resource there. */
+  history: Map<NodeName, LrmOp[]>;
+  /** Nodes where probes are known (any history). */
+  probed: Set<NodeName>;
+  failCounts: Map<NodeName, number>;
+  lastFailure: Map<NodeName, number>;
+  /** Digest mismatch: the definition changed where it runs. */
+  definitionChanged: Set<NodeName>;
+  stopUnexpected?: boolean;
+  // Placement.
+  allowed: Map<NodeName, NodeScore>;
+  assigned: ClusterNode | null;
+  assignState: "none" | "assigning" | "done";
+  colocationsAsDependent: Colocation[];
+  colocationsAsPrimary: Colocation[];
+  actions: Action[];
+  lockNode?: ClusterNode;
+}
+
+export interface Colocation {
+  id: string;
+  dependent: Resource;
+  primary: Resource;
+  score: Score;
+  dependentRole?: Role;
+  primaryRole?: Role;
+  nodeAttribute: string;
+  influence: boolean;
+}
+
+export const enum OrderFlag {
+  Optional = 0,
+  ImpliesThen = 1 << 0,
+  ImpliesFirst = 1 << 1,
+  RunnableLeft = 1 << 2,
+  Restart = 1 << 3,
+  Serialize = 1 << 4,
+}
+
+export interface Ordering {
+  first: Action;
+  then: Action;
+  flags: number;
+  id?: string;
+}
+
+export interface Action {
+  uid: number;
+  rsc?: Resource;
+  task: string;
+  node?: ClusterNode;
+  interval: number;
+  optional: boolean;
+  runnable: boolean;
+  pseudo: boolean;
+  reason?: string;
+  /** Orderings where this action comes first / second. */
+  before: Ordering[];
+  after: Ordering[];
+  /** For fencing: the node to fence and how. */
+  fenceTarget?: ClusterNode;
+  fenceAction?: string;
+}
+
+export interface ClusterOptions {
+  symmetric: boolean;
+  stonithEnabled: boolean;
+  stonithAction: string;
+  noQuorumPolicy: string;
+  haveQuorum: boolean;
+  maintenanceMode: boolean;
+  stopOrphanResources: boolean;
+  stopOrphanActions: boolean;
+  startFailureIsFatal: boolean;
+  placementStrategy: string;
+  startupFencing: boolean;
+  nodeHealthStrategy: string;
+  nodeHealthGreen: Score;
+  nodeHealthYellow: Score;
+  nodeHealthRed: Score;
+  shutdownLock: boolean;
+  concurrentFencing: boolean;
+}
+
+/** Everything the stages share: the unpacked CIB, then scores, assignment and actions. */
+export interface WorkingSet {
+  cib: XmlElement;
+  now: Date;
+  options: ClusterOptions;
+  nodes: ClusterNode[];
+  nodeByName: Map<NodeName, ClusterNode>;
+  nodeById: Map<string, ClusterNode>;
+  resources: Resource[];
+  /** Every resource (collective and members) by id. */
+  resourceById: Map<ResourceId, Resource>;
+  colocations: Colocation[];
+  actions: Action[];
+  orderings: Ordering[];
+  fencing: Action[];
+  /** Allocation score lines for -s, in the order they were produced. */
+  scoreLines: string[];
+  warnings: string[];
+  nextUid: number;
+  opDefaults: Map<string, string>;
+  rscDefaults: Map<string, string>;
+  dcNode?: ClusterNode;
+  tags: Map<string, string[]>;
+  /** Orderings from the configuration, resolved when actions exist. */
+  orderConstraints: Array<{
+    id: string;
+    first: Resource;
+    firstAction: string;
+    then: Resource;
+    thenAction: string;
+    kind: string;
+    symmetrical: boolean;
+  }>;
+}

@@ -1,0 +1,200 @@
+import type { LrmOp } from "@hbx/cib";
+import { type ClusterNode, type OnFail, type Resource, Role, type WorkingSet } from "../types.js";
+import { parseInterval } from "./rules.js";
+
+/** Pacemaker's execution statuses as recorded in `op-status`. */
+const EXEC_PENDING = -1;
+const EXEC_DONE = 0;
+const EXEC_CANCELLED = 1;
+const EXEC_ERROR = 4;
+
+const OCF_OK = 0;
+const OCF_NOT_RUNNING = 7;
+const OCF_RUNNING_PROMOTED = 8;
+const OCF_FAILED_PROMOTED = 9;
+const OCF_DEGRADED = 190;
+const OCF_DEGRADED_PROMOTED = 191;
+/** Results that mean the resource can never run on this node. */
+const HARD_ERRORS = new Set([2, 3, 4, 5]);
+const OCF_NOT_CONFIGURED = 6;
+const OCF_NOT_INSTALLED = 5;
+
+/** How bad each on-fail is; the worst failure seen wins. */
+const ON_FAIL_RANK: Record<OnFail, number> = {
+  ignore: 0,
+  demote: 1,
+  restart: 2,
+  block: 4,
+  stop: 5,
+  standby: 6,
+  fence: 7,
+};
+
+export interface NodeHistoryResult {
+  role: Role;
+  onFail: OnFail;
+  failed: boolean;
+  pending: boolean;
+  /** Node bans caused by history (hard errors, failed stops). */
+  bans: string[];
+}
+
+export function sortOps(ops: LrmOp[]): LrmOp[] {
+  return [...ops].sort((a, b) => {
+    const ca = a.callId < 0 ? Number.MAX_SAFE_INTEGER : a.callId;
+    const cb = b.callId < 0 ? Number.MAX_SAFE_INTEGER : b.callId;
+    return ca - cb;
+  });
+}
+
+/** The configured on-fail for an operation, with Pacemaker's defaults. */
+export function onFailFor(rsc: Resource, task: string, interval: number, ws: WorkingSet): OnFail {
+  let configured: string | undefined;
+  for (const op of rsc.operations) {
+    if (op.name === task && parseInterval(op.interval) === interval) {
+      configured = op.attrs["on-fail"] ?? op.attrs.on_fail;
+      if (op.attrs.enabled === "false") configured ??= undefined;
+      break;
+    }
+  }
+  configured ??= ws.opDefaults.get("on-fail");
+  const v = (configured ?? "").toLowerCase();
+  if (v === "ignore" || v === "block" || v === "stop" || v === "fence" || v === "standby" || v === "demote")
+    return v;
+  if (v === "restart") return "restart";
+  if (task === "stop") return ws.options.stonithEnabled ? "fence" : "block";
+  return "restart";
+}
+
+/**
+ * Replay one resource's operation history on one node, in call order, to find its role there
+ * and the worst unresolved failure.
+ */
+export function replayHistory(
+  rsc: Resource,
+  node: ClusterNode,
+  ops: LrmOp[],
+  ws: WorkingSet,
+  promotable: boolean,
+): NodeHistoryResult {
+  let role = Role.Unknown;
+  let onFail: OnFail = "ignore";
+  let failedSeen = false;
+  let pending = false;
+  const bans: string[] = [];
+  const now = ws.now.getTime() / 1000;
+  const started = promotable ? Role.Unpromoted : Role.Started;
+  for (const op of sortOps(ops)) {
+    const task = op.operation;
+    if (task === "notify" || op.opStatus === EXEC_CANCELLED) continue;
+    if (op.opStatus === EXEC_PENDING || op.callId === -1) {
+      if (task === "start" || task === "migrate_from") {
+        role = started;
+        pending = true;
+      } else if (task === "promote") role = Role.Promoted;
+      else if (task === "stop" || task === "demote" || task === "migrate_to") {
+        if (role < started) role = started;
+      } else if (task === "monitor" && op.interval === 0) {
+        pending = true;
+      }
+      continue;
+    }
+    const isProbe = task === "monitor" && op.interval === 0;
+    const target = op.targetRc ?? (isProbe ? OCF_NOT_RUNNING : OCF_OK);
+    let rc = op.rc;
+    if (rc === OCF_DEGRADED) rc = OCF_OK;
+    if (rc === OCF_DEGRADED_PROMOTED) rc = OCF_RUNNING_PROMOTED;
+    let failure = false;
+    if (op.opStatus === EXEC_DONE || op.opStatus === EXEC_ERROR) {
+      if (rc === OCF_OK) {
+        failure = target !== OCF_OK && !isProbe && target !== OCF_NOT_RUNNING ? true : false;
+        if (!isProbe && target === OCF_NOT_RUNNING && task === "monitor") failure = false;
+      } else if (rc === OCF_NOT_RUNNING) {
+        if (isProbe || target === OCF_NOT_RUNNING || !rsc.managed) {
+          role = Role.Stopped;
+          onFail = "ignore";
+          continue;
+        }
+        failure = true;
+      } else if (rc === OCF_RUNNING_PROMOTED) {
+        if (isProbe || target === rc) {
+          role = Role.Promoted;
+          continue;
+        }
+        failure = target !== rc;
+        if (failure) role = Role.Promoted;
+      } else failure = true;
+    } else failure = true;
+
+    if (failure) {
+      const interval = op.interval;
+      let fail = onFailFor(rsc, task, interval, ws);
+      // An expired failure no longer counts.
+      if (
+        rsc.failureTimeout > 0 &&
+        op.lastRcChange !== undefined &&
+        op.lastRcChange + rsc.failureTimeout <= now
+      ) {
+        if (isProbe || task === "monitor") continue;
+      }
+      if (rc === OCF_NOT_INSTALLED && isProbe) {
+        role = Role.Stopped;
+        bans.push("hard error");
+        continue;
+      }
+      if (HARD_ERRORS.has(rc) || op.rc === OCF_NOT_CONFIGURED) bans.push("hard error");
+      if (task === "stop") bans.push("__stop_fail__");
+      if (fail === "ignore") {
+        rsc.failureIgnored = true;
+        if (role < started) role = started;
+        continue;
+      }
+      failedSeen = true;
+      if (ON_FAIL_RANK[fail] > ON_FAIL_RANK[onFail]) onFail = fail;
+      if (rc === OCF_FAILED_PROMOTED || task === "promote") role = Role.Promoted;
+      else if (task === "demote") role = fail === "block" ? Role.Promoted : Role.Unpromoted;
+      else if (role < started) role = started;
+      fail = onFail;
+      continue;
+    }
+    // Success: the task sets the role, and a completed start or stop clears earlier failures.
+    let clear = false;
+    switch (task) {
+      case "start":
+        role = started;
+        clear = true;
+        break;
+      case "stop":
+        role = Role.Stopped;
+        clear = true;
+        break;
+      case "promote":
+        role = Role.Promoted;
+        clear = true;
+        break;
+      case "demote":
+        role = Role.Unpromoted;
+        clear = true;
+        break;
+      case "migrate_from":
+        role = started;
+        clear = true;
+        break;
+      case "migrate_to":
+        if (role < started) role = started;
+        break;
+      case "monitor":
+        if (rc === OCF_RUNNING_PROMOTED) role = Role.Promoted;
+        else if (role <= Role.Stopped) role = started;
+        break;
+      default:
+        if (role < started && rc === OCF_OK && role !== Role.Stopped && task !== "reload") role = started;
+    }
+    if (clear && ["ignore", "block", "demote", "restart"].includes(onFail)) {
+      onFail = "ignore";
+      failedSeen = false;
+    }
+  }
+  const active = role > Role.Stopped;
+  return { role, onFail, failed: failedSeen && active && onFail !== "ignore", pending, bans };
+}

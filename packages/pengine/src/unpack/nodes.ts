@@ -1,0 +1,148 @@
+import { type CibConfiguration, type NodeStateRecord } from "@hbx/cib";
+import type { ClusterNode, ClusterOptions, NodeName } from "../types.js";
+import { isTrue, resolveSets } from "./attributes.js";
+
+/** Pacemaker sorts node names case-insensitively, comparing runs of digits as numbers. */
+export function compareNodeNames(a: string, b: string): number {
+  const re = /(\d+)|(\D+)/g;
+  const pa = a.toLowerCase().match(re) ?? [];
+  const pb = b.toLowerCase().match(re) ?? [];
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    const x = pa[i];
+    const y = pb[i];
+    const dx = /^\d/.test(x);
+    const dy = /^\d/.test(y);
+    if (dx && dy) {
+      const d = Number(x) - Number(y);
+      if (d !== 0) return d;
+    } else if (x !== y) return x < y ? -1 : 1;
+  }
+  return pa.length - pb.length;
+}
+
+/**
+ * Cluster nodes from `<nodes>` and their `node_state`: online, unclean (and why), standby,
+ * maintenance, pending, as Pacemaker's unpack decides them.
+ */
+export function unpackNodes(
+  conf: CibConfiguration,
+  states: NodeStateRecord[],
+  options: ClusterOptions,
+  now: Date,
+): ClusterNode[] {
+  const byId = new Map<string, NodeStateRecord>();
+  const byUname = new Map<string, NodeStateRecord>();
+  for (const s of states) {
+    byId.set(s.id, s);
+    if (s.uname) byUname.set(s.uname, s);
+  }
+  const nodes: ClusterNode[] = [];
+  const seen = new Set<NodeName>();
+  for (const n of conf.nodes) {
+    if (seen.has(n.uname)) continue;
+    seen.add(n.uname);
+    const remote = n.type === "remote";
+    const attrs = resolveSets(n.attributes, { now });
+    const node: ClusterNode = {
+      name: n.uname,
+      id: n.id,
+      type: n.type,
+      online: false,
+      unclean: false,
+      shutdown: false,
+      standby: false,
+      standbyOnFail: false,
+      maintenance: false,
+      pending: false,
+      unseen: true,
+      expectedUp: false,
+      remote,
+      attrs,
+      health: 0,
+      assignedCount: 0,
+      index: 0,
+    };
+    const state = byId.get(n.id) ?? byUname.get(n.uname);
+    if (state) {
+      node.unseen = false;
+      for (const [k, v] of resolveSets(state.transient, { now })) attrs.set(k, v);
+      determineOnline(node, state.attrs, options);
+    } else if (options.stonithEnabled && options.startupFencing && !remote) {
+      // A node never seen might be running anything: fence it before trusting that.
+      node.unclean = true;
+      node.fenceReason = "node is unclean";
+    }
+    const shutdownAttr = attrs.get("shutdown");
+    if (shutdownAttr !== undefined && shutdownAttr !== "0" && shutdownAttr !== "") node.shutdown = true;
+    if (isTrue(attrs.get("standby"))) node.standby = true;
+    if (isTrue(attrs.get("maintenance"))) node.maintenance = true;
+    if (options.maintenanceMode) node.maintenance = node.maintenance || false;
+    attrs.set("#uname", node.name);
+    attrs.set("#id", node.id);
+    attrs.set("#kind", remote ? "remote" : "cluster");
+    nodes.push(node);
+  }
+  nodes.sort((a, b) => compareNodeNames(a.name, b.name));
+  nodes.forEach((n, i) => (n.index = i));
+  return nodes;
+}
+
+function determineOnline(node: ClusterNode, a: Record<string, string>, options: ClusterOptions): void {
+  const inCluster = a.in_ccm;
+  const peer = a.crmd;
+  const join = a.join;
+  const expected = a.expected;
+  const peerOnline = peer === "online" || (peer !== undefined && /^\d+$/.test(peer) && peer !== "0");
+  const member =
+    inCluster !== undefined && (isTrue(inCluster) || (/^\d+$/.test(inCluster) && inCluster !== "0"));
+  node.expectedUp = expected === "member";
+  const terminate = isTrue(a.terminate);
+  if (!options.stonithEnabled) {
+    if (!member) return;
+    if (peerOnline) {
+      if (join === "member") node.online = true;
+      else node.pending = true;
+    } else if (node.expectedUp) {
+      node.unclean = true;
+      node.fenceReason = "peer is unexpectedly down";
+    }
+    return;
+  }
+  if (inCluster === undefined) {
+    node.unclean = true;
+    node.fenceReason = "peer has not been seen by the cluster";
+  } else if (join === "nack") {
+    node.unclean = true;
+    node.fenceReason = "peer failed Pacemaker membership criteria";
+  } else if (!terminate && expected === "down") {
+    if (member && peerOnline) {
+      node.pending = true;
+      node.online = true;
+    }
+  } else if (terminate && join === "down" && !member && !peerOnline) {
+    // just fenced
+  } else if (!member) {
+    node.unclean = true;
+    node.fenceReason = "peer is no longer part of the cluster";
+  } else if (!peerOnline) {
+    node.unclean = true;
+    node.online = true;
+    node.fenceReason = "peer process is no longer available";
+  } else if (terminate) {
+    node.unclean = true;
+    node.online = true;
+    node.fenceReason = "termination was requested";
+  } else if (join === "member") {
+    node.online = true;
+  } else if (join === "pending" || join === "down") {
+    node.online = true;
+    node.pending = true;
+  } else {
+    node.unclean = true;
+    node.online = true;
+    node.fenceReason = "peer was in an unknown state";
+  }
+  // An unclean node that is not a member is shown offline.
+  if (node.unclean && !member) node.online = false;
+  if (node.unclean && !peerOnline) node.online = false;
+}

@@ -1,0 +1,38 @@
+import { type CibConfiguration, type XmlElement, tryParseScore } from "@hbx/cib";
+import type { ClusterOptions } from "../types.js";
+import { boolOption, resolveSets } from "./attributes.js";
+
+/** Cluster options with Pacemaker 2.1's defaults; Heartbeat v2 underscore names are accepted. */
+export function unpackOptions(
+  cib: XmlElement,
+  conf: CibConfiguration,
+  now: Date,
+): { options: ClusterOptions; raw: Map<string, string> } {
+  const raw = resolveSets(conf.clusterOptions, { now }, { canonical: true });
+  const stonith = raw.get("fencing-enabled") ?? raw.get("stonith-enabled");
+  const score = (name: string, d: number): number => tryParseScore(raw.get(name) ?? "") ?? d;
+  const options: ClusterOptions = {
+    symmetric: boolOption(raw.get("symmetric-cluster"), true),
+    stonithEnabled: boolOption(stonith, true),
+    stonithAction: normaliseFenceAction(raw.get("stonith-action") ?? "reboot"),
+    noQuorumPolicy: (raw.get("no-quorum-policy") ?? "stop").toLowerCase(),
+    haveQuorum: boolOption(cib.attrs["have-quorum"], false),
+    maintenanceMode: boolOption(raw.get("maintenance-mode"), false),
+    stopOrphanResources: boolOption(raw.get("stop-orphan-resources"), true),
+    stopOrphanActions: boolOption(raw.get("stop-orphan-actions"), true),
+    startFailureIsFatal: boolOption(raw.get("start-failure-is-fatal"), true),
+    placementStrategy: (raw.get("placement-strategy") ?? "default").toLowerCase(),
+    startupFencing: boolOption(raw.get("startup-fencing"), true),
+    nodeHealthStrategy: (raw.get("node-health-strategy") ?? "none").toLowerCase(),
+    nodeHealthGreen: score("node-health-green", 0),
+    nodeHealthYellow: score("node-health-yellow", 0),
+    nodeHealthRed: score("node-health-red", 0),
+    shutdownLock: boolOption(raw.get("shutdown-lock"), false),
+    concurrentFencing: boolOption(raw.get("concurrent-fencing"), false),
+  };
+  return { options, raw };
+}
+
+function normaliseFenceAction(a: string): string {
+  return a === "poweroff" ? "off" : a;
+}

@@ -1,0 +1,131 @@
+import { type CibResource, INFINITY, tryParseScore } from "@hbx/cib";
+import { type Resource, Role, type WorkingSet, parseRole } from "../types.js";
+import { boolOption, resolveSets } from "./attributes.js";
+import { parseInterval } from "./rules.js";
+import { variants } from "../variants/registry.js";
+
+/** Build the resource tree; members inherit their parent's meta attributes. */
+export function unpackResources(
+  defs: CibResource[],
+  ws: WorkingSet,
+  clusterRaw: Map<string, string>,
+): Resource[] {
+  return defs.map((d) => build(d, undefined, ws, clusterRaw)).filter((r): r is Resource => r !== undefined);
+}
+
+export function blankResource(id: string, ws: WorkingSet): Resource {
+  return {
+    id,
+    variant: variants.primitive!,
+    children: [],
+    meta: new Map(),
+    params: new Map(),
+    operations: [],
+    priority: 0,
+    stickiness: 0,
+    failureStickiness: 0,
+    migrationThreshold: INFINITY,
+    failureTimeout: 0,
+    managed: !ws.options.maintenanceMode,
+    maintenance: ws.options.maintenanceMode,
+    multipleActive: "stop_start",
+    orphan: false,
+    role: Role.Stopped,
+    nextRole: Role.Unknown,
+    runningOn: [],
+    failed: false,
+    blocked: false,
+    failureIgnored: false,
+    history: new Map(),
+    probed: new Set(),
+    failCounts: new Map(),
+    lastFailure: new Map(),
+    definitionChanged: new Set(),
+    allowed: new Map(),
+    assigned: null,
+    assignState: "none",
+    colocationsAsDependent: [],
+    colocationsAsPrimary: [],
+    actions: [],
+  };
+}
+
+function build(
+  d: CibResource,
+  parent: Resource | undefined,
+  ws: WorkingSet,
+  cluster: Map<string, string>,
+  suffix = "",
+): Resource | undefined {
+  const kind = d.kind === "master" ? "clone" : d.kind;
+  if (kind === "bundle") return undefined;
+  const rsc = blankResource(d.id + suffix, ws);
+  rsc.parent = parent;
+  rsc.variant = variants[kind]!;
+  rsc.cls = d.class;
+  rsc.provider = d.provider;
+  rsc.type = d.type;
+  rsc.operations = d.operations;
+  rsc.element = d.element;
+  const ctx = { now: ws.now, rsc: { cls: d.class, provider: d.provider, type: d.type } };
+  const own = resolveSets(d.meta, ctx);
+  // Heartbeat v2 CIBs put meta options among the instance attributes too.
+  const inst = resolveSets(d.instance, ctx);
+  rsc.params = inst;
+  const meta = new Map<string, string>();
+  for (const [k, v] of ws.rscDefaults) meta.set(k, v);
+  if (parent) for (const [k, v] of parent.meta) meta.set(k, v);
+  for (const [k, v] of inst) if (META_NAMES.has(k.replace(/_/g, "-"))) meta.set(k.replace(/_/g, "-"), v);
+  for (const [k, v] of own) meta.set(k.replace(/_/g, "-"), v);
+  if (d.kind === "master") meta.set("promotable", "true");
+  rsc.meta = meta;
+  applyMeta(rsc, ws, cluster);
+  ws.resourceById.set(rsc.id, rsc);
+  if (kind === "clone") {
+    // Instances are named child:0, child:1, … as Pacemaker names them.
+    const child = d.children[0];
+    const max = Number(meta.get("clone-max") ?? ws.nodes.length) || 0;
+    rsc.children = [];
+    for (let i = 0; child && i < max; i++) {
+      const inst = build(child, rsc, ws, cluster, `:${i}`);
+      if (inst) rsc.children.push(inst);
+    }
+  } else {
+    rsc.children = d.children
+      .map((c) => build(c, rsc, ws, cluster, suffix))
+      .filter((r): r is Resource => r !== undefined);
+  }
+  return rsc;
+}
+
+const META_NAMES = new Set([
+  "target-role",
+  "is-managed",
+  "resource-stickiness",
+  "resource-failure-stickiness",
+  "migration-threshold",
+  "failure-timeout",
+  "priority",
+  "multiple-active",
+  "maintenance",
+]);
+
+function applyMeta(rsc: Resource, ws: WorkingSet, cluster: Map<string, string>): void {
+  const m = rsc.meta;
+  rsc.priority = tryParseScore(m.get("priority") ?? "") ?? 0;
+  rsc.stickiness =
+    tryParseScore(m.get("resource-stickiness") ?? "") ??
+    tryParseScore(cluster.get("default-resource-stickiness") ?? "") ??
+    0;
+  rsc.failureStickiness =
+    tryParseScore(m.get("resource-failure-stickiness") ?? "") ??
+    tryParseScore(cluster.get("default-resource-failure-stickiness") ?? "") ??
+    0;
+  rsc.migrationThreshold = tryParseScore(m.get("migration-threshold") ?? "") ?? INFINITY;
+  if (rsc.migrationThreshold <= 0) rsc.migrationThreshold = INFINITY;
+  rsc.failureTimeout = parseInterval(m.get("failure-timeout")) / 1000;
+  rsc.targetRole = parseRole(m.get("target-role"));
+  rsc.maintenance = ws.options.maintenanceMode || boolOption(m.get("maintenance"), false);
+  rsc.managed = boolOption(m.get("is-managed"), true) && !rsc.maintenance;
+  rsc.multipleActive = m.get("multiple-active") ?? "stop_start";
+}

@@ -1,0 +1,164 @@
+import { INFINITY, MINUS_INFINITY, type NodeStateRecord } from "@hbx/cib";
+import { type ClusterNode, type Resource, Role, type WorkingSet } from "../types.js";
+import { blankResource } from "./resources.js";
+import { replayHistory } from "./history.js";
+import { parseInterval } from "./rules.js";
+import { variants } from "../variants/registry.js";
+
+/**
+ * Replay every node's operation history onto the resources: where each runs, in which role,
+ * what failed and how the failure is to be handled; and read fail-counts.
+ */
+export function unpackStatus(states: NodeStateRecord[], ws: WorkingSet): void {
+  const pendingBans: Array<{ rsc: Resource; node: ClusterNode; source: string }> = [];
+  for (const st of states) {
+    const node = ws.nodeById.get(st.id) ?? (st.uname ? ws.nodeByName.get(st.uname) : undefined);
+    if (!node) continue;
+    if (!node.online && !node.unclean) continue;
+    for (const h of st.resources) {
+      let rsc = findPrimitive(h.id, ws, node);
+      if (!rsc) {
+        rsc = blankResource(h.id, ws);
+        rsc.variant = variants.primitive!;
+        rsc.orphan = true;
+        rsc.cls = h.class;
+        rsc.provider = h.provider;
+        rsc.type = h.type;
+        if (ws.options.stopOrphanResources) rsc.targetRole = Role.Stopped;
+        else rsc.managed = false;
+        ws.resources.push(rsc);
+        ws.resourceById.set(rsc.id, rsc);
+      }
+      rsc.history.set(node.name, h.ops);
+      rsc.probed.add(node.name);
+      const promotable = isPromotable(rsc);
+      const r = replayHistory(rsc, node, h.ops, ws, promotable);
+      for (const b of r.bans) pendingBans.push({ rsc, node, source: b });
+      if (r.role > Role.Stopped) {
+        rsc.runningOn.push(node);
+        if (r.role > rsc.role) rsc.role = r.role;
+        if (r.pending) rsc.pendingNode = node;
+        if (node.maintenance) {
+          rsc.managed = false;
+          rsc.maintenance = true;
+        }
+      }
+      if (r.failed) {
+        switch (r.onFail) {
+          case "fence":
+            if (!node.unclean) {
+              node.unclean = true;
+              node.fenceReason = `${rsc.id} failed there`;
+            }
+            rsc.failed = true;
+            break;
+          case "standby":
+            node.standby = true;
+            node.standbyOnFail = true;
+            rsc.failed = true;
+            break;
+          case "block":
+            rsc.blocked = true;
+            rsc.managed = false;
+            rsc.failed = true;
+            break;
+          case "stop":
+            rsc.targetRole = Role.Stopped;
+            rsc.failed = true;
+            break;
+          default:
+            rsc.failed = true;
+        }
+      }
+    }
+  }
+  for (const b of pendingBans) b.rsc.variant.addScore(b.rsc, b.node, MINUS_INFINITY, b.source, ws);
+  readFailCounts(states, ws);
+  for (const rsc of ws.resourceById.values()) {
+    if (rsc.runningOn.length > 0 && rsc.role <= Role.Stopped) rsc.role = Role.Started;
+    rsc.runningOn.sort((a, b) => a.index - b.index);
+  }
+}
+
+function isPromotable(rsc: Resource): boolean {
+  for (let p = rsc.parent; p; p = p.parent) if (p.meta.get("promotable") === "true") return true;
+  return false;
+}
+
+/** The primitive a history entry belongs to; clone instances are named `id:N`. */
+function findPrimitive(id: string, ws: WorkingSet, node?: ClusterNode): Resource | undefined {
+  const r = ws.resourceById.get(id);
+  const inClone = r?.parent?.variant.kind === "clone" || r?.parent?.parent?.variant.kind === "clone";
+  const unique = inClone && (r!.meta.get("globally-unique") ?? "false") === "true";
+  if (r && r.children.length === 0 && (!inClone || unique || r.runningOn.length === 0)) return r;
+  // An anonymous clone's history may name the instance without its number, or another number:
+  // take the first instance not yet active anywhere (or on this node).
+  const base = id.replace(/:\d+$/, "");
+  const first = ws.resourceById.get(`${base}:0`);
+  if (!first || !first.parent) return undefined;
+  const clone = first.parent.variant.kind === "clone" ? first.parent : first.parent.parent;
+  if (!clone) return undefined;
+  for (const inst of clone.children) {
+    const leaf = inst.variant.leaves(inst).find((l) => l.id.replace(/:\d+$/, "") === base);
+    if (!leaf) continue;
+    if (node && leaf.history.has(node.name)) continue;
+    if (leaf.runningOn.length === 0) return leaf;
+  }
+  return undefined;
+}
+
+/**
+ * Fail-counts from transient attributes (`fail-count-RSC` and `fail-count-RSC#op_interval`),
+ * expired by failure-timeout, turned into scores: bans at migration-threshold and Heartbeat v2's
+ * failcount × resource-failure-stickiness.
+ */
+function readFailCounts(states: NodeStateRecord[], ws: WorkingSet): void {
+  const now = ws.now.getTime() / 1000;
+  for (const node of ws.nodes) {
+    const counts = new Map<string, number>();
+    const last = new Map<string, number>();
+    for (const [k, v] of node.attrs) {
+      let m = /^fail-count-(.+?)(?:#.*)?$/.exec(k);
+      if (m) {
+        const n = v.toUpperCase().includes("INFINITY") ? INFINITY : Number(v) || 0;
+        counts.set(m[1], Math.min(INFINITY, (counts.get(m[1]) ?? 0) + n));
+        continue;
+      }
+      m = /^last-failure-(.+?)(?:#.*)?$/.exec(k);
+      if (m) last.set(m[1], Math.max(last.get(m[1]) ?? 0, Number(v) || 0));
+    }
+    for (const [id, count] of counts) {
+      const rsc = ws.resourceById.get(id) ?? ws.resourceById.get(id.replace(/:\d+$/, ""));
+      if (!rsc || count <= 0) continue;
+      const lf = last.get(id);
+      if (rsc.failureTimeout > 0 && lf !== undefined && lf + rsc.failureTimeout <= now) continue;
+      rsc.failCounts.set(node.name, count);
+      if (lf !== undefined) rsc.lastFailure.set(node.name, lf);
+      applyFailCount(rsc, node, count, ws);
+    }
+  }
+  void states;
+  void parseInterval;
+}
+
+function applyFailCount(rsc: Resource, node: ClusterNode, count: number, ws: WorkingSet): void {
+  if (rsc.failureStickiness !== 0) {
+    const s = Math.max(MINUS_INFINITY, Math.min(INFINITY, count * rsc.failureStickiness));
+    rsc.variant.addScore(
+      rsc,
+      node,
+      s,
+      `failcount ${count} × resource-failure-stickiness ${rsc.failureStickiness}`,
+      ws,
+    );
+  }
+  if (count >= rsc.migrationThreshold) {
+    rsc.variant.addScore(
+      rsc,
+      node,
+      MINUS_INFINITY,
+      `migration-threshold ${rsc.migrationThreshold} reached (failcount ${count})`,
+      ws,
+    );
+  }
+}

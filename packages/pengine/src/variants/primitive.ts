@@ -1,0 +1,72 @@
+import { INFINITY } from "@hbx/cib";
+import { type ClusterNode, type Resource, Role, type WorkingSet } from "../types.js";
+import type { Variant } from "./variant.js";
+import { addNodeScore, copyTable, recordScores } from "../assign/scores.js";
+import { chooseNode } from "../assign/choose.js";
+import {
+  applyColocation,
+  colocationsAsDependentOf,
+  mergeDependents,
+} from "../constraints/colocation-apply.js";
+import { createPrimitiveActions } from "../actions/primitive-actions.js";
+
+/** Mark a node chosen for a resource, counting it for the balancing tie-break. */
+export function assignTo(rsc: Resource, node: ClusterNode | null): ClusterNode | null {
+  rsc.assigned = node;
+  rsc.assignState = "done";
+  if (node) node.assignedCount++;
+  return node;
+}
+
+export const primitiveVariant: Variant = {
+  kind: "primitive",
+
+  addScore(rsc, node, score, source) {
+    addNodeScore(rsc, node, score, source);
+  },
+
+  assign(rsc: Resource, ws: WorkingSet): ClusterNode | null {
+    if (rsc.assignState === "done") return rsc.assigned;
+    if (rsc.assignState === "assigning") return null;
+    rsc.assignState = "assigning";
+    const table = copyTable(rsc.allowed);
+    for (const c of colocationsAsDependentOf(rsc)) {
+      if (c.dependentRole !== undefined && c.dependentRole !== Role.Started) continue;
+      c.primary.variant.assign(c.primary, ws);
+      applyColocation(table, c, ws);
+    }
+    mergeDependents(rsc, table, 1, ws, new Set());
+    recordScores(ws, "pcmk__primitive_assign", rsc, table);
+    rsc.allowed = table;
+    if (!rsc.managed) {
+      // Unmanaged resources stay exactly where they are.
+      return assignTo(rsc, rsc.runningOn.length === 1 ? rsc.runningOn[0] : null);
+    }
+    if (rsc.targetRole === Role.Stopped) return assignTo(rsc, null);
+    if (rsc.lockNode) {
+      const e = table.get(rsc.lockNode.name);
+      return assignTo(rsc, e && e.score >= 0 && rsc.lockNode.online ? rsc.lockNode : null);
+    }
+    return assignTo(rsc, chooseNode(rsc, table, ws));
+  },
+
+  createActions(rsc, ws) {
+    createPrimitiveActions(rsc, ws);
+  },
+
+  internalOrderings() {
+    // The stop-then-start ordering is made with the actions.
+  },
+
+  colocationNodes(rsc, _mandatory, role) {
+    if (rsc.assignState !== "done") return null;
+    if (role !== undefined && role === Role.Promoted && rsc.nextRole !== Role.Promoted) return [];
+    return rsc.assigned ? [rsc.assigned] : [];
+  },
+
+  leaves(rsc) {
+    return [rsc];
+  },
+};
+
+export const MANDATORY = INFINITY;
