@@ -1,1 +1,5 @@
-export {};
+// Local IPC: every tool talks to hbxd through IpcClient at resolveSocketPath(--socket).
+export * from "./ipc/index.js";
+// The daemon itself, startable in-process for tests.
+export { startHbxd, type RunningHbxd } from "./hbxd/daemon.js";
+export { parseHbxdArgs, type HbxdOptions } from "./hbxd/options.js";

@@ -1,0 +1,38 @@
+import type { HeartbeatNode, NodeSnapshot } from "@hbx/transport";
+import { IpcError } from "./protocol.js";
+import type { IpcHandler } from "./server.js";
+
+/** What `hb.status` answers: enough for every cl_status subcommand in one round trip. */
+export interface HeartbeatStatus {
+  local: string;
+  generation: number;
+  /** Local status as cl_status hbstatus reports it. */
+  running: boolean;
+  nodes: NodeSnapshot[];
+  clients: { name: string; pid: number }[];
+  /** `crm` mode from ha.cf: "haresources" (v1) or "crm". */
+  managedBy?: string;
+}
+
+/** The heartbeat layer's IPC operations. */
+export function heartbeatHandlers(hb: HeartbeatNode, managedBy = "haresources"): Record<string, IpcHandler> {
+  return {
+    "hb.status": (): HeartbeatStatus => ({
+      local: hb.name,
+      generation: hb.generation,
+      running: true,
+      nodes: hb.snapshot(),
+      clients: [],
+      managedBy,
+    }),
+    // Test hook: cut a link or make it lossy (drops happen at the media adapter).
+    "hb.link-faults": (args) => {
+      const link = String(args.link ?? "");
+      const faults: { cut?: boolean; lossRate?: number } = {};
+      if (typeof args.cut === "boolean") faults.cut = args.cut;
+      if (typeof args.lossRate === "number") faults.lossRate = args.lossRate;
+      if (!hb.setLinkFaults(link, faults)) throw new IpcError("not-found", `no link ${link} on ${hb.name}`);
+      return { link, ...faults };
+    },
+  };
+}
