@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import { parseSizes, type BenchRow } from "./bench.js";
+import { compareDecisions } from "./decisions.js";
+import { measure, type Measurement } from "./measure.js";
+import { decisionsCell, formatMarkdownTable, speedUp } from "./table.js";
+
+const OUT = (lines: string[]): string =>
+  ["Current cluster status:", "  * Node List:", "", "Transition Summary:", ...lines, ""].join("\n");
+
+describe("compareDecisions", () => {
+  it("treats the Transition Summaries as multisets and counts differing lines", () => {
+    const pcmk = OUT(["  * Start      a     ( n1 )", "  * Start      b     ( n2 )"]);
+    expect(
+      compareDecisions(pcmk, OUT(["  * Start      b     ( n2 )", "  * Start      a     ( n1 )"]))?.equal,
+    ).toBe(true);
+    const other = compareDecisions(pcmk, OUT(["  * Start      a     ( n1 )", "  * Start      b     ( n1 )"]));
+    expect(other).toMatchObject({ equal: false, differences: 2, pacemakerLines: 2, hbxLines: 2 });
+  });
+
+  it("cannot compare output without a Transition Summary", () => {
+    expect(compareDecisions(OUT([]), "Error: no such file\n")).toBeUndefined();
+  });
+});
+
+describe("parseSizes", () => {
+  it("reads NODESxRESOURCES lists", () => {
+    expect(parseSizes("16x1000, 32×2000")).toEqual([
+      { nodes: 16, resources: 1000 },
+      { nodes: 32, resources: 2000 },
+    ]);
+  });
+  it("names the bad item", () => {
+    expect(() => parseSizes("16x1000,big")).toThrow(
+      '--sizes: expected NODESxRESOURCES like 16x1000, found "big"',
+    );
+  });
+});
+
+const m = (seconds: number, failure?: string): Measurement => ({
+  seconds,
+  peakMb: 100,
+  stdout: "",
+  stderr: "",
+  exitCode: failure ? undefined : 0,
+  failure,
+});
+
+describe("the bench table", () => {
+  const row: BenchRow = {
+    size: { nodes: 16, resources: 1000 },
+    variant: "stopped",
+    cibMb: 1,
+    hbx: m(0.4),
+    hbxSimulate: m(0.9),
+    pacemaker: m(4.4),
+    decisions: {
+      equal: true,
+      differences: 0,
+      diff: { missing: [], unexpected: [] },
+      pacemakerLines: 1000,
+      hbxLines: 1000,
+    },
+  };
+
+  it("gives the speed-up as Pacemaker's time over hbx's", () => {
+    expect(speedUp(row)).toBe("11.0×");
+    expect(speedUp({ ...row, pacemaker: m(60, "timed out after 60 s") })).toBe("-");
+  });
+
+  it("says whether the decisions are the same", () => {
+    expect(decisionsCell(row)).toBe("yes (1000)");
+    expect(decisionsCell({ ...row, decisions: { ...row.decisions!, equal: false, differences: 3 } })).toBe(
+      "no (3 differ)",
+    );
+    expect(
+      decisionsCell({ ...row, pacemaker: undefined, decisions: undefined, pacemakerSkipped: "skipped" }),
+    ).toBe("-");
+  });
+
+  it("renders a Markdown row per run", () => {
+    const md = formatMarkdownTable([row]).split("\n");
+    expect(md).toHaveLength(3);
+    expect(md[2]).toBe(
+      "| 16 × 1000 | stopped | 0.40 s | 100 | 0.90 s | 4.40 s | 100 | - | 11.0× | yes (1000) |",
+    );
+  });
+});
+
+describe("measure", () => {
+  it("times a real program and reports its peak memory", async () => {
+    const r = await measure("/bin/sh", ["-c", "echo hi; sleep 0.2"], 5000);
+    expect(r).toMatchObject({ stdout: "hi\n", exitCode: 0, failure: undefined });
+    expect(r.seconds).toBeGreaterThanOrEqual(0.2);
+    expect(r.peakMb).toBeGreaterThan(0);
+  });
+
+  it("kills a run past its timeout and says so", async () => {
+    const r = await measure("/bin/sh", ["-c", "sleep 20"], 300);
+    expect(r.failure).toBe("timed out after 0.3 s");
+    expect(r.seconds).toBeLessThan(5);
+  });
+});

@@ -1,0 +1,133 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { compareDecisions, type DecisionComparison } from "./decisions.js";
+import { generateBenchCibText, type BenchVariant } from "./generate.js";
+import { measure, type Measurement } from "./measure.js";
+
+export interface BenchSize {
+  readonly nodes: number;
+  readonly resources: number;
+}
+
+export interface BenchOptions {
+  readonly sizes: readonly BenchSize[];
+  readonly variants: readonly BenchVariant[];
+  /** hbx's crm_simulate program. */
+  readonly hbx: string;
+  /** Pacemaker's crm_simulate; undefined to skip it. */
+  readonly pacemaker?: string;
+  /** Also time Pacemaker's -S (minutes at the large sizes). */
+  readonly withPacemakerSimulate: boolean;
+  /** Skip Pacemaker on sizes of more than this many resources. */
+  readonly pacemakerMaxResources?: number;
+  readonly timeoutMs: number;
+  /** Keep the generated files here instead of a temporary directory. */
+  readonly keepDir?: string;
+  readonly log: (line: string) => void;
+}
+
+export interface BenchRow {
+  readonly size: BenchSize;
+  readonly variant: BenchVariant;
+  readonly cibMb: number;
+  readonly hbx: Measurement;
+  readonly hbxSimulate: Measurement;
+  readonly pacemaker?: Measurement;
+  readonly pacemakerSimulate?: Measurement;
+  /** Why Pacemaker did not run, when it did not. */
+  readonly pacemakerSkipped?: string;
+  readonly decisions?: DecisionComparison;
+}
+
+export const DEFAULT_SIZES: readonly BenchSize[] = [
+  { nodes: 4, resources: 100 },
+  { nodes: 16, resources: 1000 },
+  { nodes: 32, resources: 2000 },
+];
+
+/** "16x1000,32x2000" → sizes; names the bad item otherwise. */
+export function parseSizes(text: string): BenchSize[] {
+  return text.split(",").map((item) => {
+    const m = /^\s*(\d+)\s*[x×]\s*(\d+)\s*$/.exec(item);
+    if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) {
+      throw new Error(`--sizes: expected NODESxRESOURCES like 16x1000, found "${item}"`);
+    }
+    return { nodes: Number(m[1]), resources: Number(m[2]) };
+  });
+}
+
+function describeRun(m: Measurement): string {
+  const mb = m.peakMb === undefined ? "?" : `${m.peakMb.toFixed(0)} MB`;
+  return m.failure ?? `${m.seconds.toFixed(2)} s, ${mb}${m.exitCode ? `, exit ${m.exitCode}` : ""}`;
+}
+
+/** Generates each CIB, times hbx and Pacemaker on it, and compares their decisions. */
+export async function runBench(options: BenchOptions): Promise<BenchRow[]> {
+  const dir = options.keepDir ?? mkdtempSync(join(tmpdir(), "hbx-bench-"));
+  if (options.keepDir) mkdirSync(dir, { recursive: true });
+  const rows: BenchRow[] = [];
+  try {
+    for (const size of options.sizes) {
+      for (const variant of options.variants) {
+        const label = `${size.nodes}x${size.resources}-${variant}`;
+        const cib = join(dir, `${label}.xml`);
+        writeFileSync(cib, generateBenchCibText({ ...size, variant }));
+        const cibMb = statSync(cib).size / 1024 / 1024;
+        options.log(`bench: ${label}: CIB ${cibMb.toFixed(1)} MB`);
+        const graph = (who: string): string => join(dir, `${label}.${who}.graph.xml`);
+
+        const hbx = await measure(options.hbx, ["-x", cib, "-G", graph("hbx")], options.timeoutMs);
+        options.log(`bench: ${label}: hbx -G ${describeRun(hbx)}`);
+        const hbxSimulate = await measure(options.hbx, ["-x", cib, "-S"], options.timeoutMs);
+        options.log(`bench: ${label}: hbx -S ${describeRun(hbxSimulate)}`);
+
+        let pacemaker: Measurement | undefined;
+        let pacemakerSimulate: Measurement | undefined;
+        let pacemakerSkipped: string | undefined;
+        if (options.pacemaker === undefined || !existsSync(options.pacemaker)) {
+          pacemakerSkipped = "Pacemaker's crm_simulate is not installed";
+        } else if (
+          options.pacemakerMaxResources !== undefined &&
+          size.resources > options.pacemakerMaxResources
+        ) {
+          pacemakerSkipped = "skipped (--skip-pacemaker-large)";
+        } else {
+          pacemaker = await measure(
+            options.pacemaker,
+            ["-x", cib, "-G", graph("pacemaker")],
+            options.timeoutMs,
+          );
+          options.log(`bench: ${label}: Pacemaker -G ${describeRun(pacemaker)}`);
+          if (options.withPacemakerSimulate) {
+            pacemakerSimulate = await measure(options.pacemaker, ["-x", cib, "-S"], options.timeoutMs);
+            options.log(`bench: ${label}: Pacemaker -S ${describeRun(pacemakerSimulate)}`);
+          }
+        }
+        const decisions =
+          pacemaker && pacemaker.failure === undefined && hbx.failure === undefined
+            ? compareDecisions(pacemaker.stdout, hbx.stdout)
+            : undefined;
+        if (decisions && !decisions.equal) {
+          options.log(`bench: ${label}: ${decisions.differences} Transition Summary lines differ, e.g.`);
+          for (const l of decisions.diff.missing.slice(0, 3)) options.log(`  Pacemaker only: ${l.trim()}`);
+          for (const l of decisions.diff.unexpected.slice(0, 3)) options.log(`  hbx only:       ${l.trim()}`);
+        }
+        rows.push({
+          size,
+          variant,
+          cibMb,
+          hbx,
+          hbxSimulate,
+          pacemaker,
+          pacemakerSimulate,
+          pacemakerSkipped,
+          decisions,
+        });
+      }
+    }
+  } finally {
+    if (!options.keepDir) rmSync(dir, { recursive: true, force: true });
+  }
+  return rows;
+}

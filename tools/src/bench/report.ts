@@ -1,0 +1,50 @@
+import { writeFileSync } from "node:fs";
+import type { BenchRow } from "./bench.js";
+import { formatMarkdownTable } from "./table.js";
+
+export interface RunContext {
+  readonly date: Date;
+  readonly cores: number;
+  readonly node: string;
+  readonly pacemakerVersion?: string;
+  readonly timeoutSeconds: number;
+}
+
+/** docs/benchmarks.md: what the bench measures, then the latest table. */
+export function benchmarksMarkdown(rows: readonly BenchRow[], ctx: RunContext): string {
+  return `# Benchmarks
+
+\`pnpm bench\` (after \`npx tsc -b tsconfig.build.json\`) generates synthetic CIBs and times hbx's
+\`crm_simulate\` against Pacemaker's (\`/usr/sbin/crm_simulate\` from pacemaker-cli-utils) on the same
+file, in one run, on one machine.
+
+**The CIBs** (tools/src/bench/generate.ts): N nodes, M \`ocf:pacemaker:Dummy\` primitives with a 10 s
+monitor; a fifth of them in groups of five; a location preference (50–90) on every third top-level
+resource; pairs of groups colocated (INFINITY) and ordered (Mandatory); \`resource-stickiness=100\`
+and \`migration-threshold=3\` as resource defaults; \`stonith-enabled=false\`. Two variants:
+*stopped* (empty status, all nodes online) and *running* (every resource started and monitored
+where a previous transition placed it, and probed — not running — on every other node).
+
+**What is timed**: \`crm_simulate -x CIB -G graph.xml\` (schedule, print the status and the
+Transition Summary, save the graph) for both; \`-S\` (simulated execution) for hbx, and for
+Pacemaker only with \`--with-pacemaker-simulate\` because it takes minutes at these sizes. Wall
+time of the whole process; peak memory is GNU time's maximum resident set size. *same decisions*
+compares the two Transition Summaries as multisets of lines (the count of lines in brackets).
+
+Options: \`--sizes 16x1000,32x2000\`, \`--variants stopped,running\`, \`--skip-pacemaker-large\`
+(no Pacemaker above 1000 resources), \`--with-pacemaker-simulate\`, \`--timeout SECONDS\`,
+\`--keep DIR\` (keep the generated CIBs and graphs).
+
+## Latest run
+
+${ctx.date.toISOString().slice(0, 10)}, ${ctx.cores} cores, Node ${ctx.node}${
+    ctx.pacemakerVersion ? `, ${ctx.pacemakerVersion}` : ""
+  }, timeout ${ctx.timeoutSeconds} s per run.
+
+${formatMarkdownTable(rows)}
+`;
+}
+
+export function writeBenchmarksMarkdown(file: string, rows: readonly BenchRow[], ctx: RunContext): void {
+  writeFileSync(file, benchmarksMarkdown(rows, ctx));
+}

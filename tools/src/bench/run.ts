@@ -1,0 +1,121 @@
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { repoRoot } from "@hbx/cib";
+import { DEFAULT_SIZES, parseSizes, runBench, type BenchSize } from "./bench.js";
+import type { BenchVariant } from "./generate.js";
+import { writeBenchmarksMarkdown } from "./report.js";
+import { formatTextTable } from "./table.js";
+
+export interface CliIo {
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown };
+}
+
+export const PACEMAKER_CRM_SIMULATE = "/usr/sbin/crm_simulate";
+const HBX_CRM_SIMULATE = resolve(repoRoot, "node_modules/.bin/crm_simulate");
+const HBX_BUILT_MAIN = resolve(repoRoot, "packages/cli/dist/crm_simulate/main.js");
+
+const USAGE = `Usage: bench [options]
+Times hbx's crm_simulate and Pacemaker's on generated CIBs and checks they take the same decisions.
+
+  --sizes LIST               NODESxRESOURCES,... (default 4x100,16x1000,32x2000)
+  --variants LIST            stopped,running (default both)
+  --skip-pacemaker-large     do not run Pacemaker above 1000 resources
+  --with-pacemaker-simulate  also time Pacemaker's -S (minutes at large sizes)
+  --timeout SECONDS          per program run (default 600)
+  --hbx PATH                 hbx's crm_simulate (default node_modules/.bin/crm_simulate)
+  --pacemaker PATH           Pacemaker's crm_simulate (default ${PACEMAKER_CRM_SIMULATE})
+  --keep DIR                 keep the generated CIBs and graphs in DIR
+  --no-docs                  do not rewrite docs/benchmarks.md
+`;
+
+function pacemakerVersion(binary: string): string | undefined {
+  try {
+    const out = execFileSync(binary, ["--version"], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    return out.split("\n")[0].trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `pnpm bench`. Exit 0 when every run completed with the same decisions, 1 otherwise, 2 on misuse. */
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  let values;
+  let sizes: BenchSize[];
+  let variants: BenchVariant[];
+  let timeoutSeconds: number;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        sizes: { type: "string" },
+        variants: { type: "string" },
+        "skip-pacemaker-large": { type: "boolean" },
+        "with-pacemaker-simulate": { type: "boolean" },
+        timeout: { type: "string" },
+        hbx: { type: "string" },
+        pacemaker: { type: "string" },
+        keep: { type: "string" },
+        "no-docs": { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+    sizes = values.sizes === undefined ? [...DEFAULT_SIZES] : parseSizes(values.sizes);
+    variants = (values.variants ?? "stopped,running").split(",").map((v) => {
+      if (v !== "stopped" && v !== "running")
+        throw new Error(`--variants: expected stopped or running, found "${v}"`);
+      return v;
+    });
+    timeoutSeconds = values.timeout === undefined ? 600 : Number(values.timeout);
+    if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
+      throw new Error(`--timeout expects seconds, found "${values.timeout}"`);
+    }
+  } catch (err) {
+    io.stderr.write(`bench: ${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  const hbx = values.hbx !== undefined ? resolve(values.hbx) : HBX_CRM_SIMULATE;
+  if (values.hbx === undefined && !existsSync(HBX_BUILT_MAIN)) {
+    io.stderr.write("bench: hbx crm_simulate is not built: run `npx tsc -b tsconfig.build.json` first\n");
+    return 2;
+  }
+  const pacemaker = values.pacemaker ?? PACEMAKER_CRM_SIMULATE;
+  const rows = await runBench({
+    sizes,
+    variants,
+    hbx,
+    pacemaker: existsSync(pacemaker) ? pacemaker : undefined,
+    withPacemakerSimulate: values["with-pacemaker-simulate"] ?? false,
+    pacemakerMaxResources: values["skip-pacemaker-large"] ? 1000 : undefined,
+    timeoutMs: timeoutSeconds * 1000,
+    keepDir: values.keep !== undefined ? resolve(values.keep) : undefined,
+    log: (line) => io.stderr.write(`${line}\n`),
+  });
+  io.stdout.write(formatTextTable(rows));
+  if (!values["no-docs"]) {
+    const file = resolve(repoRoot, "docs/benchmarks.md");
+    writeBenchmarksMarkdown(file, rows, {
+      date: new Date(),
+      cores: availableParallelism(),
+      node: process.versions.node,
+      pacemakerVersion: existsSync(pacemaker) ? pacemakerVersion(pacemaker) : undefined,
+      timeoutSeconds,
+    });
+    io.stderr.write(`bench: wrote ${file}\n`);
+  }
+  const ok = rows.every(
+    (r) =>
+      r.hbx.failure === undefined && r.hbx.exitCode === 0 && (r.decisions === undefined || r.decisions.equal),
+  );
+  return ok ? 0 : 1;
+}
