@@ -5,3 +5,4 @@ export { type CibSource, FileCibSource, StaleCibError, openCibSource } from "./c
 export { compileXPath, evaluateXPath, nodePath, XPathError } from "./common/xpath.js";
 export { checkCib, type CibProblem } from "./common/checks.js";
 export { run as runCibadmin } from "./cibadmin/run.js";
+export { run as runCrmResource } from "./crm_resource/run.js";

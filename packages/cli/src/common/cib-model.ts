@@ -112,14 +112,15 @@ export function makeId(raw: string): string {
 }
 
 /**
- * Set `name=value` in `owner`'s set of type `setType`: update the existing nvpair when there
- * is one, else add it to the first set (creating `<defaultSetId>` when there is none).
+ * Set `name=value` on `owner` the way Pacemaker's tools do: update the nvpair when one of that
+ * name (or an alias) exists in a set of this type; otherwise add `<setId>-<name>` to the set
+ * with id `setId`, creating that set at the end of `owner` when it does not exist.
  * Returns what was written, for the tools' "Set … option" lines.
  */
 export function setNvpair(
   owner: XmlElement,
   setType: string,
-  defaultSetId: string,
+  setId: string,
   name: string,
   value: string,
   aliases: string[] = [],
@@ -129,14 +130,14 @@ export function setNvpair(
     found.nvpair.attrs.value = value;
     return { id: found.nvpair.attrs.id, created: false };
   }
-  let set = firstChild(owner, setType);
+  let set = childElements(owner, setType).find((s) => s.attrs.id === setId);
   if (!set) {
-    set = element(setType, { id: defaultSetId });
+    set = element(setType, { id: setId });
     owner.children.push(set);
   }
-  const id = makeId(`${set.attrs.id}-${name}`);
+  const id = makeId(`${setId}-${name}`);
   set.children.push(element("nvpair", { id, name, value }));
-  return { id, setId: set.attrs.id, created: true };
+  return { id, setId, created: true };
 }
 
 /** Remove an nvpair element from its set; the (possibly empty) set stays, as Pacemaker leaves it. */

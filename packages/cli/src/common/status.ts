@@ -60,6 +60,26 @@ export function primitiveStates(cib: XmlElement, rsc: string): PrimitiveState[] 
   return out;
 }
 
+/** Whether a resource has failures recorded on a node (failed operations or a fail count). */
+export function hasFailures(cib: XmlElement, rsc: string, node: NodeName): boolean {
+  const state = stateOf(cib, node);
+  if (!state) return false;
+  const set = transientSet(state);
+  if (
+    set &&
+    childElements(set, "nvpair").some(
+      (p) => p.attrs.name === `fail-count-${rsc}` || p.attrs.name?.startsWith(`fail-count-${rsc}#`),
+    )
+  ) {
+    return true;
+  }
+  const lrm = lrmResource(state, rsc);
+  return (
+    lrm !== undefined &&
+    childElements(lrm, "lrm_rsc_op").some((op) => op.attrs.id?.endsWith("_last_failure_0"))
+  );
+}
+
 /** Transient attribute sets of a node's state (created on request). */
 export function transientSet(state: XmlElement): XmlElement | undefined {
   const ta = firstChild(state, "transient_attributes");
@@ -127,7 +147,7 @@ export function queryFailCount(
 export function cleanupResource(
   cib: XmlElement,
   rscIds: string[],
-  opts: { node?: NodeName; op?: string; intervalMs?: number; history: boolean },
+  opts: { node?: NodeName; op?: string; intervalMs?: number; history: boolean; onlyFailed?: boolean },
 ): NodeName[] {
   const cleaned: NodeName[] = [];
   const status = section(cib, "status");
@@ -137,6 +157,7 @@ export function cleanupResource(
     if (opts.node !== undefined && node !== opts.node) continue;
     let touched = false;
     for (const rsc of rscIds) {
+      if (opts.onlyFailed && !hasFailures(cib, rsc, node)) continue;
       const set = transientSet(state);
       if (set) {
         for (const p of childElements(set, "nvpair")) {

@@ -1,0 +1,165 @@
+import { type XmlElement, childElements, serializeXml } from "@hbx/cib";
+import {
+  type ResourceEntry,
+  agentSpec,
+  findNvpair,
+  indexNodes,
+  primitivesOf,
+  section,
+} from "../common/cib-model.js";
+import { primitiveStates } from "../common/status.js";
+
+/** Read-only views: --list, --list-raw, --locate, --query-xml, --constraints, --why. */
+
+function targetRole(el: XmlElement): string | undefined {
+  return findNvpair(el, "meta_attributes", ["target-role", "target_role"])?.nvpair.attrs.value;
+}
+
+function disabled(el: XmlElement): boolean {
+  return (targetRole(el) ?? "").toLowerCase() === "stopped";
+}
+
+/** "Started", "FAILED" or "Stopped" (with "(disabled)" when target-role says so). */
+function primitiveLine(cib: XmlElement, prim: XmlElement, withNode: boolean, parentDisabled = false): string {
+  const states = primitiveStates(cib, prim.attrs.id);
+  let role: string;
+  if (states.length === 0) role = disabled(prim) || parentDisabled ? "Stopped (disabled)" : "Stopped";
+  else role = states.some((s) => s.failed) ? "FAILED" : "Started";
+  const where = withNode && states.length > 0 ? ` ${states.map((s) => s.node).join(" ")}` : "";
+  return `${prim.attrs.id}\t(${agentSpec(prim)}):\t ${role}${where}`;
+}
+
+/** `crm_resource -L`: the resource tree with each one's state, in Pacemaker's layout. */
+export function listResources(cib: XmlElement): string {
+  const resources = section(cib, "resources");
+  const tops = resources ? childElements(resources, "primitive", "group", "clone", "master", "bundle") : [];
+  if (tops.length === 0) return "NO resources configured\n";
+  const nodes = indexNodes(cib).list.map((n) => n.uname);
+  const lines = ["Full List of Resources:"];
+  for (const top of tops) {
+    if (top.name === "primitive") lines.push(`  * ${primitiveLine(cib, top, false)}`);
+    else if (top.name === "group") {
+      lines.push(`  * Resource Group: ${top.attrs.id}${disabled(top) ? " (disabled)" : ""}:`);
+      for (const p of childElements(top, "primitive"))
+        lines.push(`    * ${primitiveLine(cib, p, false, disabled(top))}`);
+    } else {
+      const child = childElements(top, "primitive", "group")[0];
+      const kind =
+        top.name === "master" ? "Clone Set" : top.name === "bundle" ? "Container bundle" : "Clone Set";
+      lines.push(
+        `  * ${kind}: ${top.attrs.id} [${child?.attrs.id ?? ""}]${disabled(top) ? " (disabled)" : ""}:`,
+      );
+      const prims = child ? primitivesOf(child) : [];
+      const running = new Set(
+        prims.length > 0 ? primitiveStates(cib, prims[0].attrs.id).map((s) => s.node) : [],
+      );
+      const started = nodes.filter((n) => running.has(n));
+      const stopped = nodes.filter((n) => !running.has(n));
+      if (started.length > 0) lines.push(`    * Started: [ ${started.join(" ")} ]`);
+      if (stopped.length > 0)
+        lines.push(`    * Stopped${disabled(top) ? " (disabled)" : ""}: [ ${stopped.join(" ")} ]`);
+    }
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** `crm_resource -l`: primitive ids, clone instances numbered rsc:0 … rsc:N-1. */
+export function listRaw(cib: XmlElement): string {
+  const resources = section(cib, "resources");
+  const nodes = indexNodes(cib).list.length;
+  const out: string[] = [];
+  const visit = (el: XmlElement, instances: number) => {
+    for (const c of childElements(el, "primitive", "group", "clone", "master")) {
+      if (c.name === "primitive") {
+        if (instances === 0) out.push(c.attrs.id);
+        else for (let i = 0; i < instances; i++) out.push(`${c.attrs.id}:${i}`);
+      } else if (c.name === "group") visit(c, instances);
+      else {
+        const max = findNvpair(c, "meta_attributes", ["clone-max"])?.nvpair.attrs.value;
+        visit(c, max !== undefined ? Number(max) : nodes);
+      }
+    }
+  };
+  if (resources) visit(resources, 0);
+  return out.map((l) => `${l}\n`).join("");
+}
+
+/** Nodes a resource is active on (a group or clone where its primitives run). */
+export function activeNodes(cib: XmlElement, entry: ResourceEntry): string[] {
+  const prims = primitivesOf(entry.el);
+  const nodes: string[] = [];
+  for (const p of prims)
+    for (const s of primitiveStates(cib, p.attrs.id)) if (!nodes.includes(s.node)) nodes.push(s.node);
+  return nodes;
+}
+
+/** `crm_resource -W -r RSC`. */
+export function locate(cib: XmlElement, entry: ResourceEntry): { out: string; err: string } {
+  const id = entry.el.attrs.id;
+  const nodes = activeNodes(cib, entry);
+  if (nodes.length === 0) return { out: "", err: `resource ${id} is NOT running\n` };
+  return { out: nodes.map((n) => `resource ${id} is running on: ${n}\n`).join(""), err: "" };
+}
+
+/** `crm_resource -q -r RSC` (and Heartbeat's `-x -r RSC`). */
+export function queryXml(cib: XmlElement, entry: ResourceEntry): string {
+  const head = primitivesOf(entry.el)
+    .map((p) => `${primitiveLine(cib, p, true)}\n`)
+    .join("");
+  return `${head}Resource XML:\n${serializeXml(entry.el, { pretty: true })}`;
+}
+
+/** `crm_resource -a -r RSC`: location and colocation constraints that involve the resource. */
+export function constraintsOf(cib: XmlElement, id: string): string {
+  const constraints = section(cib, "constraints");
+  const all = constraints ? childElements(constraints) : [];
+  const lines: string[] = [];
+  // Each colocated resource is followed by its own node locations, nested under it.
+  const locations = (rsc: string, head: string, item: string) => {
+    const locs = all.filter(
+      (c) => c.name === "rsc_location" && c.attrs.rsc === rsc && c.attrs.node !== undefined,
+    );
+    if (locs.length === 0) return;
+    lines.push(`${head}Locations:`);
+    for (const c of locs) {
+      lines.push(`${item}Node ${c.attrs.node} (score=${c.attrs.score}, id=${c.attrs.id}, rsc=${rsc})`);
+    }
+  };
+  const colocations = (title: string, list: XmlElement[], other: (c: XmlElement) => string) => {
+    if (list.length === 0) return;
+    lines.push(title);
+    for (const c of list) {
+      lines.push(`  * ${other(c)} (score=${c.attrs.score}, id=${c.attrs.id})`);
+      locations(other(c), "    * ", "      * ");
+    }
+  };
+  colocations(
+    `Resources colocated with ${id}:`,
+    all.filter((c) => c.name === "rsc_colocation" && c.attrs["with-rsc"] === id),
+    (c) => c.attrs.rsc,
+  );
+  locations(id, "", "  * ");
+  colocations(
+    `Resources ${id} is colocated with:`,
+    all.filter((c) => c.name === "rsc_colocation" && c.attrs.rsc === id),
+    (c) => c.attrs["with-rsc"],
+  );
+  return lines.map((l) => `${l}\n`).join("");
+}
+
+/** `crm_resource -Y -r RSC`: whether it runs, and the configuration reasons it might not. */
+export function why(cib: XmlElement, entry: ResourceEntry): string {
+  const id = entry.el.attrs.id;
+  const lines: string[] = [];
+  if (activeNodes(cib, entry).length > 0) lines.push(`Resource ${id} is running`);
+  else lines.push(`Resource ${id} is not running`);
+  const chain = [entry.el, ...(entry.parent ? [entry.parent] : [])];
+  for (const el of chain) {
+    if (disabled(el)) lines.push(`Configuration specifies '${id}' should remain stopped`);
+    const managed = findNvpair(el, "meta_attributes", ["is-managed", "is_managed"])?.nvpair.attrs.value;
+    if (managed !== undefined && ["false", "off", "no", "0"].includes(managed.toLowerCase())) {
+      lines.push(`Resource ${id} is not managed`);
+    }
+  }
+  return lines.map((l) => `${l}\n`).join("");
+}
