@@ -11,6 +11,11 @@ export interface ExecuteOptions {
   readonly killGraceMs?: number;
   readonly headBytes?: number;
   readonly tailBytes?: number;
+  /**
+   * A command the agent is run through, e.g. ["ip", "netns", "exec", "ns1"] to run it inside
+   * a network namespace. It must exec the agent (keep the process) so timeouts still reach it.
+   */
+  readonly commandPrefix?: readonly string[];
 }
 
 /** One agent execution in flight, or already answered without a process. */
@@ -117,9 +122,10 @@ export function executeAgent(req: OperationRequest, opts: ExecuteOptions = {}): 
   const baseEnv = { ...(opts.baseEnv ?? inheritedEnv()), ...(req.env ?? {}) };
   const prepared = cls.prepare(req, path, baseEnv);
   if (!("command" in prepared)) return immediate(prepared);
+  const prefix = opts.commandPrefix ?? [];
   const proc: RunningProcess = runProcess({
-    command: prepared.command,
-    args: prepared.args,
+    command: prefix.length > 0 ? prefix[0] : prepared.command,
+    args: prefix.length > 0 ? [...prefix.slice(1), prepared.command, ...prepared.args] : prepared.args,
     env: prepared.env,
     stdin: prepared.stdin,
     timeoutMs: req.timeoutMs,
