@@ -5,3 +5,4 @@ export * from "./version/index.js";
 export * from "./model/index.js";
 export * from "./digest/index.js";
 export * from "./schema/index.js";
+export * from "./store/index.js";
