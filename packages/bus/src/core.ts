@@ -229,7 +229,7 @@ export class BusCore {
     return s;
   }
 
-  private delivered(id: number, node: NodeName): void {
+  private delivered(id: number, _node: NodeName): void {
     const o = this.owners.get(id);
     if (!o) return;
     if (o.kind === "send") {

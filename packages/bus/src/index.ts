@@ -14,3 +14,11 @@ export {
 export { seededRandom } from "./prng.js";
 export { simulate, simPayload, readSimPayload, type SimOptions, type SimResult } from "./sim/simulator.js";
 export * from "./sim/invariants.js";
+export { Bus, BusSendError, BusRequestError, type BusOptions, type BusHandler, type Payload } from "./bus.js";
+export {
+  createUdpLink,
+  type UdpLink,
+  type UdpLinkOptions,
+  type UdpLinkFaults,
+  type UdpEndpoint,
+} from "./adapters/udp-link.js";

@@ -88,7 +88,8 @@ export class SendStream {
         chunk: m.bytes.subarray(m.offset, end),
       });
       m.offset = end;
-      if (this.inflight.size === 0) this.armProbe(now);
+      // Fresh data restarts the probe clock: an idle-then-busy stream must not inherit a long back-off.
+      this.armProbe(now);
       this.inflight.set(seq, { bytes, sentAt: now });
       this.inflightBytes += bytes.byteLength;
       this.hooks.emit(bytes);

@@ -54,8 +54,8 @@ export const defaultBusConfig: BusConfig = {
   minRexmitGapMs: 10,
   ackEveryFrames: 32,
   ackDelayMs: 5,
-  probeMs: 100,
-  maxProbeMs: 2000,
+  probeMs: 40,
+  maxProbeMs: 1000,
   deliveryTimeoutMs: 30000,
 };
 
