@@ -1,4 +1,4 @@
-import { type XmlElement, readConfiguration, readStatus } from "@hbx/cib";
+import { INFINITY, type XmlElement, readConfiguration, readStatus } from "@hbx/cib";
 import type { ClusterNode, Resource, WorkingSet } from "./types.js";
 import { Role } from "./types.js";
 import { unpackOptions } from "./unpack/options.js";
@@ -49,7 +49,12 @@ export function unpackCluster(cib: XmlElement, opts: ScheduleOptions = {}): Work
   };
   const dc = cib.attrs["dc-uuid"];
   if (dc) ws.dcNode = ws.nodeById.get(dc);
-  ws.resources = unpackResources(conf.resources, ws, raw);
+  // Pacemaker keeps its resource list sorted by priority (stable), and prints it in that order.
+  ws.resources = unpackResources(conf.resources, ws, raw)
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => b.r.priority - a.r.priority || a.i - b.i)
+    .map((x) => x.r);
+  addGroupColocations(ws);
   unpackStatus(states, ws);
   for (const r of ws.resourceById.values()) initialScores(r, ws);
   for (const c of conf.constraints) {
@@ -58,6 +63,26 @@ export function unpackCluster(cib: XmlElement, opts: ScheduleOptions = {}): Work
     else if (c.kind === "rsc_order") unpackOrdering(c, ws);
   }
   return ws;
+}
+
+/** Each group member is placed with the member before it. */
+function addGroupColocations(ws: WorkingSet): void {
+  for (const g of ws.resourceById.values()) {
+    if (g.variant.kind !== "group" || g.meta.get("collocated") === "false") continue;
+    for (let i = 1; i < g.children.length; i++) {
+      const c = {
+        id: `${g.id}-internal`,
+        dependent: g.children[i],
+        primary: g.children[i - 1],
+        score: INFINITY,
+        nodeAttribute: "#uname",
+        influence: true,
+      };
+      ws.colocations.push(c);
+      c.dependent.colocationsAsDependent.push(c);
+      c.primary.colocationsAsPrimary.push(c);
+    }
+  }
 }
 
 /** Stickiness: a managed resource running on exactly one node prefers to stay there. */
@@ -79,8 +104,7 @@ export function schedule(cib: XmlElement, opts: ScheduleOptions = {}): Transitio
   const ws = unpackCluster(cib, opts);
   applyStickiness(ws);
   createFencing(ws);
-  const top = sortForAssignment(ws.resources, ws);
-  for (const r of top) r.variant.assign(r, ws);
+  for (const r of sortForAssignment(ws.resources, ws)) r.variant.assign(r, ws);
   for (const r of ws.resources) r.variant.createActions(r, ws);
   applyOrderings(ws);
   propagate(ws);

@@ -3,9 +3,9 @@ import { type XmlElement, XmlSyntaxError, parseXml } from "@hbx/cib";
 import {
   clusterStatusLines,
   schedule,
+  unpackCluster,
   simulateTransition,
   transitionSummaryLines,
-  unpackCluster,
   failuresToMoveLines,
   transitionGraphXml,
   transitionDot,

@@ -47,6 +47,16 @@ export function propagate(ws: WorkingSet): void {
         if (a.optional && a.task !== "start" && a.task !== "running" && a.task !== "stonith") continue;
         t.runnable = false;
         t.reason ??= `unrunnable ${describe(a)}`;
+        if (t.task === "start" && t.rsc && t.node && t.rsc.runningOn.includes(t.node)) {
+          // A running resource whose start can no longer happen must stop.
+          t.optional = false;
+          for (const s of t.rsc.actions) {
+            if (s.task === "stop" && s.optional) {
+              s.optional = false;
+              push(s);
+            }
+          }
+        }
         push(t);
       }
       if (o.flags & OrderFlag.Restart && !t.optional && a.optional && t.rsc && t.rsc.role > Role.Stopped) {

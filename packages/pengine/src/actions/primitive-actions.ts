@@ -33,7 +33,7 @@ export function createPrimitiveActions(rsc: Resource, ws: WorkingSet): void {
     let reason: string | undefined;
     if (next === null)
       reason = quorumOk || ws.options.noQuorumPolicy !== "stop" ? "node availability" : "no quorum";
-    else if (multiple) reason = "being multiply active";
+    else if (multiple && node === next) reason = "being multiply active";
     else if (rsc.definitionChanged.has(node.name) && !rsc.failed) reason = "resource definition change";
     const fenced = node.unclean;
     const stop = newAction(ws, rsc, "stop", node, {

@@ -13,7 +13,7 @@ export function sortForAssignment(resources: Resource[], ws: WorkingSet): Resour
     const l = lead(r);
     const cur = l.runningOn[0] ?? r.runningOn[0];
     const currentScore = cur ? scoreOn(l, cur, ws) : -Infinity;
-    const perNode = ws.nodes.map((n) => scoreOn(l, n, ws));
+    const perNode = [Math.max(...ws.nodes.map((n) => scoreOn(l, n, ws)))];
     return { r, i, currentScore, perNode };
   });
   keyed.sort((a, b) => {

@@ -1,7 +1,7 @@
-import { type CibConstraint, childElements, tryParseScore } from "@hbx/cib";
+import { type CibConstraint, childElements } from "@hbx/cib";
 import { type Colocation, type Resource, type WorkingSet, parseRole } from "../types.js";
 import { resolveResources } from "./location.js";
-import { boolOption } from "../unpack/attributes.js";
+import { boolOption, looseScore } from "../unpack/attributes.js";
 
 function addColocation(ws: WorkingSet, c: Colocation): void {
   if (c.dependent === c.primary) return;
@@ -13,7 +13,7 @@ function addColocation(ws: WorkingSet, c: Colocation): void {
 /** rsc_colocation, either `rsc` with `with-rsc` or resource sets (each member with the one before). */
 export function unpackColocation(c: CibConstraint, ws: WorkingSet): void {
   const a = c.attrs;
-  const score = tryParseScore(a.score ?? "0") ?? 0;
+  const score = looseScore(a.score ?? "0") ?? 0;
   const influence = boolOption(a.influence, true);
   const nodeAttribute = a["node-attribute"] ?? "#uname";
   const sets = childElements(c.element, "resource_set");
@@ -38,7 +38,7 @@ export function unpackColocation(c: CibConstraint, ws: WorkingSet): void {
   let previousSet: Resource[] = [];
   for (const s of sets) {
     const members = childElements(s, "resource_ref").flatMap((r) => resolveResources(ws, r.attrs.id));
-    const sScore = s.attrs.score !== undefined ? (tryParseScore(s.attrs.score) ?? score) : score;
+    const sScore = s.attrs.score !== undefined ? (looseScore(s.attrs.score) ?? score) : score;
     const sequential = boolOption(s.attrs.sequential, true);
     const role = roleOf(s.attrs.role);
     if (sequential) {

@@ -1,6 +1,7 @@
-import { type CibConstraint, type XmlElement, childElements, tryParseScore, MINUS_INFINITY } from "@hbx/cib";
+import { type CibConstraint, type XmlElement, childElements, MINUS_INFINITY } from "@hbx/cib";
 import type { Resource, WorkingSet } from "../types.js";
 import { evaluateRule } from "../unpack/rules.js";
+import { looseScore } from "../unpack/attributes.js";
 
 /** Resources a constraint names: `rsc`, a `rsc-pattern` regular expression, or a tag. */
 export function resolveResources(ws: WorkingSet, id: string | undefined, pattern?: string): Resource[] {
@@ -34,7 +35,7 @@ export function applyLocation(c: CibConstraint, ws: WorkingSet): void {
   const source = `location ${c.id}`;
   if (a.node !== undefined) {
     const node = ws.nodeByName.get(a.node);
-    const score = tryParseScore(a.score ?? "0") ?? 0;
+    const score = looseScore(a.score ?? "0") ?? 0;
     if (!node) return;
     for (const r of targets) r.variant.addScore(r, node, score, source, ws);
     return;
@@ -45,13 +46,13 @@ export function applyLocation(c: CibConstraint, ws: WorkingSet): void {
 function applyRule(rule: XmlElement, targets: Resource[], ws: WorkingSet, source: string): void {
   const scoreAttr = rule.attrs["score-attribute"];
   const fixed =
-    rule.attrs.score !== undefined ? (tryParseScore(rule.attrs.score) ?? 0) : scoreAttr ? undefined : 0;
+    rule.attrs.score !== undefined ? (looseScore(rule.attrs.score) ?? 0) : scoreAttr ? undefined : 0;
   for (const node of ws.nodes) {
     if (!evaluateRule(rule, { nodeAttrs: node.attrs, now: ws.now })) continue;
     let score = fixed;
     if (score === undefined) {
       const v = node.attrs.get(scoreAttr!);
-      score = v === undefined ? undefined : tryParseScore(v);
+      score = v === undefined ? undefined : looseScore(v);
       if (score === undefined) continue;
     }
     for (const r of targets)

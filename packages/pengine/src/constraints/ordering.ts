@@ -1,7 +1,7 @@
-import { type CibConstraint, childElements, tryParseScore } from "@hbx/cib";
+import { type CibConstraint, childElements } from "@hbx/cib";
 import { OrderFlag, type Resource, type WorkingSet, type Action } from "../types.js";
 import { resolveResources } from "./location.js";
-import { boolOption } from "../unpack/attributes.js";
+import { boolOption, looseScore } from "../unpack/attributes.js";
 import { orderActions } from "../actions/ordering.js";
 
 /** rsc_order, kept abstract until actions exist. */
@@ -9,7 +9,7 @@ export function unpackOrdering(c: CibConstraint, ws: WorkingSet): void {
   const a = c.attrs;
   let kind = (a.kind ?? "").toLowerCase();
   if (kind === "") {
-    const score = a.score !== undefined ? (tryParseScore(a.score) ?? 0) : undefined;
+    const score = a.score !== undefined ? (looseScore(a.score) ?? 0) : undefined;
     kind = score === undefined || score > 0 ? "mandatory" : "optional";
   }
   const sets = childElements(c.element, "resource_set");

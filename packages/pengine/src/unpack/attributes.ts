@@ -35,3 +35,18 @@ export function boolOption(v: string | undefined, dflt: boolean): boolean {
   if (["false", "off", "no", "n", "0"].includes(t)) return false;
   return dflt;
 }
+
+/**
+ * A score as Pacemaker's char2score reads it: INFINITY words, else the leading integer
+ * ("2.0" is 2), else undefined.
+ */
+export function looseScore(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const t = v.trim();
+  const u = t.toUpperCase();
+  if (u === "INFINITY" || u === "+INFINITY") return 1_000_000;
+  if (u === "-INFINITY") return -1_000_000;
+  const m = /^[-+]?\d+/.exec(t);
+  if (!m) return undefined;
+  return Math.max(-1_000_000, Math.min(1_000_000, Number(m[0])));
+}

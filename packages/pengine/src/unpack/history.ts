@@ -142,7 +142,8 @@ export function replayHistory(
         bans.push("hard error");
         continue;
       }
-      if (HARD_ERRORS.has(rc) || op.rc === OCF_NOT_CONFIGURED) bans.push("hard error");
+      if ((HARD_ERRORS.has(rc) && (rc !== 3 || interval === 0)) || op.rc === OCF_NOT_CONFIGURED)
+        bans.push("hard error");
       if (task === "stop") bans.push("__stop_fail__");
       if (fail === "ignore") {
         rsc.failureIgnored = true;

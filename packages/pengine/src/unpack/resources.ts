@@ -1,6 +1,6 @@
-import { type CibResource, INFINITY, tryParseScore } from "@hbx/cib";
+import { type CibResource, INFINITY } from "@hbx/cib";
 import { type Resource, Role, type WorkingSet, parseRole } from "../types.js";
-import { boolOption, resolveSets } from "./attributes.js";
+import { boolOption, looseScore, resolveSets } from "./attributes.js";
 import { parseInterval } from "./rules.js";
 import { variants } from "../variants/registry.js";
 
@@ -112,16 +112,16 @@ const META_NAMES = new Set([
 
 function applyMeta(rsc: Resource, ws: WorkingSet, cluster: Map<string, string>): void {
   const m = rsc.meta;
-  rsc.priority = tryParseScore(m.get("priority") ?? "") ?? 0;
+  rsc.priority = looseScore(m.get("priority") ?? "") ?? 0;
   rsc.stickiness =
-    tryParseScore(m.get("resource-stickiness") ?? "") ??
-    tryParseScore(cluster.get("default-resource-stickiness") ?? "") ??
+    looseScore(m.get("resource-stickiness") ?? "") ??
+    looseScore(cluster.get("default-resource-stickiness") ?? "") ??
     0;
   rsc.failureStickiness =
-    tryParseScore(m.get("resource-failure-stickiness") ?? "") ??
-    tryParseScore(cluster.get("default-resource-failure-stickiness") ?? "") ??
+    looseScore(m.get("resource-failure-stickiness") ?? "") ??
+    looseScore(cluster.get("default-resource-failure-stickiness") ?? "") ??
     0;
-  rsc.migrationThreshold = tryParseScore(m.get("migration-threshold") ?? "") ?? INFINITY;
+  rsc.migrationThreshold = looseScore(m.get("migration-threshold") ?? "") ?? INFINITY;
   if (rsc.migrationThreshold <= 0) rsc.migrationThreshold = INFINITY;
   rsc.failureTimeout = parseInterval(m.get("failure-timeout")) / 1000;
   rsc.targetRole = parseRole(m.get("target-role"));
