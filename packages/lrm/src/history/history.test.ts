@@ -108,7 +108,8 @@ describe("buildLrmRscOp", () => {
       "vip_monitor_10000",
       "10000",
     ]);
-    expect(op.attrs["transition-key"]).toBeUndefined();
+    // No transition asked for it: Pacemaker's "no transition" key, carrying the expected rc.
+    expect(op.attrs["transition-key"]).toMatch(/^0:\d+:0:xxxxxxxx-xrsc-opxx-xcrm-resourcexxxx$/);
   });
 
   it("counts a probe's 7 as success and a start's 7 as failure", () => {

@@ -2,7 +2,7 @@ import { element, operationDigest, type XmlElement } from "@hbx/cib";
 import { ExecStatus, OcfExitCode } from "../codes.js";
 import { CRM_FEATURE_SET } from "../classes/ocf.js";
 import { operationKey } from "../runner.js";
-import { type NodeName, type OperationResult } from "../types.js";
+import { type NodeName, type OperationRequest, type OperationResult } from "../types.js";
 
 export interface LrmRscOpOptions {
   readonly node: NodeName;
@@ -22,22 +22,57 @@ export function digestParameters(result: OperationResult): Record<string, string
   return params;
 }
 
-/** The rc that counts as success: the transition key's target, else 0 (7 and 8 too for a probe). */
+/**
+ * The rc the operation was expected to give: the transition key's target, else the request's
+ * expectedRc, else 7 for a probe (monitor with interval 0) and 0 for everything else.
+ */
+export function expectedRc(req: OperationRequest): number {
+  const fromKey = req.transitionKey?.split(":")[2];
+  if (fromKey !== undefined && /^\d+$/.test(fromKey)) return Number(fromKey);
+  if (req.expectedRc !== undefined) return req.expectedRc;
+  return req.action === "monitor" && req.intervalMs === 0 ? OcfExitCode.NOT_RUNNING : OcfExitCode.OK;
+}
+
+/** A failure: not executed to completion, or an rc other than expected (a probe may find it running). */
 export function isFailure(result: OperationResult): boolean {
   if (result.status === ExecStatus.CANCELLED) return false;
   if (result.status !== ExecStatus.DONE) return true;
   const req = result.request;
-  const fromKey = req.transitionKey?.split(":")[2];
-  const expected = req.expectedRc ?? (fromKey !== undefined ? Number(fromKey) : undefined);
-  if (expected !== undefined) return result.rc !== expected;
-  if (req.action === "monitor" && req.intervalMs === 0) {
+  if (
+    req.transitionKey === undefined &&
+    req.expectedRc === undefined &&
+    req.action === "monitor" &&
+    req.intervalMs === 0
+  ) {
     return ![OcfExitCode.OK, OcfExitCode.NOT_RUNNING, OcfExitCode.RUNNING_PROMOTED].includes(
       result.rc as 0 | 7 | 8,
     );
   }
-  if (req.action === "monitor")
-    return result.rc !== OcfExitCode.OK && result.rc !== OcfExitCode.RUNNING_PROMOTED;
-  return result.rc !== OcfExitCode.OK;
+  return result.rc !== expectedRc(req);
+}
+
+/**
+ * Pacemaker's controller marks operations no transition asked for (probes on refresh, runs
+ * by hand) with this fake transition-engine id; its scheduler needs a transition key on every
+ * record to know the expected rc, and treats a record without one as failed.
+ */
+export const NO_TRANSITION_UUID = "xxxxxxxx-xrsc-opxx-xcrm-resourcexxxx";
+
+/** The transition key recorded: the transition's, or one saying "no transition" with the expected rc. */
+export function recordedTransitionKey(result: OperationResult): string {
+  const req = result.request;
+  if (req.transitionKey !== undefined) return req.transitionKey;
+  let target = expectedRc(req);
+  // A probe that found the resource running or promoted is an answer, not a failure.
+  if (
+    req.action === "monitor" &&
+    req.intervalMs === 0 &&
+    req.expectedRc === undefined &&
+    [0, 8].includes(result.rc)
+  ) {
+    target = result.rc;
+  }
+  return `0:${result.callId}:${target}:${NO_TRANSITION_UUID}`;
 }
 
 /** The id Pacemaker gives the record: rsc_last_0, rsc_last_failure_0, or rsc_monitor_10000. */
@@ -50,11 +85,11 @@ export function lrmRscOpId(result: OperationResult, kind: "auto" | "last" | "las
 
 /**
  * An operation result as the `lrm_rsc_op` element Pacemaker's controller writes, attributes in
- * its order. transition-key and transition-magic appear only when a transition asked for the
- * operation; the magic is "op-status:rc-code;transition-key".
+ * its order; the transition-magic is "op-status:rc-code;transition-key".
  */
 export function buildLrmRscOp(result: OperationResult, opts: LrmRscOpOptions): XmlElement {
   const req = result.request;
+  const key = recordedTransitionKey(result);
   const lastRcChange = Math.floor(result.finishedAt / 1000);
   return element("lrm_rsc_op", {
     id: lrmRscOpId(result, opts.kind),
@@ -62,8 +97,8 @@ export function buildLrmRscOp(result: OperationResult, opts: LrmRscOpOptions): X
     operation: req.action,
     "crm-debug-origin": opts.origin ?? "do_update_resource",
     crm_feature_set: CRM_FEATURE_SET,
-    "transition-key": req.transitionKey,
-    "transition-magic": req.transitionKey ? `${result.status}:${result.rc};${req.transitionKey}` : undefined,
+    "transition-key": key,
+    "transition-magic": `${result.status}:${result.rc};${key}`,
     "exit-reason": result.exitReason,
     on_node: opts.node,
     "call-id": result.callId,
