@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { mkdtempSync, writeFileSync, existsSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { schedulerCorpusDir } from "@hbx/cib";
+import { run, parseDateTime } from "./run.js";
+
+function capture(argv: string[]) {
+  let out = "";
+  let err = "";
+  const code = run(argv, { stdout: (s) => (out += s), stderr: (s) => (err += s) });
+  return { code, out, err };
+}
+
+describe("crm_simulate", () => {
+  it("refuses a file that is not XML with one line naming the place", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sim-"));
+    const f = join(dir, "bad.xml");
+    writeFileSync(f, "<cib><configuration></cib>");
+    const r = capture(["-S", "-x", f]);
+    expect(r.code).toBe(65);
+    expect(r.err.trim().split("\n")).toHaveLength(1);
+    expect(r.err).toContain("bad.xml");
+  });
+
+  it("exits 66 for a missing file and 69 for -L without a live cluster", () => {
+    expect(capture(["-x", "/nonexistent/cib.xml"]).code).toBe(66);
+    expect(capture(["-L"]).code).toBe(69);
+    expect(capture(["--bogus"]).code).toBe(64);
+  });
+
+  it("reads -t dates in Pacemaker's forms", () => {
+    expect(parseDateTime("2014-05-07 00:28:00")?.toISOString()).toBe("2014-05-07T00:28:00.000Z");
+    expect(parseDateTime("2005-020T12:30")?.toISOString()).toBe("2005-01-20T12:30:00.000Z");
+  });
+
+  const corpus = schedulerCorpusDir();
+  it.skipIf(!corpus)("prints a corpus case exactly as Pacemaker's summary, and saves the graph", () => {
+    const name = "rec-node-2";
+    const r = capture([
+      "-S",
+      "-x",
+      resolve(corpus!, "xml", `${name}.xml`),
+      "-G",
+      join(mkdtempSync(join(tmpdir(), "g-")), "g.xml"),
+    ]);
+    const expected = readFileSync(resolve(corpus!, "summary", `${name}.summary`), "utf8");
+    const part = (s: string, h: string) => s.slice(s.indexOf(h)).split("\n\n")[0];
+    expect(r.code).toBe(0);
+    expect(part(r.out, "Transition Summary:")).toBe(part(expected, "Transition Summary:"));
+    expect(r.out.slice(r.out.indexOf("Revised Cluster Status:"))).toBe(
+      expected.slice(expected.indexOf("Revised Cluster Status:")),
+    );
+    expect(existsSync).toBeTruthy();
+  });
+});
