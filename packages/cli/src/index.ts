@@ -6,3 +6,8 @@ export { compileXPath, evaluateXPath, nodePath, XPathError } from "./common/xpat
 export { checkCib, type CibProblem } from "./common/checks.js";
 export { run as runCibadmin } from "./cibadmin/run.js";
 export { run as runCrmResource } from "./crm_resource/run.js";
+export { run as runCrmFailcount } from "./crm_failcount/run.js";
+export { run as runCrmAttribute } from "./crm_attribute/run.js";
+export { run as runCrmStandby } from "./crm_standby/run.js";
+export { run as runCrmNode } from "./crm_node/run.js";
+export { run as runCrmVerify } from "./crm_verify/run.js";

@@ -1,0 +1,150 @@
+import { cloneElement } from "@hbx/cib";
+import { Args, type OptionSpec, parseArgs, versionText } from "../common/args.js";
+import {
+  type AttrScope,
+  type AttrTarget,
+  SCOPES,
+  deleteAttr,
+  queryAttr,
+  resolveNode,
+  setAttr,
+} from "../common/attributes.js";
+import { openCibSource } from "../common/cib-source.js";
+import { commitCib } from "../common/commit.js";
+import { CliError, CrmExit } from "../common/exit-codes.js";
+import { type CliIo } from "../common/io.js";
+import { runTool } from "../common/tool.js";
+
+const TOOL = "crm_attribute";
+
+const OPTIONS: OptionSpec[] = [
+  { key: "help", short: "?", long: ["help", "help-all"] },
+  { key: "help", short: "h" },
+  { key: "version", short: "$", long: ["version"] },
+  { key: "verbose", short: "V", long: ["verbose"] },
+  { key: "quiet", short: "q", long: ["quiet"] },
+  { key: "quiet", short: "Q" },
+  { key: "output-as", long: ["output-as"], arg: "required" },
+  { key: "name", short: "n", long: ["name", "attr-name"], arg: "required" },
+  { key: "update", short: "v", long: ["update", "attr-value"], arg: "required" },
+  { key: "query", short: "G", long: ["query", "get-value"] },
+  { key: "delete", short: "D", long: ["delete", "delete-attr"] },
+  { key: "type", short: "t", long: ["type", "section"], arg: "required" },
+  { key: "node", short: "N", long: ["node"], arg: "required" },
+  // Heartbeat v2 named the node with -U/--uname.
+  { key: "node", short: "U", long: ["uname"], arg: "required" },
+  { key: "lifetime", short: "l", long: ["lifetime"], arg: "required" },
+  { key: "default", short: "d", long: ["default"], arg: "required" },
+  { key: "set-name", short: "s", long: ["set-name"], arg: "required" },
+  { key: "id", short: "i", long: ["id", "attr-id"], arg: "required" },
+];
+
+const HELP = `crm_attribute - query and update cluster, node and transient attributes
+
+Usage: crm_attribute -n NAME [-v VALUE | -G | -D] [options]
+
+Commands:
+ -G, --query              Query the current value of the attribute
+ -v, --update=VALUE       Update the value of the attribute
+ -D, --delete             Delete the attribute
+
+Options:
+ -n, --name=NAME          Name of the attribute
+ -t, --type=SECTION       crm_config (default without -N), nodes (default with -N), status,
+                          rsc_defaults, op_defaults
+ -N, --node=NODE          Node the attribute belongs to (Heartbeat v2: -U, --uname)
+ -l, --lifetime=LIFETIME  reboot (a transient status attribute) or forever (a node attribute)
+ -d, --default=VALUE      With -G, print VALUE when the attribute is not set
+ -s, --set-name=ID        Attribute set to use
+ -i, --id=ID              nvpair id to use
+ -q, --quiet              With -G, print only the value
+ -V, --verbose            Print one line per changed element on stderr
+
+Environment:
+ CIB_file=PATH            Work on the CIB in PATH instead of the running cluster
+
+Examples:
+ crm_attribute -n no-quorum-policy -v ignore           set a cluster option
+ crm_attribute -n stonith-enabled -G                    read one
+ crm_attribute -N alpha -n rack -v r1                   set a node attribute
+ crm_attribute -N alpha -n pingd -v 1 -l reboot         set a transient attribute
+ crm_attribute -N alpha -n pingd -D -l reboot           delete it
+`;
+
+function scopeOf(args: Args): AttrScope {
+  const type = args.get("type");
+  const lifetime = args.get("lifetime");
+  if (type !== undefined) {
+    if (type === "reboot") return "status";
+    if (type === "forever") return "nodes";
+    if (!SCOPES.includes(type as AttrScope)) {
+      throw new CliError(CrmExit.USAGE, `${TOOL}: Invalid --type '${type}' (expected ${SCOPES.join(", ")})`);
+    }
+    return type as AttrScope;
+  }
+  if (lifetime === "reboot") return "status";
+  if (lifetime === "forever") return "nodes";
+  if (lifetime !== undefined) {
+    throw new CliError(
+      CrmExit.USAGE,
+      `${TOOL}: Invalid --lifetime '${lifetime}' (expected reboot or forever)`,
+    );
+  }
+  return args.has("node") ? "nodes" : "crm_config";
+}
+
+export async function run(argv: string[], io: CliIo): Promise<number> {
+  return runTool(io, async () => {
+    const args = new Args(parseArgs(argv, OPTIONS, TOOL));
+    if (args.has("help")) {
+      io.stdout(HELP);
+      return CrmExit.OK;
+    }
+    if (args.has("version")) {
+      io.stdout(versionText(TOOL));
+      return CrmExit.OK;
+    }
+    const name = args.get("name");
+    if (name === undefined && args.get("id") === undefined) {
+      throw new CliError(
+        CrmExit.USAGE,
+        `${TOOL}: Error: must specify attribute name or pattern to operate on`,
+      );
+    }
+    const attr = name ?? "";
+    const scope = scopeOf(args);
+    const source = openCibSource(io);
+    const before = await source.read();
+    const after = cloneElement(before);
+    const target: AttrTarget = { scope, setId: args.get("set-name"), nvpairId: args.get("id") };
+    if (scope === "nodes" || scope === "status") {
+      const node = args.get("node");
+      if (node === undefined)
+        throw new CliError(CrmExit.USAGE, `${TOOL}: Please specify a node with -N for ${scope} attributes`);
+      target.node = resolveNode(after, node, TOOL);
+    }
+    const quiet = args.has("quiet");
+    const value = args.get("update");
+    if (args.has("delete")) {
+      const id = deleteAttr(after, target, attr);
+      if (id === undefined) return CrmExit.OK;
+      await commitCib(source, before, after, { io, verbose: args.count("verbose") });
+      if (!quiet) {
+        const what = scope === "crm_config" ? "option" : "attribute";
+        io.stdout(`Deleted ${scope} ${what}: id=${id} name=${attr}\n`);
+      }
+      return CrmExit.OK;
+    }
+    if (value !== undefined) {
+      setAttr(after, target, attr, value);
+      await commitCib(source, before, after, { io, verbose: args.count("verbose") });
+      return CrmExit.OK;
+    }
+    const found = queryAttr(before, target, attr) ?? args.get("default");
+    if (found === undefined) {
+      throw new CliError(CrmExit.NOSUCH, `${TOOL}: Error performing operation: No such device or address`);
+    }
+    io.stdout(quiet ? `${found}\n` : `scope=${scope}  name=${attr} value=${found}\n`);
+    return CrmExit.OK;
+  });
+}
