@@ -37,21 +37,28 @@ describe("stonith:fence_hbx_local", () => {
   it("describes itself in fence-agent meta-data", async () => {
     const md = await getMetadata(spec);
     expect(md.name).toBe("fence_hbx_local");
-    expect(md.parameters.map((x) => x.name)).toEqual(expect.arrayContaining(["action", "pidfile", "process"]));
-    expect(md.actions.map((a) => a.name)).toEqual(expect.arrayContaining(["off", "reboot", "status", "monitor", "metadata"]));
+    expect(md.parameters.map((x) => x.name)).toEqual(
+      expect.arrayContaining(["action", "pidfile", "process"]),
+    );
+    expect(md.actions.map((a) => a.name)).toEqual(
+      expect.arrayContaining(["off", "reboot", "status", "monitor", "metadata"]),
+    );
   });
 });
 
-describe.skipIf(!existsSync("/usr/sbin/fence_dummy"))("stonith:fence_dummy from Debian's fence-agents", () => {
-  const spec: AgentSpec = { standard: "stonith", type: "fence_dummy" };
-  it("answers monitor and reboot through options on stdin", async () => {
-    const p = { type: "file", status_file: join(tmp, "dummy.status") };
-    writeFileSync(p.status_file, "on");
-    expect((await executeAgent(req(spec, "monitor", p)).done).rc).toBe(0);
-    expect((await executeAgent(req(spec, "status", p)).done).rc).toBe(0);
-    expect((await executeAgent(req(spec, "off", p)).done).rc).toBe(0);
-    expect((await executeAgent(req(spec, "status", p)).done).rc).toBe(7);
-    const md = await getMetadata(spec);
-    expect(md.name).toBe("fence_dummy");
-  });
-});
+describe.skipIf(!existsSync("/usr/sbin/fence_dummy"))(
+  "stonith:fence_dummy from Debian's fence-agents",
+  () => {
+    const spec: AgentSpec = { standard: "stonith", type: "fence_dummy" };
+    it("answers monitor and reboot through options on stdin", async () => {
+      const p = { type: "file", status_file: join(tmp, "dummy.status") };
+      writeFileSync(p.status_file, "on");
+      expect((await executeAgent(req(spec, "monitor", p)).done).rc).toBe(0);
+      expect((await executeAgent(req(spec, "status", p)).done).rc).toBe(0);
+      expect((await executeAgent(req(spec, "off", p)).done).rc).toBe(0);
+      expect((await executeAgent(req(spec, "status", p)).done).rc).toBe(7);
+      const md = await getMetadata(spec);
+      expect(md.name).toBe("fence_dummy");
+    });
+  },
+);
