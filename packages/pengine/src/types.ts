@@ -113,6 +113,8 @@ export interface Resource {
   /** Digest mismatch: the definition changed where it runs. */
   definitionChanged: Set<NodeName>;
   stopUnexpected?: boolean;
+  /** multiple-active=stop_only found it active on several nodes: stop everywhere, start nowhere. */
+  stopOnly?: boolean;
   // Placement.
   allowed: Map<NodeName, NodeScore>;
   assigned: ClusterNode | null;

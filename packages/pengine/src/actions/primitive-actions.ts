@@ -36,11 +36,12 @@ export function createPrimitiveActions(rsc: Resource, ws: WorkingSet): void {
     else if (multiple && node === next) reason = "being multiply active";
     else if (rsc.definitionChanged.has(node.name) && !rsc.failed) reason = "resource definition change";
     const fenced = node.unclean;
+    const fence = fenced ? ws.fencing.find((a) => a.fenceTarget === node) : undefined;
     const stop = newAction(ws, rsc, "stop", node, {
       optional: !needed,
       pseudo: fenced,
-      runnable: fenced ? ws.options.stonithEnabled : true,
-      reason,
+      runnable: fenced ? fence !== undefined && fence.runnable : true,
+      reason: fenced && !(fence?.runnable ?? false) && next !== null ? undefined : reason,
     });
     if (fenced && ws.options.stonithEnabled) {
       const f = ws.fencing.find((a) => a.fenceTarget === node);
@@ -57,9 +58,9 @@ export function createPrimitiveActions(rsc: Resource, ws: WorkingSet): void {
       rsc.role <= Role.Stopped;
     let runnable = nodeAvailable(next);
     let reason: string | undefined;
-    if (!quorumOk && ws.options.noQuorumPolicy !== "ignore" && !runningThere) {
+    if (!quorumOk && ws.options.noQuorumPolicy === "freeze" && rsc.runningOn.length === 0) {
       runnable = false;
-      reason = "no quorum";
+      reason = "quorum freeze";
     }
     if (!quorumOk && ws.options.noQuorumPolicy === "stop") {
       runnable = false;

@@ -1,7 +1,7 @@
 import { INFINITY, MINUS_INFINITY, type NodeStateRecord } from "@hbx/cib";
 import { type ClusterNode, type Resource, Role, type WorkingSet } from "../types.js";
 import { blankResource } from "./resources.js";
-import { replayHistory } from "./history.js";
+import { onFailFor, replayHistory } from "./history.js";
 import { parseInterval } from "./rules.js";
 import { variants } from "../variants/registry.js";
 
@@ -76,6 +76,14 @@ export function unpackStatus(states: NodeStateRecord[], ws: WorkingSet): void {
   readFailCounts(states, ws);
   for (const rsc of ws.resourceById.values()) {
     if (rsc.runningOn.length > 0 && rsc.role <= Role.Stopped) rsc.role = Role.Started;
+    if (rsc.runningOn.length > 1 && rsc.children.length === 0) {
+      const policy = rsc.multipleActive;
+      if (policy === "block") {
+        rsc.blocked = true;
+        rsc.managed = false;
+        rsc.failed = true;
+      } else if (policy === "stop_only") rsc.stopOnly = true;
+    }
     rsc.runningOn.sort((a, b) => a.index - b.index);
   }
 }
@@ -118,7 +126,8 @@ function readFailCounts(states: NodeStateRecord[], ws: WorkingSet): void {
     const counts = new Map<string, number>();
     const last = new Map<string, number>();
     for (const [k, v] of node.attrs) {
-      let m = /^fail-count-(.+?)(?:#.*)?$/.exec(k);
+      let m = /^fail-count-(.+?)(?:#(.*))?$/.exec(k);
+      if (m && m[2] && ignoredFailures(m[1], m[2], ws)) continue;
       if (m) {
         const n = v.toUpperCase().includes("INFINITY") ? INFINITY : Number(v) || 0;
         counts.set(m[1], Math.min(INFINITY, (counts.get(m[1]) ?? 0) + n));
@@ -139,6 +148,14 @@ function readFailCounts(states: NodeStateRecord[], ws: WorkingSet): void {
   }
   void states;
   void parseInterval;
+}
+
+/** Failures of an operation configured with on-fail=ignore do not count. */
+function ignoredFailures(id: string, opKey: string, ws: WorkingSet): boolean {
+  const rsc = ws.resourceById.get(id) ?? ws.resourceById.get(id.replace(/:\d+$/, ""));
+  const m = /^(.*)_(\d+)$/.exec(opKey);
+  if (!rsc || !m) return false;
+  return onFailFor(rsc, m[1], Number(m[2]), ws) === "ignore";
 }
 
 function applyFailCount(rsc: Resource, node: ClusterNode, count: number, ws: WorkingSet): void {

@@ -42,7 +42,7 @@ export const primitiveVariant: Variant = {
       // Unmanaged resources stay exactly where they are.
       return assignTo(rsc, rsc.runningOn.length === 1 ? rsc.runningOn[0] : null);
     }
-    if (rsc.targetRole === Role.Stopped) return assignTo(rsc, null);
+    if (rsc.targetRole === Role.Stopped || rsc.stopOnly) return assignTo(rsc, null);
     if (rsc.lockNode) {
       const e = table.get(rsc.lockNode.name);
       return assignTo(rsc, e && e.score >= 0 && rsc.lockNode.online ? rsc.lockNode : null);
