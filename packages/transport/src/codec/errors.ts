@@ -39,6 +39,7 @@ export interface DecodeLimits {
 export const DEFAULT_LIMITS: DecodeLimits = {
   // Heartbeat's MAXMSG is 40000 on the wire; the bus reassembles larger ones itself.
   maxBytes: 256 * 1024,
-  maxDepth: 8,
+  // Heartbeat's MAXDEPTH.
+  maxDepth: 16,
   maxFields: 4096,
 };

@@ -18,6 +18,7 @@ import { planLinks, UdpLink, type LinkFaults } from "../adapters/udp.js";
 import { IcmpPinger } from "../adapters/ping.js";
 import { DropLog } from "./droplog.js";
 import { nextGeneration, nodeUuid } from "./persist.js";
+import { ACK_MSG_DIV, ackmsg, INTERNAL_TYPES, isUnsequenced, repnodes, T_REQNODES } from "./membership.js";
 
 export interface HeartbeatNodeOptions {
   hacf: HaCf;
@@ -136,15 +137,16 @@ export class HeartbeatNode extends EventEmitter<HeartbeatNodeEvents> {
   }
 
   private sendSigned(body: HbMessage): number {
-    const seq = this.seq++;
+    const sequenced = !isUnsequenced(body.get(F.type));
+    const seq = sequenced ? this.seq++ : 0;
     const m = new HbMessage();
     m.fields.push(...body.fields.filter((f) => !CONTROL_FIELDS.has(f.name)));
     m.set(F.orig, this.name);
     m.setBinary(F.origUuid, this.uuid);
-    m.set(F.seq, seq.toString(16));
+    if (sequenced) m.set(F.seq, seq.toString(16));
     m.set(F.generation, this.generation.toString(16));
     m.set(F.time, Math.floor(Date.now() / 1000).toString(16));
-    m.set(F.load, loadavg());
+    if (sequenced) m.set(F.load, loadavg());
     m.set(F.ttl, String(this.opts.hacf.hopfudge + this.opts.hacf.nodes.length));
     const wire = signMessage(m, this.opts.authkeys, this.opts.format ?? "netstring");
     for (const l of this.links) l.send(wire);
@@ -191,7 +193,9 @@ export class HeartbeatNode extends EventEmitter<HeartbeatNodeEvents> {
     const forUs = dest === undefined || dest === this.name;
     if (seqText === undefined) {
       // Unsequenced control messages (retransmit requests) cannot be replay-checked; pass them up.
-      if (type !== "status" && forUs) this.emit("message", msg, from, link);
+      this.log.debug({ from, link, t: type }, `unsequenced message from ${from} on ${link}: t=${type}`);
+      if (type !== "status" && forUs && !INTERNAL_TYPES.has(type ?? ""))
+        this.emit("message", msg, from, link);
       return;
     }
     const seq = Number.parseInt(seqText, 16);
@@ -209,9 +213,12 @@ export class HeartbeatNode extends EventEmitter<HeartbeatNodeEvents> {
       status: type === "status" ? (msg.get(F.status) ?? "active") : undefined,
       addr,
     });
-    if (type !== "status" && forUs && effects.some((e) => e.type === "accept" && e.node === from)) {
-      this.emit("message", msg, from, link);
-    }
+    if (!effects.some((e) => e.type === "accept" && e.node === from)) return;
+    if (seq % ACK_MSG_DIV === 0) this.sendSigned(ackmsg(from, seq));
+    if (type === "status" || !forUs) return;
+    this.log.debug({ from, link, seq, t: type }, `message from ${from} on ${link}: t=${type} seq=${seq}`);
+    if (type === T_REQNODES) this.sendCluster(repnodes(from, this.opts.hacf.nodes));
+    else if (!INTERNAL_TYPES.has(type ?? "")) this.emit("message", msg, from, link);
   }
 
   private step(event: Parameters<Liveness["step"]>[1]): LivenessEffect[] {
