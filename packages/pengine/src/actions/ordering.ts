@@ -26,9 +26,10 @@ export function propagate(ws: WorkingSet): void {
       queue.push(a);
     }
   };
-  let guard = 0;
-  while (queue.length > 0 && guard++ < 5_000_000) {
-    const a = queue.shift()!;
+  // An index, not shift(): shifting a large array is linear and would make this quadratic.
+  let head = 0;
+  while (head < queue.length && head < 5_000_000) {
+    const a = queue[head++];
     queued.delete(a);
     for (const o of a.before) {
       const t = o.then;
