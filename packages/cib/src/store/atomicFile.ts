@@ -7,8 +7,13 @@ import { basename, dirname, join } from "node:path";
  * fsync the directory so the rename itself is durable.
  */
 export function writeFileAtomic(path: string, text: string, mode = 0o600): void {
-  const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
+  renameSync(writeTemporary(path, text, mode), path);
+  syncDirectory(dirname(path));
+}
+
+/** Write and fsync a temporary file beside `path`; the caller renames it into place. */
+export function writeTemporary(path: string, text: string, mode = 0o600): string {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   const fd = openSync(tmp, "w", mode);
   try {
     writeSync(fd, text);
@@ -19,8 +24,7 @@ export function writeFileAtomic(path: string, text: string, mode = 0o600): void 
     throw e;
   }
   closeSync(fd);
-  renameSync(tmp, path);
-  syncDirectory(dir);
+  return tmp;
 }
 
 export function syncDirectory(dir: string): void {

@@ -2,7 +2,9 @@ import { createHash } from "node:crypto";
 import { cibFileDigest, cibFileTree } from "../digest/cibDigest.js";
 import { type XmlElement } from "../xml/node.js";
 import { serializeXml } from "../xml/serialize.js";
-import { writeFileAtomic } from "./atomicFile.js";
+import { dirname } from "node:path";
+import { renameSync } from "node:fs";
+import { syncDirectory, writeTemporary } from "./atomicFile.js";
 
 /** The cib.xml text for a version and its cib.xml.sig, as Pacemaker would write them. */
 export interface CibFileImage {
@@ -21,8 +23,14 @@ export function fileImage(doc: XmlElement, writtenAt: Date): CibFileImage {
   return { text, sig: cibFileDigest(tree), sha: sha256(text) };
 }
 
-/** cib.xml first, then its signature, each replaced atomically. */
+/**
+ * Both files written and fsynced under temporary names, renamed into place (cib.xml first),
+ * then the directory synced once, as Pacemaker does: each file is always whole.
+ */
 export function writeFileImage(cibPath: string, sigPath: string, image: { text: string; sig: string }): void {
-  writeFileAtomic(cibPath, image.text);
-  writeFileAtomic(sigPath, image.sig);
+  const cibTmp = writeTemporary(cibPath, image.text);
+  const sigTmp = writeTemporary(sigPath, image.sig);
+  renameSync(cibTmp, cibPath);
+  renameSync(sigTmp, sigPath);
+  syncDirectory(dirname(cibPath));
 }

@@ -182,7 +182,7 @@ export class CibStore {
     forceEpoch = false,
   ): CommitResult {
     const writtenAt = this.now();
-    const outcome = this.db.transaction((): { result: CommitResult; image?: CibFileImage } => {
+    const outcome = this.db.transaction((): { result: CommitResult; image?: CibFileImage | undefined } => {
       const { doc: current, version: currentVersion } = this.cached();
       const next = produce(current);
       const docVersion = readVersion(next);
@@ -209,10 +209,10 @@ export class CibStore {
       return { result: { changed: true, version, previous: currentVersion, summary }, image };
     });
     const { result, image } = outcome;
-    if (image === undefined) return result;
+    if (!result.changed) return result;
     // After the commit: a crash before the rename leaves the previous cib.xml, which open()
     // recognises (prev_file_sha) and rewrites.
-    this.writeFiles(image);
+    if (image) this.writeFiles(image);
     const operation = change.operation ?? "replace";
     this.log.info(
       { client: change.client, operation, version: formatVersion(result.version) },
@@ -221,23 +221,31 @@ export class CibStore {
     return result;
   }
 
-  /** Inside a transaction: make `doc` current and add it to the history. */
+  /**
+   * Inside a transaction: make `doc` current and add it to the history. Returns the cib.xml
+   * image to write, or undefined when the file does not change: like Pacemaker, cib.xml holds
+   * the configuration only, so a status update (same admin_epoch.epoch) leaves it alone.
+   */
   private store(
     doc: XmlElement,
     version: CibVersion,
     change: CibChange,
     summary: string,
     at: Date,
-  ): CibFileImage {
+  ): CibFileImage | undefined {
     const previous = this.db.readCurrent();
     const xml = serializeXml(doc, { pretty: false });
-    const image = fileImage(doc, at);
+    const sameFile =
+      previous !== undefined &&
+      previous.version.adminEpoch === version.adminEpoch &&
+      previous.version.epoch === version.epoch;
+    const image = sameFile ? undefined : fileImage(doc, at);
     this.db.writeCurrent({
       version,
       xml,
-      fileText: image.text,
-      fileSha: image.sha,
-      prevFileSha: previous?.fileSha ?? null,
+      fileText: image?.text ?? previous!.fileText,
+      fileSha: image?.sha ?? previous!.fileSha,
+      prevFileSha: image ? (previous?.fileSha ?? null) : previous!.prevFileSha,
     });
     this.db.appendHistory(
       {
