@@ -4,14 +4,34 @@ import { pathToFileURL } from "node:url";
 import { repoRoot } from "@hbx/cib";
 import { OutputBuffer, type SimulateResult } from "./simulator.js";
 
+/** An output sink callable as `sink(text)` (hbx's CliIo) and as `sink.write(text)` (a stream). */
+export type OutputSink = ((text: string) => void) & { write(text: string): unknown };
+
+/** What the run function gets: hbx's CLI io (packages/cli/src/common/io.ts), fields a run may use. */
+export interface SimulateIo {
+  readonly stdout: OutputSink;
+  readonly stderr: OutputSink;
+  readonly env: Record<string, string | undefined>;
+  readonly cwd: string;
+  now(): Date;
+  readStdin(): Promise<string>;
+}
+
 /**
  * hbx's crm_simulate as a function: `run(argv, io) → exit code` (sync or async), the shape every
- * hbx CLI exposes beside its main.ts. io carries stdout/stderr sinks with a `write` method.
+ * hbx CLI exposes beside its main.ts.
  */
 export type SimulateRunFn = (
   argv: string[],
-  io: { stdout: { write(text: string): unknown }; stderr: { write(text: string): unknown } },
+  io: SimulateIo,
 ) => number | undefined | void | Promise<number | undefined | void>;
+
+function sink(buffer: OutputBuffer): OutputSink {
+  const write = (text: string): void => {
+    buffer.write(text);
+  };
+  return Object.assign(write, { write: (text: string) => buffer.write(text) });
+}
 
 /** Where the run function is looked for, built JS first (workers cannot load TypeScript). */
 export function defaultRunModuleCandidates(preferSource = false): string[] {
@@ -67,7 +87,14 @@ export async function invokeRun(run: SimulateRunFn, argv: readonly string[]): Pr
   let exitCode: number | undefined;
   let failure: string | undefined;
   try {
-    const code = await run([...argv], { stdout, stderr });
+    const code = await run([...argv], {
+      stdout: sink(stdout),
+      stderr: sink(stderr),
+      env: process.env,
+      cwd: process.cwd(),
+      now: () => new Date(),
+      readStdin: async () => "",
+    });
     exitCode = typeof code === "number" ? code : 0;
   } catch (err) {
     if (err instanceof ExitCalled) exitCode = err.code;

@@ -125,7 +125,7 @@ describe("DirectSimulator", () => {
       (argv, io) => {
         if (argv[0] === "throw") throw new Error("engine bug");
         if (argv[0] === "exit") process.exit(3);
-        io.stdout.write("Transition Summary:\n");
+        io.stdout("Transition Summary:\n");
         io.stderr.write("warn\n");
         return 0;
       },
