@@ -41,14 +41,15 @@ export class Liveness {
 
   constructor(readonly config: LivenessConfig) {
     for (const n of config.nodes) {
-      if (n !== config.localNode) this.peers.set(n, this.newPeer("normal"));
+      if (n !== config.localNode) this.peers.set(n, this.newPeer("normal", config.links));
     }
-    for (const n of config.pingNodes ?? []) this.peers.set(n, this.newPeer("ping"));
+    // A ping node has one link named after itself, as cl_status lists it.
+    for (const n of config.pingNodes ?? []) this.peers.set(n, this.newPeer("ping", [n]));
   }
 
-  private newPeer(type: NodeType): PeerState {
+  private newPeer(type: NodeType, linkNames: LinkName[]): PeerState {
     const links = new Map<LinkName, LinkState>();
-    for (const l of this.config.links) links.set(l, { status: "init", lastHeard: -1 });
+    for (const l of linkNames) links.set(l, { status: "init", lastHeard: -1 });
     return { type, status: "init", generation: 0, window: new SeqWindow(), lastHeard: -1, links };
   }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createSocket } from "node:dgram";
@@ -128,4 +128,35 @@ describe("HeartbeatNode over real UDP", () => {
     // 50 identical bad packets are rate-limited to one line.
     expect(drops.filter((l) => /bad-length/.test(l))).toHaveLength(1);
   });
+});
+
+describe("ping nodes", () => {
+  it.skipIf(!existsSync("/usr/bin/ping"))(
+    "watches a ping node by ICMP echo and reports it as Heartbeat does",
+    async () => {
+      const hacf = parseHaCf(
+        `keepalive 200ms\ndeadtime 1\ninitdead 2\nudpport ${PORT}\nucast lo 127.0.0.9\nping 127.0.0.1\nping_group grp 127.0.0.1 192.0.2.254\nnode n1 n2`,
+        "ha.cf",
+      );
+      const dir = mkdtempSync(join(tmpdir(), "hbx-node-"));
+      dirs.push(dir);
+      const n = new HeartbeatNode({
+        hacf,
+        authkeys,
+        nodeName: "n1",
+        stateDir: dir,
+        bindAddress: "127.0.0.7",
+        logger: pino({ level: "silent" }),
+      });
+      nodes.push(n);
+      await n.start();
+      await until(() => n.snapshot().find((x) => x.name === "grp")?.status === "ping", 5000);
+      const single = n.snapshot().find((x) => x.name === "127.0.0.1");
+      expect(single).toMatchObject({
+        type: "ping",
+        status: "ping",
+        links: [{ name: "127.0.0.1", status: "up" }],
+      });
+    },
+  );
 });

@@ -57,7 +57,8 @@ export class HeartbeatNode extends EventEmitter<HeartbeatNodeEvents> {
   private readonly drops: DropLog;
   private readonly liveness: Liveness;
   private readonly links: UdpLink[];
-  private readonly pingTargets = new Map<string, NodeName>();
+  /** Ping address -> the ping nodes it answers for (an address may be alone and in a group). */
+  private readonly pingTargets = new Map<string, NodeName[]>();
   private readonly pinger?: IcmpPinger;
   private seq = 1;
   private timer?: NodeJS.Timeout;
@@ -82,18 +83,20 @@ export class HeartbeatNode extends EventEmitter<HeartbeatNodeEvents> {
         }),
     );
     const pingNodes: NodeName[] = [];
+    const target = (addr: string, node: NodeName) =>
+      this.pingTargets.set(addr, [...(this.pingTargets.get(addr) ?? []), node]);
     for (const addr of opts.hacf.ping) {
       pingNodes.push(addr);
-      this.pingTargets.set(addr, addr);
+      target(addr, addr);
     }
     for (const g of opts.hacf.pingGroups) {
       pingNodes.push(g.name);
-      for (const a of g.addresses) this.pingTargets.set(a, g.name);
+      for (const a of g.addresses) target(a, g.name);
     }
     if (pingNodes.length) {
       this.pinger = new IcmpPinger(opts.hacf.keepaliveMs, (addr) => {
-        const node = this.pingTargets.get(addr);
-        if (node) this.step({ type: "ping-reply", node, link: "ping" });
+        for (const node of this.pingTargets.get(addr) ?? [])
+          this.step({ type: "ping-reply", node, link: node });
       });
     }
     this.liveness = new Liveness({
