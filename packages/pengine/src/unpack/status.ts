@@ -43,7 +43,9 @@ export function unpackStatus(states: NodeStateRecord[], ws: WorkingSet): void {
           rsc.maintenance = true;
         }
       }
-      if (r.failed) {
+      // A failure on a node that will be fenced needs no handling of its own: fencing recovers
+      // the resource, which may then start elsewhere (Pacemaker treats it as on-fail=ignore).
+      if (r.failed && !node.unclean) {
         switch (r.onFail) {
           case "fence":
             if (!node.unclean) {
