@@ -22,3 +22,10 @@ export {
   type UdpLinkFaults,
   type UdpEndpoint,
 } from "./adapters/udp-link.js";
+export {
+  createTransportLink,
+  followLiveness,
+  BUS_MESSAGE_TYPE,
+  TRANSPORT_MAX_FRAME_BYTES,
+  TRANSPORT_BUS_CONFIG,
+} from "./adapters/transport-link.js";
