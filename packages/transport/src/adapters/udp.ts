@@ -3,6 +3,8 @@ import { networkInterfaces } from "node:os";
 import type { HaCfMedium } from "../config/index.js";
 import type { LinkName } from "../liveness/types.js";
 
+const RECV_BUFFER_BYTES = 4 * 1024 * 1024;
+
 export type UdpMediumSpec = Exclude<HaCfMedium, { kind: "serial" }>;
 
 /**
@@ -56,6 +58,14 @@ export class UdpLink {
         resolve();
       });
     });
+    // Bursts of cluster messages (the bus sends windows of frames) overflow the default buffer;
+    // the kernel caps this at net.core.rmem_max, so it is best effort.
+    try {
+      s.setRecvBufferSize(RECV_BUFFER_BYTES);
+      s.setSendBufferSize(RECV_BUFFER_BYTES);
+    } catch {
+      // keep the kernel default
+    }
     for (const m of this.opts.media) {
       if (m.kind === "ucast") this.targets.push({ address: m.peer, port: m.port });
       else if (m.kind === "bcast") {
