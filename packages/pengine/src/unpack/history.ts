@@ -107,8 +107,8 @@ export function replayHistory(
     let failure = false;
     if (op.opStatus === EXEC_DONE || op.opStatus === EXEC_ERROR) {
       if (rc === OCF_OK) {
-        failure = target !== OCF_OK && !isProbe && target !== OCF_NOT_RUNNING ? true : false;
-        if (!isProbe && target === OCF_NOT_RUNNING && task === "monitor") failure = false;
+        // Success where "not running" was expected (a role=Stopped monitor) is a failure.
+        failure = !isProbe && target !== OCF_OK;
       } else if (rc === OCF_NOT_RUNNING) {
         if (isProbe || target === OCF_NOT_RUNNING || !rsc.managed) {
           role = Role.Stopped;
