@@ -1,0 +1,87 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { IpcClient } from "../ipc/index.js";
+import { formatLogLine } from "./logging.js";
+import { parseHbxdArgs } from "./options.js";
+import { run } from "./run.js";
+
+const root = mkdtempSync(join(tmpdir(), "hbxd-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function haDir(name: string, haCf: string): string {
+  const dir = join(root, name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "ha.cf"), haCf);
+  writeFileSync(join(dir, "authkeys"), "auth 2\n2 sha1 k\n", { mode: 0o600 });
+  return dir;
+}
+
+describe("hbxd", () => {
+  it("takes its socket from --socket, then HBX_SOCKET, and its node name lower-cased", () => {
+    expect(parseHbxdArgs(["--node", "Alpha", "--socket=/x.sock"], { HBX_SOCKET: "/y.sock" })).toMatchObject({
+      node: "alpha",
+      socket: "/x.sock",
+      haDir: "/etc/ha.d",
+    });
+    expect(parseHbxdArgs([], { HBX_SOCKET: "/y.sock" }).socket).toBe("/y.sock");
+  });
+
+  it("refuses a bad ha.cf naming the file and line, and a bad flag with usage", async () => {
+    const dir = haDir("bad", "keepalive 1\ndeadtime soon\nucast lo 127.0.0.1\nnode a\n");
+    let err = "";
+    const io = { stderr: (t: string) => (err += t), env: {}, stopSignal: new Promise<string>(() => {}) };
+    expect(await run(["--ha-dir", dir, "--node", "a", "--socket", join(root, "bad.sock")], io)).toBe(1);
+    expect(err).toMatch(new RegExp(`${join(dir, "ha.cf")}:2`));
+    err = "";
+    expect(await run(["--frobnicate"], io)).toBe(2);
+    expect(err).toMatch(/unknown option --frobnicate\nusage: hbxd/);
+  });
+
+  it("serves IPC on a 0660 socket, logs human-readable lines, and stops cleanly on SIGTERM", async () => {
+    const log = join(root, "good-log");
+    const dir = haDir(
+      "good",
+      `logfile ${log}\nkeepalive 100ms\ndeadtime 1\nudpport ${19000 + (process.pid % 1000)}\nucast lo 127.0.0.44\nnode alpha beta\n`,
+    );
+    const socket = join(root, "run", "hbxd.sock");
+    let stop!: (s: string) => void;
+    const stopSignal = new Promise<string>((r) => (stop = r));
+    const done = run(
+      [
+        "--ha-dir",
+        dir,
+        "--node",
+        "alpha",
+        "--state-dir",
+        join(root, "state"),
+        "--bind",
+        "127.0.0.43",
+        "--socket",
+        socket,
+      ],
+      { stderr: () => {}, env: {}, stopSignal },
+    );
+    for (let i = 0; i < 100 && !existsSync(socket); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(statSync(socket).mode & 0o777).toBe(0o660);
+    const c = await IpcClient.connect(socket);
+    expect(await c.request("ping")).toEqual({ pong: true, node: "alpha" });
+    c.close();
+    stop("SIGTERM");
+    expect(await done).toBe(0);
+    expect(existsSync(socket)).toBe(false);
+    const lines = readFileSync(log, "utf8").trim().split("\n");
+    expect(lines[0]).toMatch(
+      /^[A-Z][a-z]{2} \d\d \d\d:\d\d:\d\d alpha hbxd: \[\d+\]: info: heartbeat started: node alpha, generation \d+, links lo$/,
+    );
+    expect(lines.at(-1)).toMatch(/info: hbxd shutting down$/);
+  });
+
+  it("formats log lines the way Heartbeat's look", () => {
+    const t = new Date(2024, 10, 2, 3, 4, 5).getTime();
+    expect(formatLogLine({ time: t, level: 40, msg: "Late heartbeat" }, "n1", 7)).toBe(
+      "Nov 02 03:04:05 n1 hbxd: [7]: WARN: Late heartbeat\n",
+    );
+  });
+});
