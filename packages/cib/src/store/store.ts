@@ -58,7 +58,12 @@ export interface CibHistoryEntry {
 
 const EMPTY_CIB = `<cib admin_epoch="0" epoch="0" num_updates="0" validate-with="pacemaker-3.0" crm_feature_set="3.0.14"><configuration><crm_config/><nodes/><resources/><constraints/></configuration><status/></cib>`;
 
-const defaultLogger: Logger = pino({ level: process.env.HBX_LOG_LEVEL ?? "info" }, pino.destination(2));
+/** Created on first use, so importing @hbx/cib opens no stream. Hand-edit notices go to stderr. */
+let defaultLogger: Logger | undefined;
+function fallbackLogger(): Logger {
+  defaultLogger ??= pino({ level: process.env.HBX_LOG_LEVEL ?? "info" }, pino.destination(2));
+  return defaultLogger;
+}
 
 /** The document without its version counters, to tell whether anything but the version changed. */
 function contentOf(doc: XmlElement): string {
@@ -90,7 +95,7 @@ export class CibStore {
     this.cibPath = join(dir, "cib.xml");
     this.sigPath = join(dir, "cib.xml.sig");
     this.historyLimit = opts.historyLimit ?? 100;
-    this.log = (opts.logger ?? defaultLogger).child({ component: "cib-store" });
+    this.log = (opts.logger ?? fallbackLogger()).child({ component: "cib-store" });
     this.now = opts.now ?? (() => new Date());
   }
 
