@@ -98,7 +98,13 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return 0;
   }
   const layout = corpusLayout(dir);
-  let cases = loadCases(layout);
+  let cases;
+  try {
+    cases = loadCases(layout);
+  } catch (err) {
+    io.stderr.write(`conformance: ${(err as Error).message}\n`);
+    return 2;
+  }
   if (tier !== undefined) cases = cases.filter((c) => c.tier === tier);
   if (values.case !== undefined) {
     const wanted = new Set(values.case);

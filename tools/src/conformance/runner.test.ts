@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DirectSimulator } from "./direct-simulator.js";
+import { run } from "./run.js";
 import { ProcessSimulator } from "./process-simulator.js";
 import { figuresByTier, formatMisses } from "./report.js";
 import { corpusLayout, loadCases, runCases, summaryArgv } from "./runner.js";
@@ -145,5 +146,52 @@ describe("DirectSimulator", () => {
   it("gives up on a case that never settles", async () => {
     const sim = new DirectSimulator(() => new Promise<number>(() => {}), "inline", 200);
     await expect(sim.simulate([])).resolves.toMatchObject({ failure: "timed out after 200 ms" });
+  });
+});
+
+describe("the conformance command", () => {
+  const capture = () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    return {
+      out,
+      err,
+      io: { stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => err.push(t) } },
+    };
+  };
+
+  it("prints per-tier figures as JSON for a given crm_simulate program", async () => {
+    const c = capture();
+    const code = await run(["--corpus", dir, "--crm-simulate", fake, "--timeout", "1.5", "--json"], c.io);
+    expect(code).toBe(0);
+    const report = JSON.parse(c.out.join("")) as {
+      tiers: Array<{ tier: number | string; status: { matched: number } }>;
+    };
+    expect(report.tiers.map((t) => [t.tier, t.status.matched])).toEqual([
+      [1, 1],
+      [2, 1],
+      ["all", 2],
+    ]);
+  });
+
+  it("runs one case by name and refuses an unknown one", async () => {
+    const c = capture();
+    expect(await run(["--corpus", dir, "--crm-simulate", fake, "--case", "good"], c.io)).toBe(0);
+    expect(c.out.join("")).toMatch(/^1 +1 +1\/1 100\.0% +1\/1 100\.0% +0$/m);
+    const bad = capture();
+    expect(await run(["--corpus", dir, "--crm-simulate", fake, "--case", "nope"], bad.io)).toBe(2);
+    expect(bad.err.join("")).toContain("no such case in");
+  });
+
+  it("only raises the floor from a full run of hbx", async () => {
+    const c = capture();
+    expect(await run(["--corpus", dir, "--crm-simulate", fake, "--update-floor"], c.io)).toBe(2);
+    expect(c.err.join("")).toContain("--update-floor needs a full run of hbx");
+  });
+
+  it("says where it looked when the corpus has no cases.tsv", async () => {
+    const c = capture();
+    expect(await run(["--corpus", join(dir, "xml"), "--crm-simulate", fake], c.io)).toBe(2);
+    expect(c.err.join("")).toMatch(/cases\.tsv/);
   });
 });
