@@ -11,6 +11,7 @@ import {
   writeFloor,
 } from "./floor.js";
 import { figuresByTier, formatCaseDiff, formatMisses, formatTable, needsDiff, toJson } from "./report.js";
+import type { CorpusCase } from "./cases.js";
 import { corpusLayout, loadCases, runCases } from "./runner.js";
 
 export interface CliIo {
@@ -98,7 +99,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return 0;
   }
   const layout = corpusLayout(dir);
-  let cases;
+  let cases: CorpusCase[];
   try {
     cases = loadCases(layout);
   } catch (err) {
