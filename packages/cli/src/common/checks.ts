@@ -197,3 +197,37 @@ export async function schemaProblems(text: string, source: string): Promise<CibP
       typeof e === "string" ? e : e.line !== undefined ? `${source}:${e.line}: ${e.message}` : e.message,
   }));
 }
+
+const FALSE_VALUES = new Set(["false", "no", "off", "n", "0"]);
+
+/**
+ * What the scheduler refuses at start-up rather than the schema: crm_verify reports these,
+ * but they never block a write (an administrator adds the fencing device after the option).
+ * Fencing is on unless stonith-enabled (Heartbeat v2: stonith_enabled; newer: fencing-enabled)
+ * says otherwise, and then at least one stonith-class primitive must exist.
+ */
+export function schedulerProblems(cib: XmlElement): CibProblem[] {
+  const config = section(cib, "crm_config");
+  let fencing = true;
+  if (config) {
+    for (const set of childElements(config, "cluster_property_set")) {
+      for (const nv of childElements(set, "nvpair")) {
+        if (["stonith-enabled", "stonith_enabled", "fencing-enabled"].includes(nv.attrs.name)) {
+          fencing = !FALSE_VALUES.has((nv.attrs.value ?? "").toLowerCase());
+        }
+      }
+    }
+  }
+  if (!fencing) return [];
+  for (const { el } of indexResources(cib).values()) {
+    if (el.name === "primitive" && el.attrs.class === "stonith") return [];
+  }
+  return [
+    {
+      severity: "error",
+      elementId: "cib-bootstrap-options",
+      message:
+        "Resource start-up disabled since no STONITH resources have been defined: configure a stonith-class primitive or set stonith-enabled=false (crm_attribute -n stonith-enabled -v false)",
+    },
+  ];
+}

@@ -1,4 +1,5 @@
 import { type XmlElement, childElements, serializeXml } from "@hbx/cib";
+import { evaluateRule } from "@hbx/pengine";
 import {
   type ResourceEntry,
   agentSpec,
@@ -114,16 +115,13 @@ export function constraintsOf(cib: XmlElement, id: string): string {
   const constraints = section(cib, "constraints");
   const all = constraints ? childElements(constraints) : [];
   const lines: string[] = [];
+  const nodeLocations = locationEntries(cib, all);
   // Each colocated resource is followed by its own node locations, nested under it.
   const locations = (rsc: string, head: string, item: string) => {
-    const locs = all.filter(
-      (c) => c.name === "rsc_location" && c.attrs.rsc === rsc && c.attrs.node !== undefined,
-    );
+    const locs = nodeLocations.filter((l) => l.rsc === rsc);
     if (locs.length === 0) return;
     lines.push(`${head}Locations:`);
-    for (const c of locs) {
-      lines.push(`${item}Node ${c.attrs.node} (score=${c.attrs.score}, id=${c.attrs.id}, rsc=${rsc})`);
-    }
+    for (const l of locs) lines.push(`${item}Node ${l.node} (score=${l.score}, id=${l.id}, rsc=${rsc})`);
   };
   const colocations = (title: string, list: XmlElement[], other: (c: XmlElement) => string) => {
     if (list.length === 0) return;
@@ -145,6 +143,52 @@ export function constraintsOf(cib: XmlElement, id: string): string {
     (c) => c.attrs["with-rsc"],
   );
   return lines.map((l) => `${l}\n`).join("");
+}
+
+interface LocationEntry {
+  rsc: string;
+  node: string;
+  score: string;
+  id: string;
+}
+
+/**
+ * Node-level view of location constraints, as crm_resource shows them: a plain one for its
+ * node; a rule-based one once per node its rule matches, under the rule's id (nodes listed
+ * in reverse configuration order, as Pacemaker 2.1.5 prints them).
+ */
+function locationEntries(cib: XmlElement, constraints: XmlElement[]): LocationEntry[] {
+  const nodes = indexNodes(cib).list;
+  const dc = cib.attrs["dc-uuid"];
+  const attrsOf = new Map<string, Map<string, string>>();
+  for (const n of nodes) {
+    const m = new Map<string, string>([
+      ["#uname", n.uname],
+      ["#id", n.id],
+      ["#kind", "cluster"],
+      ["#is_dc", n.id === dc ? "true" : "false"],
+    ]);
+    for (const set of childElements(n.el, "instance_attributes")) {
+      for (const nv of childElements(set, "nvpair")) m.set(nv.attrs.name, nv.attrs.value);
+    }
+    attrsOf.set(n.id, m);
+  }
+  const out: LocationEntry[] = [];
+  for (const c of constraints) {
+    if (c.name !== "rsc_location" || c.attrs.rsc === undefined) continue;
+    if (c.attrs.node !== undefined) {
+      out.push({ rsc: c.attrs.rsc, node: c.attrs.node, score: c.attrs.score, id: c.attrs.id });
+      continue;
+    }
+    for (const rule of childElements(c, "rule")) {
+      for (const n of [...nodes].reverse()) {
+        if (evaluateRule(rule, { nodeAttrs: attrsOf.get(n.id), now: new Date() })) {
+          out.push({ rsc: c.attrs.rsc, node: n.uname, score: rule.attrs.score ?? "0", id: rule.attrs.id });
+        }
+      }
+    }
+  }
+  return out;
 }
 
 /** `crm_resource -Y -r RSC`: whether it runs, and the configuration reasons it might not. */

@@ -1,6 +1,6 @@
 import { type XmlElement, escapeAttr, serializeXml } from "@hbx/cib";
 import { Args, type OptionSpec, outputFormat, parseArgs, versionText } from "../common/args.js";
-import { type CibProblem, checkCib, schemaProblems } from "../common/checks.js";
+import { type CibProblem, checkCib, schedulerProblems, schemaProblems } from "../common/checks.js";
 import { openCibSource } from "../common/cib-source.js";
 import { CliError, CrmExit } from "../common/exit-codes.js";
 import { type CliIo } from "../common/io.js";
@@ -88,6 +88,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     const problems: CibProblem[] = [
       ...(await schemaProblems(serializeXml(cib, { pretty: true }), source)),
       ...checkCib(cib),
+      ...schedulerProblems(cib),
     ];
     const errors = problems.filter((p) => p.severity === "error");
     const warnings = problems.filter((p) => p.severity === "warning");
