@@ -47,7 +47,9 @@ export function propagate(ws: WorkingSet): void {
       ) {
         if (a.optional && a.task !== "start" && a.task !== "running" && a.task !== "stonith") continue;
         t.runnable = false;
-        t.reason ??= `unrunnable ${describe(a)}`;
+        // A resource's own blocked stop makes its start elsewhere unrunnable without a reason of
+        // its own: Pacemaker then reports the stop as just "blocked".
+        if (!(a.rsc === t.rsc && a.task === "stop")) t.reason ??= `unrunnable ${describe(a)}`;
         if (t.task === "start" && t.rsc && t.node && t.rsc.runningOn.includes(t.node)) {
           // A running resource whose start can no longer happen must stop.
           t.optional = false;
