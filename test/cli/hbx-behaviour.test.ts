@@ -236,3 +236,23 @@ function writeTemp(text: string): string {
   writeFileSync(file, text);
   return file;
 }
+
+describe("crm_resource's agent options reach the agent runner", () => {
+  it("--list-standards and --list-ocf-providers list what is installed", async () => {
+    const io = memoryIo({});
+    expect(await runCrmResource(["--list-standards"], io)).toBe(0);
+    expect(io.out.split("\n")).toContain("ocf");
+    const p = memoryIo({});
+    expect(await runCrmResource(["--list-ocf-providers"], p)).toBe(0);
+    expect(p.out.split("\n")).toContain("heartbeat");
+  });
+
+  it("--show-metadata prints an agent's metadata and --force-check runs a CIB resource's monitor", async () => {
+    const io = memoryIo({});
+    expect(await runCrmResource(["--show-metadata", "ocf:heartbeat:Dummy"], io)).toBe(0);
+    expect(io.out).toContain('<resource-agent name="Dummy"');
+    const check = memoryIo({ CIB_file: writeTemp(fixtureText()) });
+    // Dummy is not running on this machine: monitor says "not running" (OCF 7), crm_resource exits 7.
+    expect(await runCrmResource(["--force-check", "-r", "fs"], check)).toBe(7);
+  });
+});
