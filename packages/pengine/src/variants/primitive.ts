@@ -3,11 +3,8 @@ import { type ClusterNode, type Resource, Role, type WorkingSet } from "../types
 import type { Variant } from "./variant.js";
 import { addNodeScore, copyTable, recordScores } from "../assign/scores.js";
 import { chooseNode } from "../assign/choose.js";
-import {
-  applyColocation,
-  colocationsAsDependentOf,
-  mergeDependents,
-} from "../constraints/colocation-apply.js";
+import { applyColocation, colocationsAsDependentOf } from "../constraints/colocation-apply.js";
+import { mergeColocatedScores } from "../constraints/colocation-merge.js";
 import { createPrimitiveActions } from "../actions/primitive-actions.js";
 
 /** Mark a node chosen for a resource, counting it for the balancing tie-break. */
@@ -29,13 +26,13 @@ export const primitiveVariant: Variant = {
     if (rsc.assignState === "done") return rsc.assigned;
     if (rsc.assignState === "assigning") return null;
     rsc.assignState = "assigning";
-    const table = copyTable(rsc.allowed);
+    let table = copyTable(rsc.allowed);
     for (const c of colocationsAsDependentOf(rsc)) {
       if (c.dependentRole !== undefined && c.dependentRole !== Role.Started) continue;
       c.primary.variant.assign(c.primary, ws);
       applyColocation(table, c, ws);
     }
-    mergeDependents(rsc, table, 1, ws, new Set());
+    table = mergeColocatedScores(rsc, table, ws);
     recordScores(ws, "pcmk__primitive_assign", rsc, table);
     rsc.allowed = table;
     if (!rsc.managed) {
