@@ -74,6 +74,12 @@ export function propagate(ws: WorkingSet): void {
         f.reason ??= undefined;
         push(f);
       }
+      // A start that cannot happen forces its own resource's stop (Pacemaker's restart ordering):
+      // no quorum with no-quorum-policy=stop stops what runs.
+      if (o.flags & OrderFlag.Restart && !a.runnable && f.optional && f.rsc === a.rsc && a.rsc?.managed) {
+        f.optional = false;
+        push(f);
+      }
       if (o.flags & OrderFlag.Restart && !a.optional && f.optional && a.rsc && a.rsc.role > Role.Stopped) {
         f.optional = false;
         push(f);
