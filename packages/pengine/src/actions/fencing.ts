@@ -4,13 +4,14 @@ import { newAction } from "./action.js";
 /** Fence every unclean node when fencing is enabled. */
 export function createFencing(ws: WorkingSet): void {
   if (!ws.options.stonithEnabled) return;
-  // Without quorum a partition may not shoot the other side (unless told to ignore quorum).
+  // Without quorum a partition may not shoot the other side (unless told to ignore quorum), but
+  // it may still fence the nodes in its own membership.
   const quorate = ws.options.haveQuorum || ws.options.noQuorumPolicy === "ignore";
   for (const node of ws.nodes) {
     if (!node.unclean) continue;
     const a = newAction(ws, undefined, "stonith", node, {
       reason: node.fenceReason ?? "node is unclean",
-      runnable: quorate,
+      runnable: quorate || node.online,
     });
     a.fenceTarget = node;
     a.fenceAction = ws.options.stonithAction;

@@ -67,6 +67,11 @@ export function unpackNodes(
       node.unseen = false;
       for (const [k, v] of resolveSets(state.transient, { now })) attrs.set(k, v);
       determineOnline(node, state.attrs, options);
+      if (node.online && !node.unclean && !options.haveQuorum && options.noQuorumPolicy === "suicide") {
+        // A partition that lost quorum shoots itself so the quorate side can take over.
+        node.unclean = true;
+        node.fenceReason = "cluster does not have quorum";
+      }
     } else if (options.stonithEnabled && options.startupFencing && !remote) {
       // A node never seen might be running anything: fence it before trusting that.
       node.unclean = true;

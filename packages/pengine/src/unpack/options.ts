@@ -15,7 +15,7 @@ export function unpackOptions(
     symmetric: boolOption(raw.get("symmetric-cluster"), true),
     stonithEnabled: boolOption(stonith, true),
     stonithAction: normaliseFenceAction(raw.get("stonith-action") ?? "reboot"),
-    noQuorumPolicy: (raw.get("no-quorum-policy") ?? "stop").toLowerCase(),
+    noQuorumPolicy: noQuorumPolicy(cib, raw, boolOption(stonith, true)),
     haveQuorum: boolOption(cib.attrs["have-quorum"], false),
     maintenanceMode: boolOption(raw.get("maintenance-mode"), false),
     stopOrphanResources: boolOption(raw.get("stop-orphan-resources"), true),
@@ -31,6 +31,18 @@ export function unpackOptions(
     concurrentFencing: boolOption(raw.get("concurrent-fencing"), false),
   };
   return { options, raw };
+}
+
+/**
+ * no-quorum-policy, with suicide applied only where it can be: it needs fencing, and a partition
+ * that never had quorum (no `no-quorum-panic` on the CIB) stops its resources instead.
+ */
+function noQuorumPolicy(cib: XmlElement, raw: Map<string, string>, fencing: boolean): string {
+  const policy = (raw.get("no-quorum-policy") ?? "stop").toLowerCase();
+  if (policy !== "suicide") return policy;
+  const panic = boolOption(cib.attrs["no-quorum-panic"], false);
+  if (fencing && (panic || boolOption(cib.attrs["have-quorum"], false))) return "suicide";
+  return "stop";
 }
 
 function normaliseFenceAction(a: string): string {
