@@ -1,5 +1,6 @@
 import type { ClusterNode, NodeScore, Resource, WorkingSet } from "../types.js";
 import { nodeAvailable } from "./scores.js";
+import { preferredNode } from "./prefer.js";
 
 /**
  * Pick the best node as Pacemaker does: highest score; on a tie the node with fewer resources
@@ -12,6 +13,10 @@ export function chooseNode(rsc: Resource, table: Map<string, NodeScore>, ws: Wor
     if (e.score < 0 || !nodeAvailable(e.node)) continue;
     if (best === undefined || better(e, best, current, ws)) best = e;
   }
+  // A clone instance tried on its current node stays there when that node is as good as any.
+  const prefer = preferredNode.get(rsc);
+  const p = prefer ? table.get(prefer.name) : undefined;
+  if (best && p && p.score === best.score && nodeAvailable(p.node)) return p.node;
   return best ? best.node : null;
 }
 

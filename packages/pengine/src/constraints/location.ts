@@ -40,7 +40,12 @@ export function applyLocation(c: CibConstraint, ws: WorkingSet): void {
     for (const r of targets) r.variant.addScore(r, node, score, source, ws);
     return;
   }
-  for (const rule of childElements(c.element, "rule")) applyRule(rule, targets, ws, source);
+  for (const rule of childElements(c.element, "rule")) {
+    // A rule limited to the Promoted/Unpromoted role scores promotion, not placement.
+    const rr = rule.attrs.role?.toLowerCase();
+    if (rr && !["started", "stopped"].includes(rr)) continue;
+    applyRule(rule, targets, ws, source);
+  }
 }
 
 function applyRule(rule: XmlElement, targets: Resource[], ws: WorkingSet, source: string): void {

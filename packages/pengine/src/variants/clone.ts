@@ -1,19 +1,53 @@
 import { INFINITY, MINUS_INFINITY } from "@hbx/cib";
 import type { ClusterNode, Resource, WorkingSet } from "../types.js";
 import type { Variant } from "./variant.js";
-import { recordScores } from "../assign/scores.js";
+import { copyTable, recordScores } from "../assign/scores.js";
 import { pseudoAction } from "../actions/action.js";
 import { orderActions } from "../actions/ordering.js";
-import { OrderFlag } from "../types.js";
+import { OrderFlag, Role } from "../types.js";
+import { applyColocation } from "../constraints/colocation-apply.js";
+import { preferredNode } from "../assign/prefer.js";
+import { activeNodes, assignInstances, cloneLimits, compareInstances } from "../assign/clone-assign.js";
+import { addPromotionScores, isPromotableClone, setInstanceRoles } from "./promotable.js";
+import { createPromotableActions } from "../actions/promotable-actions.js";
 
-/** How many instances may run on one node. */
-function nodeMax(rsc: Resource): number {
-  return Number(rsc.meta.get("clone-node-max") ?? 1) || 1;
+/** Assign one instance, trying `prefer` first (a cloned group: each member likewise). */
+function assignInstance(inst: Resource, prefer: ClusterNode | undefined, ws: WorkingSet): ClusterNode | null {
+  const leaves = inst.variant.leaves(inst);
+  if (prefer) for (const l of leaves) preferredNode.set(l, prefer);
+  try {
+    return inst.variant.assign(inst, ws);
+  } finally {
+    for (const l of leaves) preferredNode.delete(l);
+  }
 }
 
 /**
- * A clone: instances of one resource spread over the nodes, at most clone-node-max per node,
- * instances already running placed first so they stay where they are.
+ * Colocations where the clone is the dependent: the primary is placed first and each instance
+ * takes the colocation into its own table (clone-with-primitive, clone-with-clone without
+ * interleave). Role-limited ones wait for promotion.
+ */
+function applyDependentColocations(clone: Resource, ws: WorkingSet): void {
+  for (const c of clone.colocationsAsDependent) {
+    if (c.dependentRole !== undefined && c.dependentRole !== Role.Started) continue;
+    c.primary.variant.assign(c.primary, ws);
+    const table = copyTable(clone.allowed);
+    applyColocation(table, c, ws);
+    for (const [name, e] of table) {
+      const before = clone.allowed.get(name)?.score ?? 0;
+      const delta = e.score - before;
+      if (delta === 0 && e.score > MINUS_INFINITY) continue;
+      if (e.score <= MINUS_INFINITY && before <= MINUS_INFINITY) continue;
+      const d = e.score <= MINUS_INFINITY ? MINUS_INFINITY : e.score >= INFINITY ? INFINITY : delta;
+      cloneVariant.addScore(clone, e.node, d, `colocation ${c.id} with ${c.primary.id}`, ws);
+    }
+  }
+}
+
+/**
+ * A clone: instances of one resource spread over the nodes, at most clone-node-max per node and
+ * clone-max in all, active instances kept where they run; promotable clones then choose which
+ * instances to promote.
  */
 export const cloneVariant: Variant = {
   kind: "clone",
@@ -27,33 +61,21 @@ export const cloneVariant: Variant = {
   },
 
   assign(rsc: Resource, ws: WorkingSet): ClusterNode | null {
-    if (rsc.assignState === "done") return rsc.assigned;
+    if (rsc.assignState !== "none") return null;
     rsc.assignState = "assigning";
+    applyDependentColocations(rsc, ws);
+    const promotable = isPromotableClone(rsc);
+    if (promotable) addPromotionScores(rsc, ws);
+    for (const c of rsc.children) recordScores(ws, "pcmk__clone_assign", c, c.allowed);
     recordScores(ws, "pcmk__clone_assign", rsc, rsc.allowed);
-    const perNode = new Map<string, number>();
-    const ordered = [...rsc.children].sort(
-      (a, b) => Number(b.runningOn.length > 0) - Number(a.runningOn.length > 0),
+    const activeCount = new Map<string, number>();
+    for (const c of rsc.children)
+      for (const n of activeNodes(c)) activeCount.set(n.name, (activeCount.get(n.name) ?? 0) + 1);
+    const ordered = [...rsc.children].sort(compareInstances(rsc, activeCount));
+    assignInstances(rsc, ordered, cloneLimits(rsc, ws), ws, (inst, prefer) =>
+      assignInstance(inst, prefer, ws),
     );
-    const max = nodeMax(rsc);
-    for (const inst of ordered) {
-      for (const leaf of inst.variant.leaves(inst)) {
-        for (const [name, count] of perNode) {
-          if (count < max) continue;
-          const e = leaf.allowed.get(name);
-          if (e) e.score = MINUS_INFINITY;
-          else {
-            const node = ws.nodeByName.get(name)!;
-            leaf.allowed.set(name, {
-              node,
-              score: MINUS_INFINITY,
-              sources: [{ source: "clone-node-max", score: MINUS_INFINITY }],
-            });
-          }
-        }
-      }
-      const n = inst.variant.assign(inst, ws);
-      if (n) perNode.set(n.name, (perNode.get(n.name) ?? 0) + 1);
-    }
+    if (promotable) setInstanceRoles(rsc, ws);
     rsc.assignState = "done";
     rsc.assigned = null;
     return null;
@@ -78,14 +100,21 @@ export const cloneVariant: Variant = {
         }
       }
     }
+    if (isPromotableClone(rsc)) createPromotableActions(rsc, ws);
   },
 
   internalOrderings() {},
 
-  colocationNodes(rsc) {
+  colocationNodes(rsc, _mandatory, role) {
     if (rsc.assignState !== "done") return null;
     const out: ClusterNode[] = [];
-    for (const c of rsc.children) if (c.assigned) out.push(c.assigned);
+    for (const c of rsc.children) {
+      if (!c.assigned && c.children.length === 0) continue;
+      if (role === Role.Promoted && c.nextRole !== Role.Promoted) continue;
+      if (role === Role.Unpromoted && c.nextRole !== Role.Unpromoted) continue;
+      const n = c.assigned ?? c.variant.leaves(c)[0]?.assigned;
+      if (n) out.push(n);
+    }
     return out;
   },
 

@@ -1,0 +1,198 @@
+import { MINUS_INFINITY } from "@hbx/cib";
+import type { ClusterNode, Resource, WorkingSet } from "../types.js";
+import { nodeAvailable } from "./scores.js";
+
+/** A clone's limits, from its meta attributes (Pacemaker's defaults: one per node, one per node). */
+export interface CloneLimits {
+  maxTotal: number;
+  maxPerNode: number;
+}
+
+export function cloneLimits(clone: Resource, ws: WorkingSet): CloneLimits {
+  const total = Number(clone.meta.get("clone-max") ?? NaN);
+  const perNode = Number(clone.meta.get("clone-node-max") ?? 1);
+  const available = ws.nodes.filter((n) => nodeAvailable(n)).length;
+  return {
+    maxTotal: Number.isFinite(total) && total >= 0 ? total : Math.max(ws.nodes.length, available),
+    maxPerNode: Number.isFinite(perNode) && perNode > 0 ? perNode : 1,
+  };
+}
+
+/** Every node an instance (a primitive or a cloned group) is active on now. */
+export function activeNodes(inst: Resource): ClusterNode[] {
+  if (inst.children.length === 0) return inst.runningOn;
+  const seen = new Set<ClusterNode>();
+  for (const l of inst.variant.leaves(inst)) for (const n of l.runningOn) seen.add(n);
+  return [...seen];
+}
+
+function failed(inst: Resource): boolean {
+  return inst.failed || inst.variant.leaves(inst).some((l) => l.failed);
+}
+
+function instanceNumber(inst: Resource): number {
+  const m = /:(\d+)$/.exec(inst.id);
+  return m ? Number(m[1]) : 0;
+}
+
+function allowedOn(rsc: Resource, node: ClusterNode | undefined): boolean {
+  if (!node) return true;
+  const e = rsc.allowed.get(node.name);
+  return e !== undefined && e.score >= 0;
+}
+
+/**
+ * The order instances are assigned in (Pacemaker's pcmk__cmp_instance): active instances that
+ * are less multiply active, not on a banned node, higher priority, active on a usable node
+ * where the clone may run and fewer instances are active, not failed; then instance number.
+ */
+export function compareInstances(
+  clone: Resource,
+  activeCount: Map<string, number>,
+): (a: Resource, b: Resource) => number {
+  return (a, b) => {
+    const na = activeNodes(a);
+    const nb = activeNodes(b);
+    if (na.length > 0 && nb.length > 0 && na.length !== nb.length) return na.length - nb.length;
+    let ca: ClusterNode | undefined = na[0];
+    let cb: ClusterNode | undefined = nb[0];
+    const okA = allowedOn(a, ca);
+    const okB = allowedOn(b, cb);
+    if (!okA) ca = undefined;
+    if (!okB) cb = undefined;
+    if (okA !== okB) return okA ? -1 : 1;
+    if (a.priority !== b.priority) return b.priority - a.priority;
+    if (!ca && !cb) return 0;
+    if (!ca) return 1;
+    if (!cb) return -1;
+    const avA = nodeAvailable(ca);
+    const avB = nodeAvailable(cb);
+    if (avA !== avB) return avA ? -1 : 1;
+    const pa = clone.allowed.has(ca.name);
+    const pb = clone.allowed.has(cb.name);
+    if (!pa && !pb) return 0;
+    if (pa !== pb) return pa ? -1 : 1;
+    const cntA = activeCount.get(ca.name) ?? 0;
+    const cntB = activeCount.get(cb.name) ?? 0;
+    if (cntA !== cntB) return cntA - cntB;
+    const fa = failed(a);
+    const fb = failed(b);
+    if (fa !== fb) return fa ? 1 : -1;
+    return instanceNumber(a) - instanceNumber(b);
+  };
+}
+
+/** Ban an instance (and a cloned group's members) from a node. */
+function ban(inst: Resource, node: ClusterNode, ws: WorkingSet, source: string): void {
+  for (const r of new Set([inst, ...inst.variant.leaves(inst)])) {
+    const e = r.allowed.get(node.name);
+    if (e) {
+      if (e.score > MINUS_INFINITY) {
+        e.score = MINUS_INFINITY;
+        e.sources.push({ source, score: MINUS_INFINITY });
+      }
+    } else
+      r.allowed.set(node.name, { node, score: MINUS_INFINITY, sources: [{ source, score: MINUS_INFINITY }] });
+  }
+  void ws;
+}
+
+/** Ban an instance from nodes it cannot use: unavailable, clone banned, or full. */
+function banUnavailable(
+  clone: Resource,
+  inst: Resource,
+  count: Map<string, number>,
+  maxPerNode: number,
+  ws: WorkingSet,
+): void {
+  for (const e of [...inst.allowed.values()]) {
+    const n = e.node;
+    const parent = clone.allowed.get(n.name);
+    const full = (count.get(n.name) ?? 0) >= maxPerNode;
+    if (!nodeAvailable(n) || !parent || parent.score < 0 || full) {
+      if (e.score > MINUS_INFINITY || inst.children.length > 0)
+        ban(inst, n, ws, full ? "clone-node-max" : "clone");
+    }
+  }
+}
+
+/** What the instance would score on a node now (its own table; a group: summed members). */
+function scoreFor(inst: Resource, node: ClusterNode): number {
+  const e = inst.allowed.get(node.name);
+  return e ? e.score : MINUS_INFINITY;
+}
+
+/**
+ * Whether an active instance should stay on its current node (Pacemaker's early assignment):
+ * it stays unless better nodes have room for all the instances still to be assigned.
+ */
+function staysOnCurrent(
+  clone: Resource,
+  inst: Resource,
+  current: ClusterNode,
+  count: Map<string, number>,
+  maxPerNode: number,
+  available: number,
+): boolean {
+  const here = scoreFor(inst, current);
+  if (here < 0) return false;
+  let reserved = 0;
+  for (const e of inst.allowed.values()) {
+    const n = e.node;
+    if (n === current || !nodeAvailable(n) || e.score <= here) continue;
+    const parent = clone.allowed.get(n.name);
+    if (!parent || parent.score < 0) continue;
+    reserved += Math.max(0, maxPerNode - (count.get(n.name) ?? 0));
+    if (reserved >= available) return false;
+  }
+  return true;
+}
+
+/**
+ * Assign a clone's instances as Pacemaker's pcmk__assign_instances does: active instances first
+ * to where they run (if still a good choice), then the rest to the best nodes, never more than
+ * clone-node-max on a node nor clone-max in all.
+ */
+export function assignInstances(
+  clone: Resource,
+  instances: Resource[],
+  limits: CloneLimits,
+  ws: WorkingSet,
+  assignWithPreference: (inst: Resource, prefer: ClusterNode | undefined) => ClusterNode | null,
+): void {
+  const count = new Map<string, number>();
+  const availableNodes = [...clone.allowed.values()].filter((e) => nodeAvailable(e.node)).length;
+  const optimal = Math.max(1, availableNodes > 0 ? Math.floor(limits.maxTotal / availableNodes) : 1);
+  const done = new Set<Resource>();
+  let assigned = 0;
+  const bump = (n: ClusterNode | null): void => {
+    if (n) count.set(n.name, (count.get(n.name) ?? 0) + 1);
+  };
+  for (const inst of instances) {
+    if (assigned >= limits.maxTotal) break;
+    const nodes = activeNodes(inst);
+    if (nodes.length === 0 || failed(inst)) continue;
+    const current = nodes[0];
+    if (!nodeAvailable(current)) continue;
+    const parent = clone.allowed.get(current.name);
+    if (parent && (count.get(current.name) ?? 0) >= optimal) continue;
+    banUnavailable(clone, inst, count, limits.maxPerNode, ws);
+    if (!staysOnCurrent(clone, inst, current, count, limits.maxPerNode, limits.maxTotal - assigned)) continue;
+    const chosen = assignWithPreference(inst, current);
+    done.add(inst);
+    bump(chosen);
+    if (chosen) assigned++;
+  }
+  for (const inst of instances) {
+    if (done.has(inst)) continue;
+    if (assigned >= limits.maxTotal) {
+      for (const n of ws.nodes) ban(inst, n, ws, "collective_limit_reached");
+      assignWithPreference(inst, undefined);
+      continue;
+    }
+    banUnavailable(clone, inst, count, limits.maxPerNode, ws);
+    const chosen = assignWithPreference(inst, undefined);
+    bump(chosen);
+    if (chosen) assigned++;
+  }
+}
