@@ -19,7 +19,11 @@ export function createPrimitiveActions(rsc: Resource, ws: WorkingSet): void {
     : Role.Stopped;
   if (next && rsc.role === Role.Stopped && rsc.nextRole === Role.Stopped) rsc.nextRole = Role.Started;
   if (!rsc.managed) return;
-  const quorumOk = ws.options.haveQuorum || ws.options.noQuorumPolicy === "ignore";
+  // requires=nothing: the resource may start even in a partition without quorum.
+  const quorumOk =
+    ws.options.haveQuorum ||
+    ws.options.noQuorumPolicy === "ignore" ||
+    (rsc.meta.get("requires") ?? "").toLowerCase() === "nothing";
   const stops = [];
   for (const node of rsc.runningOn) {
     const needed =
