@@ -39,6 +39,7 @@ describe("parseSizes", () => {
 const m = (seconds: number, failure?: string): Measurement => ({
   seconds,
   peakMb: 100,
+  cpuSeconds: undefined,
   stdout: "",
   stderr: "",
   exitCode: failure ? undefined : 0,
@@ -92,6 +93,7 @@ describe("measure", () => {
     expect(r).toMatchObject({ stdout: "hi\n", exitCode: 0, failure: undefined });
     expect(r.seconds).toBeGreaterThanOrEqual(0.2);
     expect(r.peakMb).toBeGreaterThan(0);
+    expect(r.cpuSeconds).toBeGreaterThanOrEqual(0);
   });
 
   it("kills a run past its timeout and says so", async () => {

@@ -10,6 +10,8 @@ export interface Measurement {
   readonly seconds: number;
   /** Peak resident memory in MB, undefined when it could not be measured. */
   readonly peakMb: number | undefined;
+  /** User + system CPU seconds (GNU time), less disturbed by a busy machine than wall time. */
+  readonly cpuSeconds: number | undefined;
   readonly stdout: string;
   readonly stderr: string;
   readonly exitCode: number | undefined;
@@ -37,7 +39,7 @@ export function measure(program: string, args: readonly string[], timeoutMs: num
   const dir = mkdtempSync(join(tmpdir(), "hbx-measure-"));
   const timeFile = join(dir, "time");
   const [cmd, argv] = useGnuTime
-    ? [GNU_TIME, ["-f", "%e %M", "-o", timeFile, program, ...args]]
+    ? [GNU_TIME, ["-f", "%e %M %U %S", "-o", timeFile, program, ...args]]
     : [program, [...args]];
   const started = performance.now();
   return new Promise((resolve) => {
@@ -47,6 +49,7 @@ export function measure(program: string, args: readonly string[], timeoutMs: num
     child.stdout.setEncoding("utf8").on("data", (c: string) => out.push(c));
     child.stderr.setEncoding("utf8").on("data", (c: string) => err.push(c));
     let peakKb: number | undefined;
+    let cpuSeconds: number | undefined;
     const poll = useGnuTime
       ? undefined
       : setInterval(() => {
@@ -68,8 +71,11 @@ export function measure(program: string, args: readonly string[], timeoutMs: num
       if (useGnuTime && existsSync(timeFile)) {
         // GNU time writes "Command exited with non-zero status N" before the format line.
         const last = readFileSync(timeFile, "utf8").trim().split("\n").at(-1) ?? "";
-        const m = /^([\d.]+) (\d+)$/.exec(last);
-        if (m) peakKb = Number(m[2]);
+        const m = /^([\d.]+) (\d+) ([\d.]+) ([\d.]+)$/.exec(last);
+        if (m) {
+          peakKb = Number(m[2]);
+          cpuSeconds = Number(m[3]) + Number(m[4]);
+        }
       }
       rmSync(dir, { recursive: true, force: true });
       let failure: string | undefined;
@@ -79,6 +85,7 @@ export function measure(program: string, args: readonly string[], timeoutMs: num
       resolve({
         seconds,
         peakMb: peakKb === undefined ? undefined : peakKb / 1024,
+        cpuSeconds,
         stdout: out.join(""),
         stderr: err.join(""),
         exitCode: failure === undefined && code !== null ? code : undefined,

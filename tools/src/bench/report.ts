@@ -28,7 +28,8 @@ where a previous transition placed it, and probed — not running — on every o
 **What is timed**: \`crm_simulate -x CIB -G graph.xml\` (schedule, print the status and the
 Transition Summary, save the graph) for both; \`-S\` (simulated execution) for hbx, and for
 Pacemaker only with \`--with-pacemaker-simulate\` because it takes minutes at these sizes. Wall
-time of the whole process; peak memory is GNU time's maximum resident set size. *same decisions*
+time of the whole process (CPU seconds, user + system, in brackets: the machine is shared, so wall
+time can include waiting for a core); peak memory is GNU time's maximum resident set size. *same decisions*
 compares the two Transition Summaries as multisets of lines (the count of lines in brackets).
 
 Options: \`--sizes 16x1000,32x2000\`, \`--variants stopped,running\`, \`--skip-pacemaker-large\`

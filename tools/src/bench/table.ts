@@ -6,7 +6,9 @@ const secs = (m: Measurement | undefined): string =>
     ? "-"
     : m.failure !== undefined
       ? m.failure
-      : `${m.seconds.toFixed(2)} s${m.exitCode ? ` (exit ${m.exitCode})` : ""}`;
+      : `${m.seconds.toFixed(2)} s${m.cpuSeconds !== undefined ? ` (cpu ${m.cpuSeconds.toFixed(2)})` : ""}${
+          m.exitCode ? ` (exit ${m.exitCode})` : ""
+        }`;
 const mb = (m: Measurement | undefined): string =>
   m === undefined || m.failure !== undefined || m.peakMb === undefined ? "-" : m.peakMb.toFixed(0);
 
