@@ -40,10 +40,16 @@ export async function runHbx(run: Runner, argv: string[], cibText: string, stdin
 }
 
 /** Run a command (Pacemaker's, or hbx's built binary) as a child process on a fresh copy. */
-export function runProcess(command: string, argv: string[], cibText: string, stdin = ""): Outcome {
+export function runProcess(
+  command: string,
+  argv: string[],
+  cibText: string,
+  stdin = "",
+  env: Record<string, string> = {},
+): Outcome {
   const file = workFile(cibText);
   const r = spawnSync(command, argv, {
-    env: { ...process.env, CIB_file: file, PCMK_logfile: "/dev/null" },
+    env: { ...process.env, ...env, CIB_file: file, PCMK_logfile: "/dev/null" },
     input: stdin,
     encoding: "utf8",
     cwd: path.dirname(file),
@@ -52,7 +58,9 @@ export function runProcess(command: string, argv: string[], cibText: string, std
 }
 
 export function runPacemaker(tool: string, argv: string[], cibText: string, stdin = ""): Outcome {
-  return runProcess(`${PCMK}/${tool}`, argv, cibText, stdin);
+  // Pacemaker's shell tools (crm_failcount, crm_standby) call crm_node and crm_attribute by
+  // name: give them a PATH where those are Pacemaker's, not hbx's from node_modules/.bin.
+  return runProcess(`${PCMK}/${tool}`, argv, cibText, stdin, { PATH: `${PCMK}:/usr/bin:/bin` });
 }
 
 const VOLATILE_ROOT = [

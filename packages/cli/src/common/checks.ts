@@ -33,7 +33,8 @@ export function checkCib(cib: XmlElement): CibProblem[] {
   for (const el of walkElements(config)) {
     const id = el.attrs.id;
     // Node ids are numbers (not XML IDs) and may repeat in the status section by design.
-    if (id === undefined || el.name === "node") continue;
+    // A resource_ref's id is a reference to a resource, not an id of its own.
+    if (id === undefined || el.name === "node" || el.name === "resource_ref") continue;
     const first = ids.get(id);
     if (first) {
       problems.push({
