@@ -4,6 +4,7 @@ import { blankResource } from "./resources.js";
 import { onFailFor, replayHistory } from "./history.js";
 import { parseInterval } from "./rules.js";
 import { variants } from "../variants/registry.js";
+import { findHistoryResource } from "./clone-instances.js";
 
 /**
  * Replay every node's operation history onto the resources: where each runs, in which role,
@@ -16,7 +17,7 @@ export function unpackStatus(states: NodeStateRecord[], ws: WorkingSet): void {
     if (!node) continue;
     if (!node.online && !node.unclean) continue;
     for (const h of st.resources) {
-      let rsc = findPrimitive(h.id, ws, node);
+      let rsc = findHistoryResource(h.id, ws, node);
       if (!rsc) {
         rsc = blankResource(h.id, ws);
         rsc.variant = variants.primitive!;
@@ -93,28 +94,6 @@ export function unpackStatus(states: NodeStateRecord[], ws: WorkingSet): void {
 function isPromotable(rsc: Resource): boolean {
   for (let p = rsc.parent; p; p = p.parent) if (p.meta.get("promotable") === "true") return true;
   return false;
-}
-
-/** The primitive a history entry belongs to; clone instances are named `id:N`. */
-function findPrimitive(id: string, ws: WorkingSet, node?: ClusterNode): Resource | undefined {
-  const r = ws.resourceById.get(id);
-  const inClone = r?.parent?.variant.kind === "clone" || r?.parent?.parent?.variant.kind === "clone";
-  const unique = inClone && (r!.meta.get("globally-unique") ?? "false") === "true";
-  if (r && r.children.length === 0 && (!inClone || unique || r.runningOn.length === 0)) return r;
-  // An anonymous clone's history may name the instance without its number, or another number:
-  // take the first instance not yet active anywhere (or on this node).
-  const base = id.replace(/:\d+$/, "");
-  const first = ws.resourceById.get(`${base}:0`);
-  if (!first || !first.parent) return undefined;
-  const clone = first.parent.variant.kind === "clone" ? first.parent : first.parent.parent;
-  if (!clone) return undefined;
-  for (const inst of clone.children) {
-    const leaf = inst.variant.leaves(inst).find((l) => l.id.replace(/:\d+$/, "") === base);
-    if (!leaf) continue;
-    if (node && leaf.history.has(node.name)) continue;
-    if (leaf.runningOn.length === 0) return leaf;
-  }
-  return undefined;
 }
 
 /**
