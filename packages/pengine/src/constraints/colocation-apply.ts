@@ -1,5 +1,6 @@
 import { INFINITY, MINUS_INFINITY, addScores } from "@hbx/cib";
 import type { ClusterNode, Colocation, NodeScore, Resource, WorkingSet } from "../types.js";
+import { copyTable, nodeAvailable } from "../assign/scores.js";
 
 function attrOf(node: ClusterNode, attr: string): string | undefined {
   return node.attrs.get(attr);
@@ -7,16 +8,22 @@ function attrOf(node: ClusterNode, attr: string): string | undefined {
 
 /**
  * Apply a colocation to the dependent's table once its primary is placed: a mandatory one bans
- * every node that does not match, an advisory one adds its score where the primary runs.
+ * every node that does not match, an advisory one adds its score where the primary runs. An
+ * advisory one that would leave no node available is rolled back. Returns the new table.
  */
-export function applyColocation(table: Map<string, NodeScore>, c: Colocation, ws: WorkingSet): void {
+export function colocatedTable(
+  table: Map<string, NodeScore>,
+  c: Colocation,
+  ws: WorkingSet,
+): Map<string, NodeScore> {
   const mandatory = c.score >= INFINITY;
   const primaryNodes = c.primary.variant.colocationNodes(c.primary, mandatory, c.primaryRole);
-  if (primaryNodes === null) return;
+  if (primaryNodes === null) return table;
+  const work = copyTable(table);
   const values = new Set<string | undefined>(primaryNodes.map((n) => attrOf(n, c.nodeAttribute)));
   const source = `colocation ${c.id} with ${c.primary.id}`;
   for (const node of ws.nodes) {
-    let e = table.get(node.name);
+    let e = work.get(node.name);
     const match = primaryNodes.length > 0 && values.has(attrOf(node, c.nodeAttribute));
     let delta = 0;
     if (c.score >= INFINITY) delta = match ? 0 : MINUS_INFINITY;
@@ -26,11 +33,21 @@ export function applyColocation(table: Map<string, NodeScore>, c: Colocation, ws
     if (e === undefined) {
       if (!ws.options.symmetric) continue;
       e = { node, score: 0, sources: [] };
-      table.set(node.name, e);
+      work.set(node.name, e);
     }
     e.score = addScores(e.score, delta);
     e.sources.push({ source, score: delta });
   }
+  if (c.score >= INFINITY || c.score <= MINUS_INFINITY) return work;
+  return [...work.values()].some((e) => e.score >= 0 && nodeAvailable(e.node)) ? work : table;
+}
+
+/** applyColocation in place: `table` itself is updated. */
+export function applyColocation(table: Map<string, NodeScore>, c: Colocation, ws: WorkingSet): void {
+  const out = colocatedTable(table, c, ws);
+  if (out === table) return;
+  table.clear();
+  for (const [k, v] of out) table.set(k, v);
 }
 
 export function colocationsAsDependentOf(rsc: Resource): Colocation[] {

@@ -143,10 +143,11 @@ export function mergeColocatedScores(
   rsc: Resource,
   table: Map<string, NodeScore>,
   ws: WorkingSet,
+  which: (c: Colocation) => boolean,
 ): Map<string, NodeScore> {
   let result = table;
   for (const c of withThisColocations(rsc)) {
-    if (!hasInfluence(c)) continue;
+    if (!hasInfluence(c) || !which(c)) continue;
     result = addColocatedScores(c.dependent, result, c, c.score / INFINITY, ws, new Set());
   }
   return result;

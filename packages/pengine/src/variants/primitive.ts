@@ -3,7 +3,7 @@ import { type ClusterNode, type Resource, Role, type WorkingSet } from "../types
 import type { Variant } from "./variant.js";
 import { addNodeScore, copyTable, recordScores } from "../assign/scores.js";
 import { chooseNode } from "../assign/choose.js";
-import { applyColocation, colocationsAsDependentOf } from "../constraints/colocation-apply.js";
+import { colocatedTable, colocationsAsDependentOf } from "../constraints/colocation-apply.js";
 import { mergeColocatedScores } from "../constraints/colocation-merge.js";
 import { createPrimitiveActions } from "../actions/primitive-actions.js";
 
@@ -27,12 +27,20 @@ export const primitiveVariant: Variant = {
     if (rsc.assignState === "assigning") return null;
     rsc.assignState = "assigning";
     let table = copyTable(rsc.allowed);
-    for (const c of colocationsAsDependentOf(rsc)) {
-      if (c.dependentRole !== undefined && c.dependentRole !== Role.Started) continue;
-      c.primary.variant.assign(c.primary, ws);
-      applyColocation(table, c, ws);
+    // Mandatory colocations first (both directions), to satisfy as many as possible; then the
+    // optional ones.
+    const thisWith = colocationsAsDependentOf(rsc).filter(
+      (c) => c.dependentRole === undefined || c.dependentRole === Role.Started,
+    );
+    const mandatory = (c: { score: number }): boolean => c.score >= INFINITY || c.score <= -INFINITY;
+    for (const pass of [true, false]) {
+      for (const c of thisWith) {
+        if (mandatory(c) !== pass) continue;
+        c.primary.variant.assign(c.primary, ws);
+        table = colocatedTable(table, c, ws);
+      }
+      table = mergeColocatedScores(rsc, table, ws, (c) => mandatory(c) === pass);
     }
-    table = mergeColocatedScores(rsc, table, ws);
     recordScores(ws, "pcmk__primitive_assign", rsc, table);
     rsc.allowed = table;
     if (!rsc.managed) {
