@@ -6,6 +6,7 @@ import { unpackNodes } from "./unpack/nodes.js";
 import { unpackResources } from "./unpack/resources.js";
 import { unpackStatus } from "./unpack/status.js";
 import { resolveSets } from "./unpack/attributes.js";
+import { applyNodeHealth } from "./unpack/health.js";
 import { applyLocation } from "./constraints/location.js";
 import { unpackColocation } from "./constraints/colocation.js";
 import { applyOrderings, unpackOrdering } from "./constraints/ordering.js";
@@ -49,6 +50,8 @@ export function unpackCluster(cib: XmlElement, opts: ScheduleOptions = {}): Work
   };
   const dc = cib.attrs["dc-uuid"];
   if (dc) ws.dcNode = ws.nodeById.get(dc);
+  // Rules may ask whether a node is the DC.
+  for (const n of nodes) n.attrs.set("#is_dc", n === ws.dcNode ? "true" : "false");
   // Pacemaker keeps its resource list sorted by priority (stable), and prints it in that order.
   ws.resources = unpackResources(conf.resources, ws, raw)
     .map((r, i) => ({ r, i }))
@@ -57,6 +60,7 @@ export function unpackCluster(cib: XmlElement, opts: ScheduleOptions = {}): Work
   addGroupColocations(ws);
   unpackStatus(states, ws);
   for (const r of ws.resourceById.values()) initialScores(r, ws);
+  applyNodeHealth(ws);
   for (const c of conf.constraints) {
     if (c.kind === "rsc_location") applyLocation(c, ws);
     else if (c.kind === "rsc_colocation") unpackColocation(c, ws);

@@ -186,6 +186,8 @@ export interface ClusterOptions {
   nodeHealthGreen: Score;
   nodeHealthYellow: Score;
   nodeHealthRed: Score;
+  /** node-health-base: the starting health of every node under the progressive strategy. */
+  nodeHealthBase: Score;
   shutdownLock: boolean;
   concurrentFencing: boolean;
 }

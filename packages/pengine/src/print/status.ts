@@ -1,4 +1,5 @@
 import { type ClusterNode, type Resource, Role, roleText, type WorkingSet } from "../types.js";
+import { nodeHealthColour } from "../unpack/health.js";
 
 function agentOf(r: Resource): string {
   return `${r.cls ?? ""}${r.provider ? `:${r.provider}` : ""}:${r.type ?? ""}`;
@@ -124,6 +125,8 @@ function nodeLines(ws: WorkingSet): string[] {
       out.push(`    * Node ${n.name}: standby${hasRsc ? " (with active resources)" : ""}`);
     else if (n.maintenance)
       out.push(`    * Node ${n.name}: ${n.online ? "maintenance" : "OFFLINE (maintenance)"}`);
+    else if (n.online && nodeHealthColour(n, ws) < 1)
+      out.push(`    * Node ${n.name}: online (health is ${nodeHealthColour(n, ws) < 0 ? "RED" : "YELLOW"})`);
     else if (n.online) (n.remote ? remoteOnline : online).push(n.name);
     else if (n.standby) out.push(`    * Node ${n.name}: OFFLINE (standby)`);
     else (n.remote ? remoteOffline : offline).push(n.name);

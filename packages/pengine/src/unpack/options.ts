@@ -27,6 +27,7 @@ export function unpackOptions(
     nodeHealthGreen: score("node-health-green", 0),
     nodeHealthYellow: score("node-health-yellow", 0),
     nodeHealthRed: score("node-health-red", 0),
+    nodeHealthBase: score("node-health-base", 0),
     shutdownLock: boolOption(raw.get("shutdown-lock"), false),
     concurrentFencing: boolOption(raw.get("concurrent-fencing"), false),
   };
