@@ -133,5 +133,24 @@ describe("crm_resource against Pacemaker 2.1.5's", () => {
     { name: "constraints of a group", tool: T, args: ["--constraints", "-r", "web"], stdout: "exact" },
     { name: "constraints of a colocation target", tool: T, args: ["-a", "-r", "vip"], stdout: "exact" },
     { name: "an unknown option", tool: T, args: ["--frobnicate"] },
+    { name: "locate as XML", tool: T, args: ["-W", "-r", "vip", "--output-as", "xml"], stdout: "xml" },
+    {
+      name: "locate a clone as XML",
+      tool: T,
+      args: ["--locate", "-r", "web", "--output-as=xml"],
+      stdout: "xml",
+    },
+    {
+      name: "get a parameter as XML",
+      tool: T,
+      args: ["-g", "ip", "-r", "vip", "--output-as", "xml"],
+      stdout: "xml",
+    },
+    {
+      name: "an unknown resource as XML",
+      tool: T,
+      args: ["-W", "-r", "nope", "--output-as", "xml"],
+      stdout: "xml",
+    },
   ]);
 });

@@ -10,7 +10,7 @@ export interface Pair {
   /** Pacemaker's spelling when it differs (a Heartbeat v2 form hbx keeps and 2.1.5 dropped). */
   pacemakerArgs?: string[];
   /** "exact" stdout, "lines" (same lines in any order), or not compared. */
-  stdout?: "exact" | "lines";
+  stdout?: "exact" | "lines" | "xml";
   stdin?: string;
   cib?: string;
 }
@@ -33,6 +33,9 @@ export function differential(run: (argv: string[], io: CliIo) => Promise<number>
       expect(a.ends.length).toBe(b.ends.length);
       a.ends.forEach((t, i) => expect(Math.abs(t - b.ends[i])).toBeLessThan(10_000));
       if (p.stdout === "exact") expect(ours.stdout).toBe(theirs.stdout);
+      // The request attribute echoes each tool's own argv[0].
+      const unrequest = (t: string) => t.replace(/ request="[^"]*"/, "");
+      if (p.stdout === "xml") expect(unrequest(ours.stdout)).toBe(unrequest(theirs.stdout));
       if (p.stdout === "lines")
         expect(ours.stdout.split("\n").sort()).toEqual(theirs.stdout.split("\n").sort());
     });

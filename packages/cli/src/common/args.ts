@@ -127,7 +127,9 @@ export function versionText(tool: string): string {
 
 /** Check --output-as: only "text" and "xml" exist. */
 export function outputFormat(args: Args, tool: string): "text" | "xml" {
-  const f = args.get("output-as") ?? "text";
+  let f = args.get("output-as") ?? "text";
+  // The xml envelope is written by the caller around an inner run that prints the body.
+  if (f === "xml-inner") f = "xml";
   if (f !== "text" && f !== "xml") {
     throw new CliError(CrmExit.USAGE, `${tool}: Invalid --output-as: ${f} (expected text or xml)`);
   }

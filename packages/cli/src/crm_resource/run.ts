@@ -1,4 +1,4 @@
-import { type XmlElement, cloneElement } from "@hbx/cib";
+import { type XmlElement, cloneElement, escapeAttr, escapeText } from "@hbx/cib";
 import { Args, type OptionSpec, outputFormat, parseArgs, versionText } from "../common/args.js";
 import {
   type ResourceEntry,
@@ -10,7 +10,7 @@ import {
 } from "../common/cib-model.js";
 import { openCibSource } from "../common/cib-source.js";
 import { commitCib } from "../common/commit.js";
-import { CliError, CrmExit } from "../common/exit-codes.js";
+import { CliError, CrmExit, crmExitText } from "../common/exit-codes.js";
 import { type CliIo } from "../common/io.js";
 import { cleanupResource, parseIntervalMs } from "../common/status.js";
 import { runTool } from "../common/tool.js";
@@ -123,6 +123,8 @@ function setType(args: Args): SetType {
 }
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
+  const xml = argv.some((a, i) => a === "--output-as=xml" || (a === "--output-as" && argv[i + 1] === "xml"));
+  if (xml) return runXml(argv, io);
   return runTool(io, async () => {
     const args = new Args(parseArgs(argv, OPTIONS, TOOL));
     if (args.has("help")) {
@@ -133,7 +135,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       io.stdout(versionText(TOOL));
       return CrmExit.OK;
     }
-    outputFormat(args, TOOL);
+    if (outputFormat(args, TOOL) === "xml") return runXmlQuery(args, io);
     if (args.has("heartbeat-x") && args.get("heartbeat-x") !== "") {
       throw new CliError(
         CrmExit.UNIMPLEMENT_FEATURE,
@@ -240,6 +242,58 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     }
     throw new CliError(CrmExit.USAGE, `${TOOL}: No command given with -r ${rscId}; see --help`);
   });
+}
+
+/**
+ * --output-as xml: Pacemaker's <pacemaker-result> envelope around --locate and --get-parameter,
+ * and around any error. Other commands refuse xml rather than print text under an xml request.
+ */
+async function runXml(argv: string[], io: CliIo): Promise<number> {
+  let out = "";
+  let err = "";
+  const inner: CliIo = { ...io, stdout: (t) => void (out += t), stderr: (t) => void (err += t) };
+  const code = await run(
+    [
+      "--output-as=xml-inner",
+      ...argv.filter(
+        (a, i) => a !== "--output-as=xml" && !(a === "--output-as" || argv[i - 1] === "--output-as"),
+      ),
+    ],
+    inner,
+  );
+  const head = `<pacemaker-result api-version="2.25" request="${escapeAttr([TOOL, ...argv].join(" "))}">\n`;
+  if (code === CrmExit.OK) {
+    io.stdout(`${head}${out}  <status code="0" message="OK"/>\n</pacemaker-result>\n`);
+  } else {
+    io.stdout(
+      `${head}  <status code="${code}" message="${escapeText(crmExitText[code] ?? "Error occurred")}">\n    <errors>\n      <error>${escapeText(err.trimEnd())}</error>\n    </errors>\n  </status>\n</pacemaker-result>\n`,
+    );
+  }
+  return code;
+}
+
+async function runXmlQuery(args: Args, io: CliIo): Promise<number> {
+  const rscId = needResource(args);
+  const cib = await openCibSource(io).read();
+  const entry = lookup(cib, rscId);
+  if (args.has("locate")) {
+    const nodes = activeNodes(cib, entry);
+    const items = nodes.map((n) => `    <node>${escapeText(n)}</node>\n`).join("");
+    io.stdout(`  <nodes resource="${escapeAttr(rscId)}">\n${items}  </nodes>\n`);
+    return CrmExit.OK;
+  }
+  const name = args.get("get-parameter");
+  if (name !== undefined) {
+    const value = getParameter(entry.el, setType(args), name);
+    const item =
+      value === undefined ? "" : `    <item name="${escapeAttr(name)}">${escapeText(value)}</item>\n`;
+    io.stdout(`  <list name="attributes" count="${value === undefined ? 0 : 1}">\n${item}  </list>\n`);
+    return CrmExit.OK;
+  }
+  throw new CliError(
+    CrmExit.UNIMPLEMENT_FEATURE,
+    `${TOOL}: --output-as xml is supported with --locate and --get-parameter only`,
+  );
 }
 
 function resourcesSection(cib: XmlElement): XmlElement {
