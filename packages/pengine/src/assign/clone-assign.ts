@@ -1,6 +1,7 @@
 import { MINUS_INFINITY } from "@hbx/cib";
 import type { ClusterNode, Resource, WorkingSet } from "../types.js";
 import { nodeAvailable } from "./scores.js";
+import { boolOption } from "../unpack/attributes.js";
 
 /** A clone's limits, from its meta attributes (Pacemaker's defaults: one per node, one per node). */
 export interface CloneLimits {
@@ -195,4 +196,9 @@ export function assignInstances(
     bump(chosen);
     if (chosen) assigned++;
   }
+}
+
+/** globally-unique, read as Pacemaker reads booleans ("1", "yes", "true"…). */
+export function isUniqueClone(clone: Resource): boolean {
+  return boolOption(clone.meta.get("globally-unique"), false);
 }

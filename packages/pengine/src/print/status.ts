@@ -1,4 +1,5 @@
-import { type ClusterNode, type Resource, Role, roleText, type WorkingSet } from "../types.js";
+import { printClone } from "./clone-status.js";
+import { type Resource, Role, roleText, type WorkingSet } from "../types.js";
 import { nodeHealthColour } from "../unpack/health.js";
 
 function agentOf(r: Resource): string {
@@ -60,53 +61,6 @@ function printResource(r: Resource, ws: WorkingSet, indent: string, out: string[
     return;
   }
   printClone(r, ws, indent, out);
-}
-
-function printClone(r: Resource, ws: WorkingSet, indent: string, out: string[]): void {
-  const child = r.children[0];
-  const childId = child ? child.id.replace(/:\d+$/, "") : "";
-  const kinds: string[] = [];
-  const unique = r.meta.get("globally-unique") === "true";
-  if (unique) kinds.push("unique");
-  if (r.meta.get("promotable") === "true") kinds.push("promotable");
-  if (r.targetRole === Role.Stopped) kinds.push("disabled");
-  if (!r.managed) kinds.push("unmanaged");
-  out.push(`${indent}* Clone Set: ${r.id} [${childId}]${kinds.length ? ` (${kinds.join(", ")})` : ""}:`);
-  const inner = indent + "  ";
-  if (unique || (child && child.variant.kind === "group")) {
-    for (const c of r.children) {
-      if (c.variant.kind === "group") {
-        out.push(`${inner}* Resource Group: ${c.id}:`);
-        for (const m of c.children) out.push(`${inner}  * ${primitiveLine(m)}`);
-      } else out.push(`${inner}* ${primitiveLine(c)}`);
-    }
-    return;
-  }
-  const byRole = new Map<string, ClusterNode[]>();
-  const active = new Set<string>();
-  for (const c of r.children) {
-    if (c.runningOn.length === 0) continue;
-    for (const n of c.runningOn) active.add(n.name);
-    if (c.failed || !c.managed || c.runningOn.length > 1 || c.failureIgnored) {
-      out.push(`${inner}* ${primitiveLine(c)}`);
-      continue;
-    }
-    const role = displayRole(c);
-    const list = byRole.get(role) ?? [];
-    list.push(c.runningOn[0]);
-    byRole.set(role, list);
-  }
-  for (const role of ["Promoted", "Unpromoted", "Started"]) {
-    const list = byRole.get(role);
-    if (!list) continue;
-    list.sort((a, b) => a.index - b.index);
-    out.push(`${inner}* ${role}: [ ${list.map((n) => n.name).join(" ")} ]`);
-  }
-  const stopped = ws.nodes.filter(
-    (n) =>
-      !active.has(n.name) && (ws.options.symmetric || r.allowed.has(n.name) || child?.allowed.has(n.name)),
-  );
-  if (stopped.length > 0) out.push(`${inner}* Stopped: [ ${stopped.map((n) => n.name).join(" ")} ]`);
 }
 
 function nodeLines(ws: WorkingSet): string[] {

@@ -1,5 +1,5 @@
 import type { ClusterNode, Resource, WorkingSet } from "../types.js";
-import { activeNodes } from "../assign/clone-assign.js";
+import { activeNodes, isUniqueClone } from "../assign/clone-assign.js";
 
 function cloneOf(r: Resource): Resource | undefined {
   for (let p = r.parent; p; p = p.parent) if (p.variant.kind === "clone") return p;
@@ -20,7 +20,7 @@ export function findHistoryResource(id: string, ws: WorkingSet, node: ClusterNod
   if (!sample) return undefined;
   const clone = cloneOf(sample);
   if (!clone) return sample.children.length === 0 ? sample : undefined;
-  if (clone.meta.get("globally-unique") === "true") {
+  if (isUniqueClone(clone)) {
     return direct && direct.children.length === 0 ? direct : undefined;
   }
   let inactive: Resource | undefined;

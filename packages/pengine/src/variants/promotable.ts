@@ -11,11 +11,11 @@ import { type ClusterNode, type Resource, Role, type WorkingSet, parseRole } fro
 import { nodeAvailable } from "../assign/scores.js";
 import { resolveResources } from "../constraints/location.js";
 import { evaluateRule } from "../unpack/rules.js";
-import { looseScore } from "../unpack/attributes.js";
-import { activeNodes, compareInstances } from "../assign/clone-assign.js";
+import { boolOption, looseScore } from "../unpack/attributes.js";
+import { activeNodes, compareInstances, isUniqueClone } from "../assign/clone-assign.js";
 
 export function isPromotableClone(rsc: Resource): boolean {
-  return rsc.variant.kind === "clone" && rsc.meta.get("promotable") === "true";
+  return rsc.variant.kind === "clone" && boolOption(rsc.meta.get("promotable"), false);
 }
 
 function intMeta(rsc: Resource, names: string[], dflt: number): number {
@@ -96,7 +96,7 @@ function cloneOf(r: Resource): Resource | undefined {
  * where they can be promoted (Pacemaker's pcmk__add_promotion_scores).
  */
 export function addPromotionScores(clone: Resource, ws: WorkingSet): void {
-  const unique = clone.meta.get("globally-unique") === "true";
+  const unique = isUniqueClone(clone);
   for (const inst of clone.children) {
     for (const e of [...inst.allowed.values()]) {
       if (!nodeAvailable(e.node)) continue;
@@ -164,7 +164,7 @@ function primaryValues(
  * instances are promoted, at most promoted-max in all and promoted-node-max per node.
  */
 export function setInstanceRoles(clone: Resource, ws: WorkingSet): void {
-  const unique = clone.meta.get("globally-unique") === "true";
+  const unique = isUniqueClone(clone);
   const limits = promotedLimits(clone);
   const locations = promotedLocations(clone, ws);
   const sortIndex = new Map<Resource, number>();
