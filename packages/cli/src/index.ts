@@ -11,3 +11,4 @@ export { run as runCrmAttribute } from "./crm_attribute/run.js";
 export { run as runCrmStandby } from "./crm_standby/run.js";
 export { run as runCrmNode } from "./crm_node/run.js";
 export { run as runCrmVerify } from "./crm_verify/run.js";
+export { run as runCrmMon } from "./crm_mon/run.js";
