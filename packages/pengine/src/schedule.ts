@@ -8,6 +8,7 @@ import { unpackStatus } from "./unpack/status.js";
 import { resolveSets } from "./unpack/attributes.js";
 import { applyNodeHealth } from "./unpack/health.js";
 import { applyLocation } from "./constraints/location.js";
+import { addRemoteNodes, banConnectionsFromRemoteNodes, connectionsFirst } from "./unpack/remote.js";
 import { unpackColocation } from "./constraints/colocation.js";
 import { applyOrderings, unpackOrdering } from "./constraints/ordering.js";
 import { addNodeScore, initialScores } from "./assign/scores.js";
@@ -59,10 +60,12 @@ export function unpackCluster(cib: XmlElement, opts: ScheduleOptions = {}): Work
     .map((x) => x.r);
   addGroupColocations(ws);
   unpackStatus(states, ws);
+  addRemoteNodes(ws);
   for (const r of ws.resourceById.values()) initialScores(r, ws);
   applyNodeHealth(ws);
   for (const c of conf.constraints) {
     if (c.kind === "rsc_location") applyLocation(c, ws);
+  banConnectionsFromRemoteNodes(ws);
     else if (c.kind === "rsc_colocation") unpackColocation(c, ws);
     else if (c.kind === "rsc_order") unpackOrdering(c, ws);
   }
@@ -108,7 +111,7 @@ export function schedule(cib: XmlElement, opts: ScheduleOptions = {}): Transitio
   const ws = unpackCluster(cib, opts);
   applyStickiness(ws);
   createFencing(ws);
-  for (const r of sortForAssignment(ws.resources, ws)) r.variant.assign(r, ws);
+  for (const r of connectionsFirst(sortForAssignment(ws.resources, ws))) r.variant.assign(r, ws);
   for (const r of ws.resources) r.variant.createActions(r, ws);
   applyOrderings(ws);
   propagate(ws);

@@ -49,6 +49,8 @@ export interface ClusterNode {
   unseen: boolean;
   expectedUp: boolean;
   remote: boolean;
+  /** For a Pacemaker Remote node: the connection resource that brings it up. */
+  remoteRsc?: Resource;
   /** Node attributes: configured instance attributes overlaid by transient ones. */
   attrs: Map<string, string>;
   health: Score;

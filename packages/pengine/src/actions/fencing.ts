@@ -1,5 +1,6 @@
 import type { WorkingSet } from "../types.js";
 import { newAction } from "./action.js";
+import { remoteNeedsFencing } from "../unpack/remote.js";
 
 /** Fence every unclean node when fencing is enabled. */
 export function createFencing(ws: WorkingSet): void {
@@ -8,7 +9,7 @@ export function createFencing(ws: WorkingSet): void {
   // it may still fence the nodes in its own membership.
   const quorate = ws.options.haveQuorum || ws.options.noQuorumPolicy === "ignore";
   for (const node of ws.nodes) {
-    if (!node.unclean) continue;
+    if (!node.unclean || !remoteNeedsFencing(node)) continue;
     const a = newAction(ws, undefined, "stonith", node, {
       reason: node.fenceReason ?? "node is unclean",
       runnable: quorate || node.online,

@@ -70,19 +70,22 @@ function nodeLines(ws: WorkingSet): string[] {
   const remoteOnline: string[] = [];
   const remoteOffline: string[] = [];
   for (const n of ws.nodes) {
+    const kind = n.remote ? "RemoteNode" : "Node";
     const hasRsc = [...ws.resourceById.values()].some(
       (r) => r.children.length === 0 && r.runningOn.includes(n),
     );
-    if (n.unclean) out.push(`    * Node ${n.name}: UNCLEAN (${n.online ? "online" : "offline"})`);
-    else if (n.pending) out.push(`    * Node ${n.name}: pending`);
+    if (n.unclean) out.push(`    * ${kind} ${n.name}: UNCLEAN (${n.online ? "online" : "offline"})`);
+    else if (n.pending) out.push(`    * ${kind} ${n.name}: pending`);
     else if (n.online && n.standby)
-      out.push(`    * Node ${n.name}: standby${hasRsc ? " (with active resources)" : ""}`);
+      out.push(`    * ${kind} ${n.name}: standby${hasRsc ? " (with active resources)" : ""}`);
     else if (n.maintenance)
-      out.push(`    * Node ${n.name}: ${n.online ? "maintenance" : "OFFLINE (maintenance)"}`);
+      out.push(`    * ${kind} ${n.name}: ${n.online ? "maintenance" : "OFFLINE (maintenance)"}`);
     else if (n.online && nodeHealthColour(n, ws) < 1)
-      out.push(`    * Node ${n.name}: online (health is ${nodeHealthColour(n, ws) < 0 ? "RED" : "YELLOW"})`);
+      out.push(
+        `    * ${kind} ${n.name}: online (health is ${nodeHealthColour(n, ws) < 0 ? "RED" : "YELLOW"})`,
+      );
     else if (n.online) (n.remote ? remoteOnline : online).push(n.name);
-    else if (n.standby) out.push(`    * Node ${n.name}: OFFLINE (standby)`);
+    else if (n.standby) out.push(`    * ${kind} ${n.name}: OFFLINE (standby)`);
     else (n.remote ? remoteOffline : offline).push(n.name);
   }
   if (online.length) out.push(`    * Online: [ ${online.join(" ")} ]`);

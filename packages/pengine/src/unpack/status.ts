@@ -5,6 +5,7 @@ import { onFailFor, replayHistory } from "./history.js";
 import { parseInterval } from "./rules.js";
 import { variants } from "../variants/registry.js";
 import { findHistoryResource } from "./clone-instances.js";
+import { unpackRemoteStates } from "./remote.js";
 
 /**
  * Replay every node's operation history onto the resources: where each runs, in which role,
@@ -12,10 +13,7 @@ import { findHistoryResource } from "./clone-instances.js";
  */
 export function unpackStatus(states: NodeStateRecord[], ws: WorkingSet): void {
   const pendingBans: Array<{ rsc: Resource; node: ClusterNode; source: string }> = [];
-  for (const st of states) {
-    const node = ws.nodeById.get(st.id) ?? (st.uname ? ws.nodeByName.get(st.uname) : undefined);
-    if (!node) continue;
-    if (!node.online && !node.unclean) continue;
+  const unpackHistory = (st: NodeStateRecord, node: ClusterNode): void => {
     for (const h of st.resources) {
       let rsc = findHistoryResource(h.id, ws, node);
       if (!rsc) {
@@ -74,7 +72,15 @@ export function unpackStatus(states: NodeStateRecord[], ws: WorkingSet): void {
         }
       }
     }
+  };
+  const remoteStates: NodeStateRecord[] = [];
+  for (const st of states) {
+    const node = ws.nodeById.get(st.id) ?? (st.uname ? ws.nodeByName.get(st.uname) : undefined);
+    if (!node) continue;
+    if (node.remoteRsc) remoteStates.push(st);
+    else if (node.online || node.unclean) unpackHistory(st, node);
   }
+  unpackRemoteStates(remoteStates, ws, unpackHistory);
   for (const b of pendingBans) b.rsc.variant.addScore(b.rsc, b.node, MINUS_INFINITY, b.source, ws);
   readFailCounts(states, ws);
   for (const rsc of ws.resourceById.values()) {

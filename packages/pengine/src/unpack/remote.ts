@@ -1,0 +1,155 @@
+import { MINUS_INFINITY, type NodeStateRecord } from "@hbx/cib";
+import { type ClusterNode, type Resource, Role, type WorkingSet } from "../types.js";
+import { isTrue, resolveSets } from "./attributes.js";
+import { compareNodeNames } from "./nodes.js";
+
+/** An `ocf:pacemaker:remote` primitive: the connection that makes a Pacemaker Remote node. */
+export function isRemoteConnection(rsc: Resource): boolean {
+  return (
+    rsc.children.length === 0 && rsc.cls === "ocf" && rsc.provider === "pacemaker" && rsc.type === "remote"
+  );
+}
+
+/**
+ * Every remote connection resource defines a node of the same name (unless `<nodes>` already has
+ * it). Like a cluster node never seen, it starts out unclean until its state is known.
+ */
+export function addRemoteNodes(ws: WorkingSet): void {
+  let added = false;
+  for (const rsc of ws.resourceById.values()) {
+    if (!isRemoteConnection(rsc)) continue;
+    let node = ws.nodeByName.get(rsc.id);
+    if (node === undefined) {
+      node = {
+        name: rsc.id,
+        id: rsc.id,
+        type: "remote",
+        online: false,
+        unclean: false,
+        shutdown: false,
+        standby: false,
+        standbyOnFail: false,
+        maintenance: false,
+        pending: false,
+        unseen: true,
+        expectedUp: false,
+        remote: true,
+        attrs: new Map([
+          ["#uname", rsc.id],
+          ["#id", rsc.id],
+          ["#kind", "remote"],
+        ]),
+        health: 0,
+        assignedCount: 0,
+        index: 0,
+      };
+      ws.nodes.push(node);
+      ws.nodeByName.set(node.name, node);
+      ws.nodeById.set(node.id, node);
+      added = true;
+    }
+    node.remote = true;
+    node.remoteRsc = rsc;
+    // Until its state is read, a remote node is offline and, with startup fencing, unclean.
+    node.online = false;
+    node.pending = false;
+    node.unclean = ws.options.startupFencing;
+    node.fenceReason = node.unclean ? "node is unclean" : undefined;
+  }
+  if (added) {
+    ws.nodes.sort((a, b) => compareNodeNames(a.name, b.name));
+    ws.nodes.forEach((n, i) => (n.index = i));
+  }
+}
+
+/**
+ * Whether a remote node is up follows from its connection resource (Pacemaker's
+ * determine_remote_online_status): online while the connection is started, offline when it
+ * failed or is stopped.
+ */
+function determineRemoteOnline(node: ClusterNode): void {
+  const rsc = node.remoteRsc;
+  if (rsc === undefined) {
+    node.online = false;
+    return;
+  }
+  if (rsc.role === Role.Started) {
+    node.online = true;
+    // A running connection vouches for a node with no status entry yet.
+    if (node.unseen) node.unclean = false;
+  }
+  // A connection being stopped (target-role) takes its node down cleanly: a shutdown.
+  if (rsc.role === Role.Started && rsc.targetRole === Role.Stopped) node.shutdown = true;
+  if (rsc.failed || rsc.role <= Role.Stopped) node.online = false;
+}
+
+/** Connection resources are assigned first, so resources can then use the nodes they make. */
+export function connectionsFirst(resources: Resource[]): Resource[] {
+  return [...resources.filter(isRemoteConnection), ...resources.filter((r) => !isRemoteConnection(r))];
+}
+
+/**
+ * A remote node never seen in the status section need not be fenced when its connection can
+ * simply be started: fencing it is left to the case where the connection failed.
+ */
+export function remoteNeedsFencing(node: ClusterNode): boolean {
+  const rsc = node.remoteRsc;
+  if (rsc === undefined || !node.unseen) return true;
+  return rsc.failed;
+}
+
+/** A connection resource cannot run on a remote node. */
+export function banConnectionsFromRemoteNodes(ws: WorkingSet): void {
+  for (const rsc of ws.resourceById.values()) {
+    if (!isRemoteConnection(rsc)) continue;
+    for (const node of ws.nodes)
+      if (node.remote)
+        rsc.variant.addScore(rsc, node, MINUS_INFINITY, "remote connection on a remote node", ws);
+  }
+}
+
+/** Transient attributes of a remote node seen in the status section, and its flags from them. */
+function handleRemoteAttributes(node: ClusterNode, st: NodeStateRecord, ws: WorkingSet): void {
+  node.unclean = false;
+  node.fenceReason = undefined;
+  node.unseen = false;
+  for (const [k, v] of resolveSets(st.transient, { now: ws.now })) node.attrs.set(k, v);
+  const shutdown = node.attrs.get("shutdown");
+  if (shutdown !== undefined && shutdown !== "0" && shutdown !== "") node.shutdown = true;
+  if (isTrue(node.attrs.get("standby"))) node.standby = true;
+  const rsc = node.remoteRsc;
+  node.maintenance = isTrue(node.attrs.get("maintenance")) || (rsc !== undefined && !rsc.managed);
+}
+
+/**
+ * Remote nodes' histories are read after the cluster nodes', once their connection's state is
+ * known: first those whose connection is started, then (with fencing) the rest, so resources
+ * left on a lost remote node are seen and the node fenced.
+ */
+export function unpackRemoteStates(
+  states: NodeStateRecord[],
+  ws: WorkingSet,
+  unpackHistory: (st: NodeStateRecord, node: ClusterNode) => void,
+): void {
+  const done = new Set<ClusterNode>();
+  const pass = (fence: boolean): void => {
+    let changed = true;
+    while (changed) {
+      changed = false;
+      for (const st of states) {
+        const node = ws.nodeById.get(st.id) ?? (st.uname ? ws.nodeByName.get(st.uname) : undefined);
+        if (node === undefined || done.has(node)) continue;
+        const rsc = node.remoteRsc;
+        if (rsc === undefined || (!fence && rsc.role !== Role.Started)) continue;
+        determineRemoteOnline(node);
+        handleRemoteAttributes(node, st, ws);
+        unpackHistory(st, node);
+        done.add(node);
+        changed = true;
+      }
+    }
+  };
+  pass(false);
+  if (ws.options.stonithEnabled) pass(true);
+  for (const node of ws.nodes) if (node.remote && !done.has(node)) determineRemoteOnline(node);
+}
