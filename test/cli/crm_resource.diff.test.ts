@@ -1,8 +1,15 @@
 import { describe } from "vitest";
 import { runCrmResource } from "@hbx/cli";
 import { differential } from "./differential.js";
+import { fixtureText } from "./harness.js";
 
 const T = "crm_resource";
+
+/** The fixture after `--move -r vip -N beta` and `--ban -r vip -N gamma`. */
+const withCliConstraints = fixtureText().replace(
+  "</constraints>",
+  '<rsc_location id="cli-prefer-vip" rsc="vip" role="Started" node="beta" score="INFINITY"/><rsc_location id="cli-ban-vip-on-gamma" rsc="vip" role="Started" node="gamma" score="-INFINITY"/></constraints>',
+);
 
 describe("crm_resource against Pacemaker 2.1.5's", () => {
   differential(runCrmResource, [
@@ -133,6 +140,41 @@ describe("crm_resource against Pacemaker 2.1.5's", () => {
     { name: "constraints of a group", tool: T, args: ["--constraints", "-r", "web"], stdout: "exact" },
     { name: "constraints of a colocation target", tool: T, args: ["-a", "-r", "vip"], stdout: "exact" },
     { name: "an unknown option", tool: T, args: ["--frobnicate"] },
+    {
+      name: "clear every move and ban",
+      tool: T,
+      args: ["-U", "-r", "vip"],
+      cib: withCliConstraints,
+      stdout: "exact",
+    },
+    {
+      name: "clear the ban on one node",
+      tool: T,
+      args: ["--clear", "-r", "vip", "-N", "gamma"],
+      cib: withCliConstraints,
+      stdout: "exact",
+    },
+    {
+      name: "clear for a node the move is not for",
+      tool: T,
+      args: ["--clear", "-r", "vip", "-N", "alpha"],
+      cib: withCliConstraints,
+      stdout: "exact",
+    },
+    {
+      name: "move onto a node it was banned from",
+      tool: T,
+      args: ["-M", "-r", "vip", "-N", "gamma"],
+      cib: withCliConstraints,
+      stdout: "exact",
+    },
+    { name: "move a clone without a node", tool: T, args: ["-M", "-r", "ping-clone"] },
+    {
+      name: "ban a stopped resource without a node",
+      tool: T,
+      args: ["--ban", "-r", "nginx"],
+      cib: fixtureText().replace(/<lrm_resource id="nginx"[\s\S]*?<\/lrm_resource>/, ""),
+    },
     { name: "locate as XML", tool: T, args: ["-W", "-r", "vip", "--output-as", "xml"], stdout: "xml" },
     {
       name: "locate a clone as XML",

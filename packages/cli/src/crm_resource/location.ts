@@ -111,7 +111,9 @@ export function clearLocations(
     removeChild(constraints, c);
     removed.push(id);
   }
-  return removed;
+  // Reported as Pacemaker does: bans node by node (names in order), then the move.
+  const prefer = `cli-prefer-${rsc}`;
+  return [...removed.filter((id) => id !== prefer).sort(), ...removed.filter((id) => id === prefer)];
 }
 
 /** ISO 8601 duration → end time as Pacemaker prints it ("2026-11-22 03:39:00Z"). */
