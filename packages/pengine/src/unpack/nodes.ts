@@ -1,6 +1,7 @@
 import { type CibConfiguration, type NodeStateRecord } from "@hbx/cib";
 import type { ClusterNode, ClusterOptions, NodeName } from "../types.js";
 import { isTrue, resolveSets } from "./attributes.js";
+import { parseInterval } from "./rules.js";
 
 /** Pacemaker sorts node names case-insensitively, comparing runs of digits as numbers. */
 export function compareNodeNames(a: string, b: string): number {
@@ -38,6 +39,10 @@ export function unpackNodes(
   }
   const nodes: ClusterNode[] = [];
   const seen = new Set<NodeName>();
+  // node-pending-timeout (seconds; 0 = wait forever) fences a node stuck joining.
+  const raw = resolveSets(conf.clusterOptions, { now }, { canonical: true });
+  const pendingTimeout = parseInterval(raw.get("node-pending-timeout")) / 1000;
+  const nowSeconds = now.getTime() / 1000;
   for (const n of conf.nodes) {
     if (seen.has(n.uname)) continue;
     seen.add(n.uname);
@@ -67,6 +72,14 @@ export function unpackNodes(
       node.unseen = false;
       for (const [k, v] of resolveSets(state.transient, { now })) attrs.set(k, v);
       determineOnline(node, state.attrs, options);
+      if (node.fenceReason === "peer process is no longer available" || node.pending) {
+        if (pendingTooLong(state.attrs, pendingTimeout, nowSeconds)) {
+          node.unclean = true;
+          node.online = false;
+          node.pending = false;
+          node.fenceReason = "peer pending timed out on joining the process group";
+        }
+      }
       if (node.online && !node.unclean && !options.haveQuorum && options.noQuorumPolicy === "suicide") {
         // A partition that lost quorum shoots itself so the quorate side can take over.
         node.unclean = true;
@@ -150,4 +163,17 @@ function determineOnline(node: ClusterNode, a: Record<string, string>, options: 
   // An unclean node that is not a member is shown offline.
   if (node.unclean && !member) node.online = false;
   if (node.unclean && !peerOnline) node.online = false;
+}
+
+/**
+ * A node that joined the membership (in_ccm: true or the time it joined) but whose controller
+ * never came up, for longer than node-pending-timeout.
+ */
+function pendingTooLong(a: Record<string, string>, timeout: number, now: number): boolean {
+  if (timeout <= 0) return false;
+  const inCcm = a.in_ccm ?? "";
+  const member = isTrue(inCcm) ? 1 : /^\d+$/.test(inCcm) ? Number(inCcm) : 0;
+  const crmd = a.crmd ?? "";
+  const online = crmd === "online" ? 1 : /^\d+$/.test(crmd) ? Number(crmd) : 0;
+  return member > 0 && online <= 0 && now >= member + timeout;
 }
