@@ -5,10 +5,11 @@ import { unpackOptions } from "./unpack/options.js";
 import { unpackNodes } from "./unpack/nodes.js";
 import { unpackResources } from "./unpack/resources.js";
 import { unpackStatus } from "./unpack/status.js";
+import { checkDefinitions } from "./unpack/digests.js";
 import { resolveSets } from "./unpack/attributes.js";
 import { applyNodeHealth } from "./unpack/health.js";
-import { applyLocation } from "./constraints/location.js";
 import { addRemoteNodes, banConnectionsFromRemoteNodes, connectionsFirst } from "./unpack/remote.js";
+import { applyLocation } from "./constraints/location.js";
 import { unpackColocation } from "./constraints/colocation.js";
 import { applyOrderings, unpackOrdering } from "./constraints/ordering.js";
 import { addNodeScore, initialScores } from "./assign/scores.js";
@@ -59,13 +60,14 @@ export function unpackCluster(cib: XmlElement, opts: ScheduleOptions = {}): Work
     .sort((a, b) => b.r.priority - a.r.priority || a.i - b.i)
     .map((x) => x.r);
   addGroupColocations(ws);
-  unpackStatus(states, ws);
   addRemoteNodes(ws);
+  unpackStatus(states, ws);
+  checkDefinitions(ws);
   for (const r of ws.resourceById.values()) initialScores(r, ws);
   applyNodeHealth(ws);
+  banConnectionsFromRemoteNodes(ws);
   for (const c of conf.constraints) {
     if (c.kind === "rsc_location") applyLocation(c, ws);
-  banConnectionsFromRemoteNodes(ws);
     else if (c.kind === "rsc_colocation") unpackColocation(c, ws);
     else if (c.kind === "rsc_order") unpackOrdering(c, ws);
   }

@@ -114,6 +114,8 @@ export interface Resource {
   lastFailure: Map<NodeName, number>;
   /** Digest mismatch: the definition changed where it runs. */
   definitionChanged: Set<NodeName>;
+  /** Only reloadable parameters changed where it runs: reload there instead of restarting. */
+  reloadOn?: Set<NodeName>;
   stopUnexpected?: boolean;
   /** multiple-active=stop_only found it active on several nodes: stop everywhere, start nowhere. */
   stopOnly?: boolean;

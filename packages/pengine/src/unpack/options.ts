@@ -18,8 +18,11 @@ export function unpackOptions(
     noQuorumPolicy: noQuorumPolicy(cib, raw, boolOption(stonith, true)),
     haveQuorum: boolOption(cib.attrs["have-quorum"], false),
     maintenanceMode: boolOption(raw.get("maintenance-mode"), false),
-    stopOrphanResources: boolOption(raw.get("stop-orphan-resources"), true),
-    stopOrphanActions: boolOption(raw.get("stop-orphan-actions"), true),
+    stopOrphanResources: boolOption(
+      raw.get("stop-removed-resources") ?? raw.get("stop-orphan-resources"),
+      true,
+    ),
+    stopOrphanActions: boolOption(raw.get("cancel-removed-actions") ?? raw.get("stop-orphan-actions"), true),
     startFailureIsFatal: boolOption(raw.get("start-failure-is-fatal"), true),
     placementStrategy: (raw.get("placement-strategy") ?? "default").toLowerCase(),
     startupFencing: boolOption(raw.get("startup-fencing"), true),

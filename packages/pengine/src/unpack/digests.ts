@@ -1,0 +1,123 @@
+import {
+  type LrmOp,
+  childElements,
+  operationDigest,
+  parseParameterList,
+  restartDigest,
+  secureDigest,
+} from "@hbx/cib";
+import type { Resource, WorkingSet } from "../types.js";
+import { sortOps } from "./history.js";
+import { parseInterval } from "./rules.js";
+
+/** Operations whose recorded parameters show whether the running instance is up to date. */
+const DEFINING = new Set(["start", "promote", "migrate_from", "monitor"]);
+
+/**
+ * Where the active run of the resource begins in a node's history (the last start, else a
+ * promote/demote, else a monitor that found it running), and the last successful stop.
+ */
+function activeRange(ops: LrmOp[]): { start: number; stop: number } {
+  let start = -1;
+  let stop = -1;
+  let impliedMonitor = -1;
+  let impliedClone = -1;
+  ops.forEach((op, i) => {
+    if (op.operation === "stop" && op.opStatus === 0) stop = i;
+    else if (op.operation === "start" || op.operation === "migrate_from") start = i;
+    else if (impliedMonitor <= stop && op.operation === "monitor") {
+      if (op.rc === 0 || op.rc === 8) impliedMonitor = i;
+    } else if (op.operation === "promote" || op.operation === "demote") impliedClone = i;
+  });
+  if (start === -1) start = impliedClone !== -1 ? impliedClone : impliedMonitor;
+  return { start, stop };
+}
+
+/** The parameters an operation would get now: the resource's, then the operation's own. */
+function currentParameters(rsc: Resource, op: LrmOp): Record<string, string> {
+  const params: Record<string, string> = Object.fromEntries(rsc.params);
+  const def = rsc.operations.find(
+    (o) => o.name === op.operation && parseInterval(o.interval) === op.interval,
+  );
+  if (def) {
+    for (const set of childElements(def.element, "instance_attributes"))
+      for (const nv of childElements(set, "nvpair"))
+        if (nv.attrs.name !== undefined && nv.attrs.value !== undefined)
+          params[nv.attrs.name] = nv.attrs.value;
+  }
+  params.CRM_meta_interval = String(op.interval);
+  return params;
+}
+
+export type DigestVerdict = "match" | "restart" | "reload";
+
+/**
+ * Compare a recorded one-shot operation with the definition now, as Pacemaker does: a changed
+ * restart digest (over the agent's non-reloadable parameters) forces a restart; any other
+ * change is reloaded when the agent recorded a restart digest (it supports reload), else
+ * restarted.
+ */
+export function compareDigests(rsc: Resource, op: LrmOp, sanitized = false): DigestVerdict {
+  const attrs = op.element.attrs;
+  const params = currentParameters(rsc, op);
+  const restartList = attrs["op-force-restart"];
+  const restartRecorded = attrs["op-restart-digest"];
+  if (restartList !== undefined && restartRecorded !== undefined) {
+    if (restartDigest(params, parseParameterList(restartList)) !== restartRecorded) return "restart";
+  }
+  const recorded = attrs["op-digest"];
+  if (recorded === undefined || operationDigest(params) === recorded) return "match";
+  if (Object.values(params).some((v) => /\s/.test(v))) {
+    // The CIB parser trims attribute values, so a space-separated list written with a
+    // trailing space ("n1 n2 ") cannot reproduce the digest recorded over the exact text:
+    // give such a definition the benefit of the doubt rather than restart it for nothing.
+    return "match";
+  }
+  if (onlySanitizedChanged(rsc, params, attrs, sanitized)) return "match";
+  return restartRecorded !== undefined ? "reload" : "restart";
+}
+
+/**
+ * A CIB whose secrets were masked (a report, a simulation) cannot reproduce op-digest: compare
+ * the digest recorded without the sensitive parameters instead. Masking is known from the
+ * caller, or evident when a sensitive parameter's value is all asterisks.
+ */
+function onlySanitizedChanged(
+  rsc: Resource,
+  params: Record<string, string>,
+  attrs: Record<string, string>,
+  sanitized: boolean,
+): boolean {
+  const list = attrs["op-secure-params"];
+  const recorded = attrs["op-secure-digest"];
+  if (list === undefined || recorded === undefined) return false;
+  const secure = parseParameterList(list);
+  const masked = sanitized || secure.some((n) => /^\*+$/.test(params[n] ?? ""));
+  if (!masked) return false;
+  return secureDigest(params, secure, { fenceDevice: rsc.cls === "stonith" }) === recorded;
+}
+
+/**
+ * Mark the nodes where a managed resource runs with a definition older than its configuration
+ * (`definitionChanged`: restart there) or changed only in reloadable parameters (`reload`).
+ */
+export function checkDefinitions(ws: WorkingSet, sanitized = false): void {
+  for (const rsc of ws.resourceById.values()) {
+    if (rsc.children.length > 0 || rsc.orphan || !rsc.managed) continue;
+    for (const node of rsc.runningOn) {
+      const ops = rsc.history.get(node.name);
+      if (!ops) continue;
+      const sorted = sortOps(ops);
+      const { start, stop } = activeRange(sorted);
+      if (start < 0 || start < stop) continue;
+      for (let i = start; i < sorted.length; i++) {
+        const op = sorted[i];
+        // Recurring operations whose definition changed are only rescheduled.
+        if (op.interval !== 0 || !DEFINING.has(op.operation) || op.opStatus !== 0) continue;
+        const verdict = compareDigests(rsc, op, sanitized);
+        if (verdict === "restart") rsc.definitionChanged.add(node.name);
+        else if (verdict === "reload") (rsc.reloadOn ??= new Set()).add(node.name);
+      }
+    }
+  }
+}
