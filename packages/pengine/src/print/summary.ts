@@ -71,7 +71,9 @@ function summarise(rsc: Resource, w: Widths, out: string[]): void {
   if (rsc.role === rsc.nextRole) {
     if (next === undefined) return;
     if (start === undefined || start.optional) {
-      if (demote && promote && !demote.optional && !promote.optional) {
+      if (current !== undefined && !moving && rsc.reloadOn?.has(current.name)) {
+        out.push(line(w, "Reload", rsc, current, next, start, undefined));
+      } else if (demote && promote && !demote.optional && !promote.optional) {
         out.push(line(w, "Re-promote", rsc, current, next, promote, demote));
       }
       return;
