@@ -131,7 +131,7 @@ function opLine(op: LrmOp, timing: boolean): string {
     if (a["exec-time"] !== undefined) fields.push(`exec-time=${a["exec-time"]}ms`);
     if (a["queue-time"] !== undefined) fields.push(`queue-time=${a["queue-time"]}ms`);
   }
-  if (timing || op.rc !== 0) fields.push(`rc=${op.rc} (${rcText(op.rc)})`);
+  if (timing) fields.push(`rc=${op.rc} (${rcText(op.rc)})`);
   if (fields.length > 0) s += `: ${fields.join(" ")}`;
   return s;
 }
