@@ -127,8 +127,6 @@ export function replayHistory(
     } else failure = true;
 
     if (failure) {
-      const interval = op.interval;
-      let fail = onFailFor(rsc, task, interval, ws);
       // An expired failure no longer counts.
       if (
         rsc.failureTimeout > 0 &&
@@ -142,14 +140,19 @@ export function replayHistory(
         bans.push("hard error");
         continue;
       }
+      if (onFailFor(rsc, task, op.interval, ws) === "ignore") {
+        // An ignored failure counts as the result that was expected: a failed stop still
+        // leaves the resource stopped, a failed start or monitor leaves it running.
+        rsc.failureIgnored = true;
+        failure = false;
+      }
+    }
+    if (failure) {
+      const interval = op.interval;
+      let fail = onFailFor(rsc, task, interval, ws);
       if ((HARD_ERRORS.has(rc) && (rc !== 3 || interval === 0)) || op.rc === OCF_NOT_CONFIGURED)
         bans.push("hard error");
       if (task === "stop") bans.push("__stop_fail__");
-      if (fail === "ignore") {
-        rsc.failureIgnored = true;
-        if (role < started) role = started;
-        continue;
-      }
       failedSeen = true;
       if (ON_FAIL_RANK[fail] > ON_FAIL_RANK[onFail]) onFail = fail;
       if (rc === OCF_FAILED_PROMOTED || task === "promote") role = Role.Promoted;
