@@ -147,6 +147,8 @@ export const enum OrderFlag {
   RunnableLeft = 1 << 2,
   Restart = 1 << 3,
   Serialize = 1 << 4,
+  /** The first counts toward the then's requiredRunnableBefore (clone running, clone-min). */
+  MinRunnable = 1 << 5,
 }
 
 export interface Ordering {
@@ -172,6 +174,11 @@ export interface Action {
   /** For fencing: the node to fence and how. */
   fenceTarget?: ClusterNode;
   fenceAction?: string;
+  /**
+   * Runnable only while at least this many firsts ordered with MinRunnable are runnable (a
+   * clone's running: one instance start; clone-min: that many instances).
+   */
+  requiredRunnableBefore?: number;
 }
 
 export interface ClusterOptions {
@@ -228,5 +235,7 @@ export interface WorkingSet {
     thenAction: string;
     kind: string;
     symmetrical: boolean;
+    /** clone-min of the first clone, or 1 with require-all=false: how many instances suffice. */
+    minRequired?: number;
   }>;
 }

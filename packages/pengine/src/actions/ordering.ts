@@ -1,4 +1,4 @@
-import { type Action, OrderFlag, Role, type WorkingSet } from "../types.js";
+import { type Action, type ClusterNode, OrderFlag, type Resource, Role, type WorkingSet } from "../types.js";
 
 export function orderActions(ws: WorkingSet, first: Action, then: Action, flags: number, id?: string): void {
   const o = { first, then, flags, id };
@@ -8,7 +8,53 @@ export function orderActions(ws: WorkingSet, first: Action, then: Action, flags:
 }
 
 function describe(a: Action): string {
+  if (!a.rsc && !a.node) return a.task;
   return `${a.rsc ? a.rsc.id : (a.node?.name ?? "")} ${a.task}`;
+}
+
+/** The task a clone's instances perform for one of the clone's pseudo actions. */
+const INSTANCE_TASK: Record<string, string> = {
+  start: "start",
+  running: "start",
+  stop: "stop",
+  stopped: "stop",
+  promote: "promote",
+  promoted: "promote",
+  demote: "demote",
+  demoted: "demote",
+};
+
+/**
+ * Whether `a` counts as required for an ordering with an action on `node`. Pacemaker asks a
+ * clone's pseudo action per node: it is required there only if an instance's action on that
+ * node is, so an instance starting or stopping elsewhere does not restart what is ordered
+ * with the clone here.
+ */
+function requiredOn(a: Action, node: ClusterNode | undefined): boolean {
+  const clone = a.rsc;
+  if (!node || !a.pseudo || clone?.variant.kind !== "clone") return !a.optional;
+  const task = INSTANCE_TASK[a.task];
+  if (!task) return !a.optional;
+  for (const leaf of clone.variant.leaves(clone))
+    for (const x of leaf.actions)
+      if (x.task === task && x.node === node && x.interval === 0 && !x.optional) return true;
+  return false;
+}
+
+/** Whether `outer` is a collective that holds `inner`. */
+function holds(outer: Resource | undefined, inner: Resource | undefined): boolean {
+  for (let r = inner?.parent; r && outer; r = r.parent) if (r === outer) return true;
+  return false;
+}
+
+/** Whether fewer of `a`'s MinRunnable firsts are runnable than it needs. */
+function tooFewRunnable(a: Action): boolean {
+  const need = a.requiredRunnableBefore;
+  if (need === undefined) return false;
+  let n = 0;
+  for (const o of a.after)
+    if (o.flags & OrderFlag.MinRunnable && o.first.runnable && ++n >= need) return false;
+  return true;
 }
 
 /**
@@ -31,9 +77,11 @@ export function propagate(ws: WorkingSet): void {
   while (head < queue.length && head < 5_000_000) {
     const a = queue[head++];
     queued.delete(a);
+    if (a.runnable && tooFewRunnable(a)) a.runnable = false;
     for (const o of a.before) {
       const t = o.then;
-      if (o.flags & OrderFlag.ImpliesThen && !a.optional && t.optional && a.runnable !== false) {
+      if (o.flags & OrderFlag.MinRunnable && !a.runnable && t.runnable) push(t);
+      if (o.flags & OrderFlag.ImpliesThen && t.optional && a.runnable !== false && requiredOn(a, t.node)) {
         if (t.rsc && t.task === "start" && !t.rsc.managed) continue;
         t.optional = false;
         t.reason ??= `required ${describe(a)}`;
@@ -45,11 +93,20 @@ export function propagate(ws: WorkingSet): void {
         t.runnable &&
         !(a.optional && !(o.flags & OrderFlag.Restart) && a.pseudo === false && false)
       ) {
-        if (a.optional && a.task !== "start" && a.task !== "running" && a.task !== "stonith") continue;
+        if (
+          a.optional &&
+          a.task !== "start" &&
+          a.task !== "running" &&
+          a.task !== "stonith" &&
+          a.requiredRunnableBefore === undefined
+        )
+          continue;
         t.runnable = false;
         // A resource's own blocked stop makes its start elsewhere unrunnable without a reason of
-        // its own: Pacemaker then reports the stop as just "blocked".
-        if (!(a.rsc === t.rsc && a.task === "stop")) t.reason ??= `unrunnable ${describe(a)}`;
+        // its own: Pacemaker then reports the stop as just "blocked". A collective passes on to
+        // its instances the reason it got (Pacemaker orders the instances with the cause itself).
+        if (a.pseudo && a.reason && holds(a.rsc, t.rsc)) t.reason ??= a.reason;
+        else if (!(a.rsc === t.rsc && a.task === "stop")) t.reason ??= `unrunnable ${describe(a)}`;
         if (t.task === "start" && t.rsc && t.node && t.rsc.runningOn.includes(t.node)) {
           // A running resource whose start can no longer happen must stop.
           t.optional = false;
@@ -69,7 +126,7 @@ export function propagate(ws: WorkingSet): void {
     }
     for (const o of a.after) {
       const f = o.first;
-      if (o.flags & OrderFlag.ImpliesFirst && !a.optional && f.optional) {
+      if (o.flags & OrderFlag.ImpliesFirst && f.optional && requiredOn(a, f.node)) {
         f.optional = false;
         f.reason ??= undefined;
         push(f);

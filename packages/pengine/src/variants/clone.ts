@@ -87,11 +87,13 @@ export const cloneVariant: Variant = {
     const running = pseudoAction(ws, rsc, "running");
     const stop = pseudoAction(ws, rsc, "stop");
     const stopped = pseudoAction(ws, rsc, "stopped");
+    // As Pacemaker's collective action flags: the clone runs only if some instance can start.
+    running.requiredRunnableBefore = 1;
     for (const c of rsc.children) {
       for (const a of c.variant.leaves(c).flatMap((l) => l.actions)) {
         if (a.task === "start" && a.node) {
           orderActions(ws, start, a, OrderFlag.RunnableLeft);
-          orderActions(ws, a, running, OrderFlag.ImpliesThen);
+          orderActions(ws, a, running, OrderFlag.ImpliesThen | OrderFlag.MinRunnable);
           if (!a.optional) start.optional = running.optional = false;
         } else if (a.task === "stop") {
           orderActions(ws, stop, a, OrderFlag.Optional);
