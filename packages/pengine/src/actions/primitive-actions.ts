@@ -37,7 +37,8 @@ export function createPrimitiveActions(rsc: Resource, ws: WorkingSet): void {
     let reason: string | undefined;
     if (next === null)
       reason = quorumOk || ws.options.noQuorumPolicy !== "stop" ? "node availability" : "no quorum";
-    else if (multiple && node === next) reason = "being multiply active";
+    else if (multiple && node === next && rsc.multipleActive === "stop_unexpected")
+      reason = "being multiply active";
     else if (rsc.definitionChanged.has(node.name) && !rsc.failed) reason = "resource definition change";
     const fenced = node.unclean;
     const fence = fenced ? ws.fencing.find((a) => a.fenceTarget === node) : undefined;
