@@ -3,6 +3,7 @@ import { OrderFlag, type Resource, type WorkingSet, type Action } from "../types
 import { resolveResources } from "./location.js";
 import { boolOption, looseScore } from "../unpack/attributes.js";
 import { orderActions } from "../actions/ordering.js";
+import { newAction } from "../actions/action.js";
 
 /** rsc_order, kept abstract until actions exist. */
 export function unpackOrdering(c: CibConstraint, ws: WorkingSet): void {
@@ -15,7 +16,16 @@ export function unpackOrdering(c: CibConstraint, ws: WorkingSet): void {
   const sets = childElements(c.element, "resource_set");
   const symmetrical = boolOption(a.symmetrical, kind !== "serialize");
   const add = (first: Resource, fa: string, then: Resource, ta: string): void => {
-    ws.orderConstraints.push({ id: c.id, first, firstAction: fa, then, thenAction: ta, kind, symmetrical });
+    ws.orderConstraints.push({
+      id: c.id,
+      first,
+      firstAction: fa,
+      then,
+      thenAction: ta,
+      kind,
+      symmetrical,
+      minRequired: minRequired(first, a["require-all"]),
+    });
   };
   if (sets.length === 0) {
     const first = resolveResources(ws, a.first)[0];
@@ -35,6 +45,17 @@ export function unpackOrdering(c: CibConstraint, ws: WorkingSet): void {
     prev = members;
     prevAction = action;
   }
+}
+
+/**
+ * How many instances of a first clone must be able to act before the then may: 1 with
+ * require-all=false, else the clone's clone-min (0: the clone as a whole, as usual).
+ */
+function minRequired(first: Resource, requireAll: string | undefined): number {
+  if (first.variant.kind !== "clone") return 0;
+  if (requireAll !== undefined && !boolOption(requireAll, true)) return 1;
+  const min = Number(first.meta.get("clone-min") ?? 0);
+  return Number.isInteger(min) && min > 0 ? min : 0;
 }
 
 const INVERSE: Record<string, string> = {
@@ -58,7 +79,9 @@ function endpoint(rsc: Resource, task: string, asFirst: boolean): Action[] {
 /** Turn configured orderings into action orderings, with their inverse when symmetrical. */
 export function applyOrderings(ws: WorkingSet): void {
   for (const o of ws.orderConstraints) {
-    link(ws, o.first, o.firstAction, o.then, o.thenAction, o.kind, false, o.id);
+    if (o.minRequired)
+      linkMinimum(ws, o.first, o.firstAction, o.then, o.thenAction, o.kind, o.minRequired, o.id);
+    else link(ws, o.first, o.firstAction, o.then, o.thenAction, o.kind, false, o.id);
     if (o.symmetrical && INVERSE[o.firstAction] && INVERSE[o.thenAction]) {
       link(ws, o.then, INVERSE[o.thenAction], o.first, INVERSE[o.firstAction], o.kind, true, o.id);
     }
@@ -82,4 +105,31 @@ function link(
   } else if (kind === "serialize") flags = OrderFlag.Serialize;
   for (const f of endpoint(first, fa, true))
     for (const t of endpoint(then, ta, false)) orderActions(ws, f, t, flags, id);
+}
+
+/**
+ * An ordering after a clone that needs only some of its instances (clone-min, require-all=false):
+ * a pseudo action runnable while that many instance actions are, before the then.
+ */
+function linkMinimum(
+  ws: WorkingSet,
+  first: Resource,
+  fa: string,
+  then: Resource,
+  ta: string,
+  kind: string,
+  min: number,
+  id: string,
+): void {
+  const met = newAction(ws, undefined, `clone-one-or-more:${id}`, undefined, {
+    pseudo: true,
+    optional: true,
+  });
+  met.requiredRunnableBefore = min;
+  for (const inst of first.children)
+    for (const f of endpoint(inst, fa, true))
+      if (f.node || inst.children.length > 0) orderActions(ws, f, met, OrderFlag.MinRunnable);
+  let flags: number = kind === "mandatory" ? OrderFlag.ImpliesThen : OrderFlag.Optional;
+  if (kind !== "serialize") flags |= OrderFlag.RunnableLeft;
+  for (const t of endpoint(then, ta, false)) orderActions(ws, met, t, flags, id);
 }
