@@ -16,6 +16,21 @@ function isPromotable(r: Resource): boolean {
   return false;
 }
 
+/** Agent results that mean the resource cannot run where a probe returned them. */
+const PROBE_FAILURES: Record<number, string> = { 2: "Invalid parameter", 5: "Not installed" };
+
+/** A stopped resource whose probe found it unusable somewhere says why: ` (Not installed) `. */
+function failedProbeNote(r: Resource): string {
+  for (const ops of r.history.values()) {
+    for (const op of ops) {
+      if (op.operation !== "monitor" || op.interval !== 0) continue;
+      const text = PROBE_FAILURES[op.rc];
+      if (text !== undefined) return ` (${text}) `;
+    }
+  }
+  return "";
+}
+
 /** One primitive as Pacemaker prints it: `id\t(agent):\t State node (flags)`. */
 export function primitiveLine(r: Resource, showNode = true): string {
   let s = `${r.id}\t(${agentOf(r)}):\t`;
@@ -28,6 +43,7 @@ export function primitiveLine(r: Resource, showNode = true): string {
     s += ` ${r.runningOn.length > 0 ? displayRole(r) : "Stopped"}`;
   }
   if (node && showNode) s += ` ${node.name}`;
+  if (!r.failed && r.runningOn.length === 0) s += failedProbeNote(r);
   const flags: string[] = [];
   if (node && !node.online && node.unclean) flags.push("UNCLEAN");
   if (node && r.lockNode === node) flags.push("LOCKED");
