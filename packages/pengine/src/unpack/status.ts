@@ -90,7 +90,6 @@ export function unpackStatus(states: NodeStateRecord[], ws: WorkingSet): void {
       if (policy === "block") {
         rsc.blocked = true;
         rsc.managed = false;
-        rsc.failed = true;
       } else if (policy === "stop_only") rsc.stopOnly = true;
     }
     rsc.runningOn.sort((a, b) => a.index - b.index);
