@@ -29,13 +29,6 @@ const KNOWN_DIFFERENCES: Record<string, string> = {
   "systemhealth1.xml": "fencing agent not installed",
 };
 
-/**
- * Inputs whose attribute values end in whitespace: @hbx/cib's parseXml trims it today, so the
- * value written back differs from Pacemaker's. Marked as expected failures so that the fix in
- * packages/cib turns them into failures to remove from this list.
- */
-const TRIMMED_ATTRIBUTE_VALUES = new Set(["662.xml"]);
-
 describe.skipIf(!dir || !pacemakerAvailable)("Pacemaker's scheduler corpus through both tools", () => {
   it("samples some inputs", () => {
     expect(sample.length).toBeGreaterThanOrEqual(5);
@@ -47,8 +40,7 @@ describe.skipIf(!dir || !pacemakerAvailable)("Pacemaker's scheduler corpus throu
       const theirs = runPacemaker("crm_verify", ["-p"], text(), text());
       expect(ours.code, ours.stderr + theirs.stderr).toBe(theirs.code);
     });
-    const same = TRIMMED_ATTRIBUTE_VALUES.has(f) ? it.fails : it;
-    same(`cibadmin -Q -o resources prints the same XML for ${f}`, async () => {
+    it(`cibadmin -Q -o resources prints the same XML for ${f}`, async () => {
       const ours = await runHbx(runCibadmin, ["-Q", "-o", "resources"], text());
       const theirs = runPacemaker("cibadmin", ["-Q", "-o", "resources"], text());
       expect(ours.code).toBe(theirs.code);

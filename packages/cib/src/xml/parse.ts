@@ -21,7 +21,9 @@ const parser = new XMLParser({
   allowBooleanAttributes: false,
   parseAttributeValue: false,
   parseTagValue: false,
-  trimValues: true,
+  // Attribute values keep their whitespace (a value of "node1 " is not "node1"); whitespace-only
+  // text between elements is dropped in convert() instead.
+  trimValues: false,
   commentPropName: "#comment",
   processEntities: true,
   htmlEntities: false,
@@ -39,7 +41,8 @@ function convert(items: Ordered[]): XmlNode[] {
       if (key === ":@") continue;
       const value = item[key];
       if (key === "#text") {
-        out.push({ kind: "text", text: String(value) });
+        const text = String(value);
+        if (text.trim() !== "") out.push({ kind: "text", text: text.trim() });
       } else if (key === "#comment") {
         const parts = value as Ordered[];
         out.push({ kind: "comment", text: parts.map((p) => String(p["#text"] ?? "")).join("") });

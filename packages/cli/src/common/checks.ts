@@ -1,5 +1,4 @@
-import * as cibModule from "@hbx/cib";
-import { type XmlElement, childElements, tryParseScore, walkElements, INFINITY } from "@hbx/cib";
+import { type XmlElement, childElements, tryParseScore, walkElements, INFINITY, validateCib } from "@hbx/cib";
 import { indexNodes, indexResources, section } from "./cib-model.js";
 
 /**
@@ -177,25 +176,14 @@ function orderLoops(edges: Map<string, { to: string; id: string }[]>): CibProble
   return out;
 }
 
-type SchemaValidator = (
-  text: string,
-  source: string,
-) => Promise<{ valid: boolean; errors: { line?: number; message: string }[] | string[] }>;
-
-/**
- * Schema validation through @hbx/cib's validateCib when that package provides it; until
- * then only the checks above run.
- */
+/** Schema validation with real libxml2 against schemas/cib.rng, through @hbx/cib. */
 export async function schemaProblems(text: string, source: string): Promise<CibProblem[]> {
-  const validate = (cibModule as Record<string, unknown>).validateCib as SchemaValidator | undefined;
-  if (typeof validate !== "function") return [];
-  const result = await validate(text, source);
+  const result = await validateCib(text, source);
   if (result.valid) return [];
   return result.errors.map((e) => ({
     severity: "error" as const,
     elementId: "cib",
-    message:
-      typeof e === "string" ? e : e.line !== undefined ? `${source}:${e.line}: ${e.message}` : e.message,
+    message: `${source}:${e.line}: ${e.elementPath ? `${e.elementPath}: ` : ""}${e.message}`,
   }));
 }
 
