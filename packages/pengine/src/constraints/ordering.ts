@@ -4,6 +4,7 @@ import { resolveResources } from "./location.js";
 import { boolOption, looseScore } from "../unpack/attributes.js";
 import { orderActions } from "../actions/ordering.js";
 import { newAction } from "../actions/action.js";
+import { interleaved, linkInterleaved } from "./interleave.js";
 
 /** rsc_order, kept abstract until actions exist. */
 export function unpackOrdering(c: CibConstraint, ws: WorkingSet): void {
@@ -65,12 +66,18 @@ const INVERSE: Record<string, string> = {
   demote: "promote",
 };
 
+/** What a collective's task completes as, when the collective comes first in an ordering. */
+const COMPLETED: Record<string, string> = {
+  start: "running",
+  stop: "stopped",
+  promote: "promoted",
+  demote: "demoted",
+};
+
 /** The action that stands for a resource's task in orderings (a group's start → its running). */
-function endpoint(rsc: Resource, task: string, asFirst: boolean): Action[] {
+export function endpoint(rsc: Resource, task: string, asFirst: boolean): Action[] {
   if (rsc.variant.kind !== "primitive") {
-    const t = asFirst
-      ? (({ start: "running", stop: "stopped" } as Record<string, string>)[task] ?? task)
-      : task;
+    const t = asFirst ? (COMPLETED[task] ?? task) : task;
     return rsc.actions.filter((a) => a.task === t);
   }
   return rsc.actions.filter((a) => a.task === task && a.interval === 0);
@@ -103,6 +110,10 @@ function link(
     flags = inverse ? OrderFlag.ImpliesFirst : OrderFlag.ImpliesThen;
     if (fa === "start" || fa === "promote") flags |= OrderFlag.RunnableLeft;
   } else if (kind === "serialize") flags = OrderFlag.Serialize;
+  if (interleaved(first, then, ta)) {
+    linkInterleaved(ws, first, fa, then, ta, flags, id, endpoint);
+    return;
+  }
   for (const f of endpoint(first, fa, true))
     for (const t of endpoint(then, ta, false)) orderActions(ws, f, t, flags, id);
 }
