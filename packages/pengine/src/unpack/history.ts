@@ -131,7 +131,9 @@ export function replayHistory(
       if (
         rsc.failureTimeout > 0 &&
         op.lastRcChange !== undefined &&
-        op.lastRcChange + rsc.failureTimeout <= now
+        op.lastRcChange + rsc.failureTimeout <= now &&
+        // A failure that blocked the resource waits for an administrator, whatever the timeout.
+        onFailFor(rsc, task, op.interval, ws) !== "block"
       ) {
         if (isProbe || task === "monitor") continue;
       }

@@ -126,7 +126,9 @@ function readFailCounts(states: NodeStateRecord[], ws: WorkingSet): void {
       const rsc = ws.resourceById.get(id) ?? ws.resourceById.get(id.replace(/:\d+$/, ""));
       if (!rsc || count <= 0) continue;
       const lf = last.get(id);
-      if (rsc.failureTimeout > 0 && lf !== undefined && lf + rsc.failureTimeout <= now) continue;
+      // Fail-counts of a resource blocked by its failure do not expire.
+      if (rsc.failureTimeout > 0 && lf !== undefined && lf + rsc.failureTimeout <= now && !rsc.blocked)
+        continue;
       rsc.failCounts.set(node.name, count);
       if (lf !== undefined) rsc.lastFailure.set(node.name, lf);
       applyFailCount(rsc, node, count, ws);
