@@ -66,6 +66,11 @@ export function onFailFor(rsc: Resource, task: string, interval: number, ws: Wor
   return "restart";
 }
 
+/** Whether an operation of the resource is explicitly configured with on-fail=block. */
+function configuredBlock(rsc: Resource): boolean {
+  return rsc.operations.some((o) => (o.attrs["on-fail"] ?? o.attrs.on_fail) === "block");
+}
+
 /**
  * Replay one resource's operation history on one node, in call order, to find its role there
  * and the worst unresolved failure.
@@ -132,10 +137,11 @@ export function replayHistory(
         rsc.failureTimeout > 0 &&
         op.lastRcChange !== undefined &&
         op.lastRcChange + rsc.failureTimeout <= now &&
-        // A failure that blocked the resource waits for an administrator, whatever the timeout.
-        onFailFor(rsc, task, op.interval, ws) !== "block"
+        // A failure of an operation configured on-fail=block waits for an administrator,
+        // whatever the timeout.
+        !configuredBlock(rsc)
       ) {
-        if (isProbe || task === "monitor") continue;
+        continue;
       }
       if (rc === OCF_NOT_INSTALLED && isProbe) {
         role = Role.Stopped;
