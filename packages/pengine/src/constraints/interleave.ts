@@ -1,5 +1,5 @@
 import type { Action, ClusterNode, Resource, WorkingSet } from "../types.js";
-import { OrderFlag } from "../types.js";
+import { OrderFlag, Role } from "../types.js";
 import { boolOption } from "../unpack/attributes.js";
 import { orderActions } from "../actions/ordering.js";
 
@@ -39,6 +39,7 @@ function compatibleInstance(clone: Resource, node: ClusterNode, current: boolean
 function inhibit(inst: Resource): void {
   for (const leaf of inst.variant.leaves(inst)) {
     leaf.assigned = null;
+    leaf.nextRole = Role.Stopped;
     for (const a of leaf.actions) {
       if (a.task === "stop") a.optional = false;
       else if (a.task === "start") a.runnable = false;

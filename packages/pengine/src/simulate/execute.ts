@@ -1,5 +1,6 @@
 import { type XmlElement, childElements, cloneElement, element, firstChild, walkElements } from "@hbx/cib";
 import type { Action, WorkingSet } from "../types.js";
+import { isUniqueClone } from "../assign/clone-assign.js";
 
 /** The actions a transition would execute: required and runnable, resource actions not pseudo. */
 export function executableActions(ws: WorkingSet): Action[] {
@@ -72,27 +73,40 @@ export function simulateTransition(ws: WorkingSet): { cib: XmlElement; lines: st
     const ns = stateFor(node.name, node.id);
     const lrm = ensure(ns, "lrm", { id: node.id });
     const lrs = ensure(lrm, "lrm_resources", {});
-    const anonymous =
-      rsc.parent?.variant.kind === "clone" && rsc.parent.meta.get("globally-unique") !== "true";
+    const anonymous = rsc.parent?.variant.kind === "clone" && !isUniqueClone(rsc.parent);
     const id = anonymous ? rsc.id.replace(/:\d+$/, "") : rsc.id;
-    let lr = childElements(lrs, "lrm_resource").find((r) => r.attrs.id === id || r.attrs.id === rsc.id);
-    if (!lr) {
-      lr = element("lrm_resource", { id: rsc.id, class: rsc.cls, provider: rsc.provider, type: rsc.type });
+    // An anonymous instance's history may be recorded under any instance number on that node;
+    // a stop ends whatever any of those records says runs there.
+    const records = childElements(lrs, "lrm_resource");
+    const sameBase = (r: XmlElement): boolean => (r.attrs.id ?? "").replace(/:\d+$/, "") === id;
+    let targets = records.filter((r) => r.attrs.id === id || r.attrs.id === rsc.id);
+    if (anonymous && (targets.length === 0 || a.task === "stop"))
+      targets = [...targets, ...records.filter((r) => sameBase(r) && !targets.includes(r))];
+    if (targets.length > 1 && a.task !== "stop") targets = [targets[0]];
+    if (targets.length === 0) {
+      const lr = element("lrm_resource", {
+        id: rsc.id,
+        class: rsc.cls,
+        provider: rsc.provider,
+        type: rsc.type,
+      });
       lrs.children.push(lr);
+      targets = [lr];
     }
     callId++;
-    lr.children.push(
-      element("lrm_rsc_op", {
-        id: `${rsc.id}_${a.task}_0`,
-        operation: a.task,
-        "call-id": callId,
-        "rc-code": 0,
-        "op-status": 0,
-        interval: 0,
-        "transition-key": `0:0:0:simulated`,
-        "last-rc-change": Math.floor(ws.now.getTime() / 1000),
-      }),
-    );
+    for (const lr of targets)
+      lr.children.push(
+        element("lrm_rsc_op", {
+          id: `${rsc.id}_${a.task}_0`,
+          operation: a.task,
+          "call-id": callId,
+          "rc-code": 0,
+          "op-status": 0,
+          interval: 0,
+          "transition-key": `0:0:0:simulated`,
+          "last-rc-change": Math.floor(ws.now.getTime() / 1000),
+        }),
+      );
   }
   return { cib, lines };
 }
