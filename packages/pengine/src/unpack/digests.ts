@@ -67,12 +67,6 @@ export function compareDigests(rsc: Resource, op: LrmOp, sanitized = false): Dig
   }
   const recorded = attrs["op-digest"];
   if (recorded === undefined || operationDigest(params) === recorded) return "match";
-  if (Object.values(params).some((v) => /\s/.test(v))) {
-    // The CIB parser trims attribute values, so a space-separated list written with a
-    // trailing space ("n1 n2 ") cannot reproduce the digest recorded over the exact text:
-    // give such a definition the benefit of the doubt rather than restart it for nothing.
-    return "match";
-  }
   if (onlySanitizedChanged(rsc, params, attrs, sanitized)) return "match";
   return restartRecorded !== undefined ? "reload" : "restart";
 }
