@@ -1,4 +1,5 @@
 import { groupsInSet } from "./groups.js";
+import { type LocalGroup, afterOp, newLocalGroup } from "./local-group.js";
 import {
   type DecodedMessage,
   V1MessageError,
@@ -19,27 +20,9 @@ import {
   type V1Config,
   type V1Effect,
   type V1Event,
-  type V1Group,
   type V1Message,
   holds,
 } from "./types.js";
-
-interface LocalGroup {
-  readonly def: V1Group;
-  state: GroupState;
-  /** Resources started so far: a stop runs from started-1 down to 0. */
-  started: number;
-  op?: { readonly id: number; readonly action: AgentAction; readonly index: number };
-  /** A start failed: stop what started, then mark the group failed here. */
-  failAfterStop: boolean;
-  claimSeq: number;
-  grants: Set<NodeName>;
-  claimSince: number;
-  /** No claim before this time (after a refusal or a timeout). */
-  retryAt: number;
-  /** The peer we granted this group to, until it announces it no longer holds it. */
-  grantedTo?: NodeName;
-}
 
 /**
  * Heartbeat v1 haresources mode as a sans-I/O state machine: `step(now, event)` returns the
@@ -68,18 +51,7 @@ export class V1ResourceManager {
     config.nodes.forEach((n, i) => this.order.set(n, i));
     if (!this.order.has(config.node)) this.order.set(config.node, config.nodes.length);
     for (const n of config.nodes) if (n !== config.node) this.peers.set(n, new Peer(n));
-    for (const def of config.groups) {
-      this.local.set(def.id, {
-        def,
-        state: "stopped",
-        started: 0,
-        failAfterStop: false,
-        claimSeq: 0,
-        grants: new Set(),
-        claimSince: 0,
-        retryAt: 0,
-      });
-    }
+    for (const def of config.groups) this.local.set(def.id, newLocalGroup(def));
   }
 
   get node(): NodeName {
@@ -277,53 +249,13 @@ export class V1ResourceManager {
     if (!g || !g.op) return;
     const { action, index } = g.op;
     g.op = undefined;
-    const rsc = g.def.resources[index].text;
-    if (action === "start") {
-      if (ok) {
-        g.started = index + 1;
-        if (g.started === g.def.resources.length) {
-          this.setState(g, "started");
-          this.log("info", `Group ${g.def.id}: all resources started`, { group: g.def.id });
-        } else this.runOp(g, "start", g.started);
-        return;
-      }
-      this.log("error", `Group ${g.def.id}: ${rsc} failed to start; stopping what started`, {
-        group: g.def.id,
-        resource: rsc,
-        rc,
-        reason,
-      });
-      // The failed one may be half up: it is stopped too.
-      g.started = index + 1;
-      g.failAfterStop = true;
-      this.setState(g, "stopping");
-      this.runOp(g, "stop", index);
-      return;
-    }
-    if (action === "stop") {
-      if (!ok) {
-        this.log(
-          "error",
-          `Group ${g.def.id}: ${rsc} failed to stop; it stays here and nobody else may start it`,
-          {
-            group: g.def.id,
-            resource: rsc,
-            rc,
-            reason,
-          },
-        );
-        g.started = index + 1;
-        this.setState(g, "stop-failed");
-        return;
-      }
-      g.started = index;
-      if (index > 0) return this.runOp(g, "stop", index - 1);
-      if (g.failAfterStop) {
-        g.failAfterStop = false;
-        this.failed.add(g.def.id);
-        this.setState(g, "failed");
-      } else this.setState(g, "stopped");
-    }
+    const out = afterOp(g, action, index, ok);
+    const fields = { group: g.def.id, resource: g.def.resources[index].text };
+    if (out.error) this.log("error", out.error, { ...fields, rc, reason });
+    if (out.markFailed) this.failed.add(g.def.id);
+    if (out.state) this.setState(g, out.state);
+    if (out.state === "started") this.log("info", `Group ${g.def.id}: all resources started`, fields);
+    if (out.next) this.runOp(g, out.next.action, out.next.index);
   }
 
   /** Act on the current view: time out the silent, hand over, claim, start. */
