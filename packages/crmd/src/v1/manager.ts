@@ -45,6 +45,7 @@ export class V1ResourceManager {
   private nextOpId = 1;
   private out: V1Effect[] = [];
   private lastAnnounced = "";
+  private lastAnnouncedAt = 0;
   private timerAt: number | undefined;
 
   constructor(readonly config: V1Config) {
@@ -209,11 +210,12 @@ export class V1ResourceManager {
         }
         return;
       case "claim":
-        return this.onClaim(peer, msg.group, msg.seq);
+        return this.onClaim(peer, msg.group, msg.inc, msg.seq);
       case "grant":
       case "deny": {
         const g = this.local.get(msg.group);
-        if (!g || msg.to !== this.node || g.state !== "claiming" || msg.seq !== g.claimSeq) return;
+        const mine = msg.to === this.node && msg.toInc === this.config.incarnation && msg.seq === g?.claimSeq;
+        if (!g || !mine || g.state !== "claiming") return;
         if (msg.kind === "grant") g.grants.add(from);
         else this.withdraw(g, `${from} refused: ${msg.reason}`);
         return;
@@ -225,10 +227,10 @@ export class V1ResourceManager {
     }
   }
 
-  private onClaim(peer: Peer, id: GroupId, seq: number): void {
+  private onClaim(peer: Peer, id: GroupId, inc: string, seq: number): void {
     const g = this.local.get(id);
     const answer = (reason?: string) =>
-      this.send(encodeAnswer(this.config.incarnation, id, peer.name, seq, reason), peer.name);
+      this.send(encodeAnswer(this.config.incarnation, id, peer.name, inc, seq, reason), peer.name);
     if (!g) return answer(`unknown group ${id}`);
     if (!peer.up) return answer(`${peer.name} is not up as ${this.node} sees it`);
     if (g.state === "claiming" && this.rank(peer.name) < this.rank(this.node)) {
@@ -384,12 +386,14 @@ export class V1ResourceManager {
     });
   }
 
-  /** Tell everyone when what we hold (or give up) changed. */
+  /** Tell everyone when what we hold (or give up) changed, and every announceIntervalMs. */
   private announce(): void {
     const msg = this.stateMessage();
     const text = JSON.stringify(msg);
-    if (text === this.lastAnnounced) return;
+    const every = this.config.announceIntervalMs ?? 0;
+    if (text === this.lastAnnounced && !(every > 0 && this.now >= this.lastAnnouncedAt + every)) return;
     this.lastAnnounced = text;
+    this.lastAnnouncedAt = this.now;
     this.send(msg);
   }
 
@@ -402,6 +406,8 @@ export class V1ResourceManager {
       if (g.state === "claiming") at = Math.min(at, g.claimSince + this.config.claimTimeoutMs);
       if (g.retryAt > this.now) at = Math.min(at, g.retryAt);
     }
+    const every = this.config.announceIntervalMs ?? 0;
+    if (every > 0) at = Math.min(at, this.lastAnnouncedAt + every);
     if (at === Infinity || at === this.timerAt) return;
     this.timerAt = at;
     this.out.push({ type: "timer", at });

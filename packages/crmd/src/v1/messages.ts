@@ -34,6 +34,8 @@ export type DecodedMessage =
       readonly inc: string;
       readonly group: GroupId;
       readonly to: NodeName;
+      /** The claimer's incarnation: an answer to a claim of a node's previous run is ignored. */
+      readonly toInc: string;
       /** The claim answered: a late answer to an older claim is ignored. */
       readonly seq: number;
       readonly reason: string;
@@ -63,12 +65,13 @@ export function encodeAnswer(
   inc: string,
   group: GroupId,
   to: NodeName,
+  toInc: string,
   seq: number,
   denyReason?: string,
 ): V1Message {
   return denyReason === undefined
-    ? { t: MSG.grant, inc, g: group, to, n: String(seq) }
-    : { t: MSG.deny, inc, g: group, to, n: String(seq), reason: denyReason };
+    ? { t: MSG.grant, inc, g: group, to, toinc: toInc, n: String(seq) }
+    : { t: MSG.deny, inc, g: group, to, toinc: toInc, n: String(seq), reason: denyReason };
 }
 
 export function encodeTakeover(inc: string, groups: readonly GroupId[]): V1Message {
@@ -126,6 +129,7 @@ export function decodeMessage(msg: V1Message): DecodedMessage | undefined {
         inc: need(msg, "inc"),
         group: need(msg, "g"),
         to: need(msg, "to"),
+        toInc: need(msg, "toinc"),
         seq: seqOf(msg),
         reason: msg.reason ?? "",
       };

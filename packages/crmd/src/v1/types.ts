@@ -68,6 +68,12 @@ export interface V1Config {
   readonly claimTimeoutMs: number;
   /** Wait before claiming again after a refusal or timeout. */
   readonly retryMs: number;
+  /**
+   * Repeat the state announcement this often even when nothing changed (0 or absent: only on
+   * change). Needed only where messages may be lost: safety rests on claims and grants, but a
+   * lost announcement could leave a peer waiting for news that never comes.
+   */
+  readonly announceIntervalMs?: number;
 }
 
 /** A cluster message: a Heartbeat fields map whose `t` names the type. */

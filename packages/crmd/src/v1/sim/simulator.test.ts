@@ -18,6 +18,7 @@ function simulator(
   nodes: NodeName[],
   autoFailback: AutoFailback,
   startFailure = 0.05,
+  dropRate = 0,
 ): V1Simulator {
   const lines = parseHaresources(HARESOURCES, "haresources").filter((l) => nodes.includes(l.node));
   return new V1Simulator({
@@ -29,6 +30,7 @@ function simulator(
     deadtimeMs: 2000,
     initdeadMs: 4000,
     startFailure,
+    dropRate,
   });
 }
 
@@ -81,6 +83,25 @@ describe("v1 simulator: seeded node deaths, restarts and message delays", () => 
       });
     }
   }
+
+  it("never runs a group on two nodes when 10% of messages are lost (3 nodes, 100 seeds)", () => {
+    for (let seed = 1; seed <= 100; seed++) {
+      const sim = simulator(seed, NODES, seed % 2 ? "on" : "off", 0.05, 0.1);
+      chaos(sim, NODES, 60);
+      expect(sim.violation, `seed ${seed} with message loss at ${sim.now} ms`).toBeUndefined();
+      // Periodic announcements and claim retries bring it to rest despite the losses.
+      for (const n of NODES) sim.restart(n);
+      sim.opts = { ...sim.opts, startFailure: 0 };
+      sim.runUntil(sim.now + 30000);
+      expect(sim.violation, `seed ${seed}`).toBeUndefined();
+      for (const g of sim.opts.groups) {
+        const holders = NODES.filter((n) => sim.activeGroups(n).includes(g.id));
+        if (!NODES.every((n) => sim.manager(n).groupState(g.id) === "failed")) {
+          expect(holders, `seed ${seed}: group ${g.id}`).toHaveLength(1);
+        }
+      }
+    }
+  });
 
   it("detects a group active twice (the invariant can fail)", () => {
     const active = new Map([

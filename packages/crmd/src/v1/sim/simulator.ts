@@ -27,6 +27,8 @@ export interface SimOptions {
   readonly initdeadMs: number;
   /** Chance that an agent start fails. */
   readonly startFailure: number;
+  /** Chance that a cluster message is lost (the managers then re-announce periodically). */
+  readonly dropRate?: number;
   /** Every delivered event and its effects, one line each (to replay a failing seed by eye). */
   readonly trace?: (line: string) => void;
 }
@@ -96,6 +98,7 @@ export class V1Simulator {
       initdeadMs: this.opts.initdeadMs,
       claimTimeoutMs: 4 * this.opts.maxDelayMs + 200,
       retryMs: 50 + Math.floor(this.rand() * 200),
+      announceIntervalMs: this.opts.dropRate ? 500 : 0,
     });
     this.sims.set(node, { manager, inc, alive: true, ops: new Map() });
     this.active.set(node, new Map());
@@ -189,7 +192,7 @@ export class V1Simulator {
           for (const to of e.to ? [e.to] : this.opts.nodes) {
             if (to === node) continue;
             const t = this.sims.get(to)!;
-            if (!t.alive) continue;
+            if (!t.alive || this.rand() < (this.opts.dropRate ?? 0)) continue;
             this.deliver(node, to, t.inc, 1 + Math.floor(this.rand() * this.opts.maxDelayMs), {
               type: "message",
               from: node,
