@@ -29,8 +29,10 @@ function assignInstance(inst: Resource, prefer: ClusterNode | undefined, ws: Wor
  */
 function applyDependentColocations(clone: Resource, ws: WorkingSet): void {
   for (const c of clone.colocationsAsDependent) {
-    if (c.dependentRole !== undefined && c.dependentRole !== Role.Started) continue;
+    // Every primary is placed before the clone, role-limited ones included: promotion needs
+    // to know where they run.
     c.primary.variant.assign(c.primary, ws);
+    if (c.dependentRole !== undefined && c.dependentRole !== Role.Started) continue;
     const table = copyTable(clone.allowed);
     applyColocation(table, c, ws);
     for (const [name, e] of table) {
