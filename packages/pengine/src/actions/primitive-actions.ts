@@ -18,7 +18,10 @@ export function createPrimitiveActions(rsc: Resource, ws: WorkingSet): void {
         : Role.Started
     : Role.Stopped;
   if (next && rsc.role === Role.Stopped && rsc.nextRole === Role.Stopped) rsc.nextRole = Role.Started;
-  if (!rsc.managed) return;
+  if (!rsc.managed) {
+    createUnmanagedActions(rsc, ws);
+    return;
+  }
   // requires=nothing: the resource may start even in a partition without quorum.
   const quorumOk =
     ws.options.haveQuorum ||
@@ -82,4 +85,23 @@ export function createPrimitiveActions(rsc: Resource, ws: WorkingSet): void {
     // Nowhere to run: an unrunnable start still blocks whatever must start after it.
     newAction(ws, rsc, "start", undefined, { optional: true, runnable: false });
   }
+}
+
+/**
+ * An unmanaged resource's actions exist only to be ordered against: its stops can never run
+ * (Pacemaker clears runnable on an unmanaged stop), so whatever must stop or start after them
+ * is blocked. A stop is required where the resource failed (a blocked failure); its start then
+ * cannot happen either, and blocks what is ordered after it.
+ */
+function createUnmanagedActions(rsc: Resource, ws: WorkingSet): void {
+  const stops = rsc.runningOn.map((node) =>
+    newAction(ws, rsc, "stop", node, { optional: !rsc.failed, runnable: false }),
+  );
+  const next = rsc.assigned ?? undefined;
+  const blocked = stops.some((s) => !s.optional);
+  const start = newAction(ws, rsc, "start", next, {
+    optional: true,
+    runnable: next !== undefined && !blocked,
+  });
+  for (const stop of stops) orderActions(ws, stop, start, OrderFlag.ImpliesThen | OrderFlag.Restart);
 }

@@ -63,7 +63,8 @@ export const groupVariant: Variant = {
       if (ps && cs) orderActions(ws, ps, cs, OrderFlag.ImpliesThen | OrderFlag.RunnableLeft);
       for (const stopCur of cur.actions.filter((a) => a.task === "stop")) {
         for (const stopPrev of prev.actions.filter((a) => a.task === "stop")) {
-          orderActions(ws, stopCur, stopPrev, OrderFlag.ImpliesFirst);
+          // A member's blocked stop blocks the stops before it (Pacemaker's restart ordering).
+          orderActions(ws, stopCur, stopPrev, OrderFlag.ImpliesFirst | OrderFlag.RunnableLeft);
         }
       }
     }
