@@ -22,9 +22,17 @@ export function withThisColocations(rsc: Resource): Colocation[] {
   return out;
 }
 
-/** A dependent pulls its primary only when influence is on, or the primary is not active yet. */
+/**
+ * A dependent pulls its primary only when influence is on, or the primary is not active yet. A
+ * collective counts as active when any resource inside it is (Pacemaker records a member's
+ * node on its parents too).
+ */
 function hasInfluence(c: Colocation): boolean {
-  return c.influence || c.primary.runningOn.length === 0;
+  return c.influence || !isActive(c.primary);
+}
+
+function isActive(rsc: Resource): boolean {
+  return rsc.runningOn.length > 0 || rsc.children.some(isActive);
 }
 
 function attrOf(node: ClusterNode, attr: string): string | undefined {
