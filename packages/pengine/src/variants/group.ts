@@ -61,6 +61,12 @@ export const groupVariant: Variant = {
       const ps = findAction(prev, "start");
       const cs = findAction(cur, "start");
       if (ps && cs) orderActions(ws, ps, cs, OrderFlag.ImpliesThen | OrderFlag.RunnableLeft);
+      // A member active while the one before it is not (say, a member added in the middle) must
+      // stop before that one starts: it restarts behind it, and if it cannot stop, the earlier
+      // member cannot start.
+      if (ps && cur.runningOn.length > 0 && prev.runningOn.length === 0)
+        for (const stopCur of cur.actions.filter((a) => a.task === "stop"))
+          orderActions(ws, stopCur, ps, OrderFlag.ImpliesFirst | OrderFlag.RunnableLeft);
       for (const stopCur of cur.actions.filter((a) => a.task === "stop")) {
         for (const stopPrev of prev.actions.filter((a) => a.task === "stop")) {
           // A member's blocked stop blocks the stops before it (Pacemaker's restart ordering).
