@@ -46,6 +46,7 @@ export function createV1Mode(opts: V1ModeOptions): V1Driver {
     // A claim is answered within a few keepalives unless a peer is dying, which deadtime covers.
     claimTimeoutMs: opts.haCf.deadtimeMs,
     retryMs: Math.max(opts.haCf.keepaliveMs, 200),
+    announceIntervalMs: Math.max(opts.haCf.deadtimeMs / 2, 1000),
   });
   const agents =
     opts.agents ??
