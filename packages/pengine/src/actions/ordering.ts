@@ -128,7 +128,10 @@ export function propagate(ws: WorkingSet): void {
       const f = o.first;
       if (o.flags & OrderFlag.ImpliesFirst && f.optional && requiredOn(a, f.node)) {
         f.optional = false;
-        f.reason ??= undefined;
+        // A stop required by the stop after it (a group's members, Pacemaker's restart ordering)
+        // names that stop as its reason.
+        if (a.task === "stop" && f.task === "stop" && !a.pseudo && !f.pseudo && a.rsc !== f.rsc)
+          f.reason ??= `required ${describe(a)}`;
         push(f);
       }
       // A start that cannot happen forces its own resource's stop (Pacemaker's restart ordering):
