@@ -116,6 +116,8 @@ export interface Resource {
   definitionChanged: Set<NodeName>;
   /** Only reloadable parameters changed where it runs: reload there instead of restarting. */
   reloadOn?: Set<NodeName>;
+  /** Nodes whose history was recorded for another class, provider or type: restart there. */
+  agentChanged?: Set<NodeName>;
   stopUnexpected?: boolean;
   /** multiple-active=stop_only found it active on several nodes: stop everywhere, start nowhere. */
   stopOnly?: boolean;

@@ -42,7 +42,8 @@ export function createPrimitiveActions(rsc: Resource, ws: WorkingSet): void {
       reason = quorumOk || ws.options.noQuorumPolicy !== "stop" ? "node availability" : "no quorum";
     else if (multiple && node === next && rsc.multipleActive === "stop_unexpected")
       reason = "being multiply active";
-    else if (rsc.definitionChanged.has(node.name) && !rsc.failed) reason = "resource definition change";
+    else if (rsc.definitionChanged.has(node.name) && !rsc.failed && !rsc.agentChanged?.has(node.name))
+      reason = "resource definition change";
     const fenced = node.unclean;
     const fence = fenced ? ws.fencing.find((a) => a.fenceTarget === node) : undefined;
     const stop = newAction(ws, rsc, "stop", node, {
@@ -75,7 +76,8 @@ export function createPrimitiveActions(rsc: Resource, ws: WorkingSet): void {
       reason = "no quorum";
     }
     const start = newAction(ws, rsc, "start", next, { optional: !needed, runnable, reason });
-    if (rsc.definitionChanged.has(next.name) && runningThere) start.reason ??= "resource definition change";
+    if (rsc.definitionChanged.has(next.name) && runningThere && !rsc.agentChanged?.has(next.name))
+      start.reason ??= "resource definition change";
     for (const stop of stops) {
       const flags =
         OrderFlag.ImpliesThen | OrderFlag.Restart | (stop.node !== next ? OrderFlag.RunnableLeft : 0);

@@ -101,6 +101,11 @@ export function checkDefinitions(ws: WorkingSet, sanitized = false): void {
     for (const node of rsc.runningOn) {
       const ops = rsc.history.get(node.name);
       if (!ops) continue;
+      // Another agent ran it: Pacemaker restarts it without comparing digests (or naming why).
+      if (rsc.agentChanged?.has(node.name)) {
+        rsc.definitionChanged.add(node.name);
+        continue;
+      }
       const sorted = sortOps(ops);
       const { start, stop } = activeRange(sorted);
       if (start < 0 || start < stop) continue;

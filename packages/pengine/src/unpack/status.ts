@@ -29,6 +29,9 @@ export function unpackStatus(states: NodeStateRecord[], ws: WorkingSet): void {
         ws.resourceById.set(rsc.id, rsc);
       }
       rsc.history.set(node.name, h.ops);
+      const same = (a?: string, b?: string): boolean => (a ?? "") === (b ?? "");
+      if (!same(h.class, rsc.cls) || !same(h.provider, rsc.provider) || !same(h.type, rsc.type))
+        (rsc.agentChanged ??= new Set()).add(node.name);
       rsc.probed.add(node.name);
       const promotable = isPromotable(rsc);
       const r = replayHistory(rsc, node, h.ops, ws, promotable);
