@@ -13,6 +13,12 @@ export function unpackOrdering(c: CibConstraint, ws: WorkingSet): void {
   if (kind === "") {
     const score = a.score !== undefined ? (looseScore(a.score) ?? 0) : undefined;
     kind = score === undefined || score > 0 ? "mandatory" : "optional";
+  } else if (kind !== "mandatory" && kind !== "optional" && kind !== "serialize") {
+    // Pacemaker resets a kind it does not know to Mandatory.
+    ws.warnings.push(
+      `Resetting 'kind' for constraint ${c.id} to 'Mandatory' because '${a.kind}' is not valid`,
+    );
+    kind = "mandatory";
   }
   const sets = childElements(c.element, "resource_set");
   const symmetrical = boolOption(a.symmetrical, kind !== "serialize");
