@@ -1,3 +1,5 @@
+// Heartbeat v1 haresources mode (ha.cf `crm off`).
+export * from "./v1/index.js";
 // Local IPC: every tool talks to hbxd through IpcClient at resolveSocketPath(--socket).
 export * from "./ipc/index.js";
 // The daemon itself, startable in-process for tests.

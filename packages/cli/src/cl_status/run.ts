@@ -139,7 +139,11 @@ function answer(p: Parsed, st: HeartbeatStatus, io: CliIo, log: (m: string) => v
       return online ? EXIT.ok : EXIT.notRunning;
     }
     default: {
-      // rscstatus: without haresources takeover in this layer, this node claims what it holds.
+      // rscstatus: hbxd's v1 mode answers for real; without it this node claims what it holds.
+      if (st.rscStatus) {
+        out(st.rscStatus);
+        return EXIT.ok;
+      }
       const others = st.nodes.some((n) => n.name !== st.local && n.type === "normal" && n.status !== "dead");
       out(others ? "local" : "all");
       return EXIT.ok;

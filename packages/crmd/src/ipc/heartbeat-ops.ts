@@ -12,10 +12,21 @@ export interface HeartbeatStatus {
   clients: { name: string; pid: number }[];
   /** `crm` mode from ha.cf: "haresources" (v1) or "crm". */
   managedBy?: string;
+  /** haresources mode: what `cl_status rscstatus` answers (none/local/foreign/all/transition). */
+  rscStatus?: string;
+}
+
+/** The part of v1 mode the IPC needs. */
+export interface RscStatusSource {
+  rscStatus(): string;
 }
 
 /** The heartbeat layer's IPC operations. */
-export function heartbeatHandlers(hb: HeartbeatNode, managedBy = "haresources"): Record<string, IpcHandler> {
+export function heartbeatHandlers(
+  hb: HeartbeatNode,
+  managedBy = "haresources",
+  v1?: RscStatusSource,
+): Record<string, IpcHandler> {
   return {
     "hb.status": (): HeartbeatStatus => ({
       local: hb.name,
@@ -24,6 +35,7 @@ export function heartbeatHandlers(hb: HeartbeatNode, managedBy = "haresources"):
       nodes: hb.snapshot(),
       clients: [],
       managedBy,
+      ...(v1 ? { rscStatus: v1.rscStatus() } : {}),
     }),
     // Test hook: cut a link or make it lossy (drops happen at the media adapter).
     "hb.link-faults": (args) => {
