@@ -14,6 +14,7 @@ import { unpackColocation } from "./constraints/colocation.js";
 import { applyOrderings, unpackOrdering } from "./constraints/ordering.js";
 import { addNodeScore, initialScores } from "./assign/scores.js";
 import { sortForAssignment } from "./assign/order.js";
+import { remoteConnectionAssigned } from "./unpack/remote-assigned.js";
 import { createFencing } from "./actions/fencing.js";
 import { propagate } from "./actions/ordering.js";
 import "./variants/index.js";
@@ -113,7 +114,10 @@ export function schedule(cib: XmlElement, opts: ScheduleOptions = {}): Transitio
   const ws = unpackCluster(cib, opts);
   applyStickiness(ws);
   createFencing(ws);
-  for (const r of connectionsFirst(sortForAssignment(ws.resources, ws))) r.variant.assign(r, ws);
+  for (const r of connectionsFirst(sortForAssignment(ws.resources, ws))) {
+    r.variant.assign(r, ws);
+    remoteConnectionAssigned(r, ws);
+  }
   for (const r of ws.resources) r.variant.createActions(r, ws);
   applyOrderings(ws);
   propagate(ws);

@@ -72,7 +72,8 @@ export interface NodeScore {
   sources: ScoreContribution[];
 }
 
-export type OnFail = "ignore" | "block" | "stop" | "restart" | "fence" | "standby" | "demote";
+export type OnFail =
+  "ignore" | "block" | "stop" | "restart" | "fence" | "standby" | "demote" | "reset_remote";
 
 export interface Resource {
   id: ResourceId;

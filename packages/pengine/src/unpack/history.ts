@@ -1,5 +1,6 @@
 import type { LrmOp } from "@hbx/cib";
 import { type ClusterNode, type OnFail, type Resource, Role, type WorkingSet } from "../types.js";
+import { isRemoteConnection } from "./remote.js";
 import { parseInterval } from "./rules.js";
 
 /** Pacemaker's execution statuses as recorded in `op-status`. */
@@ -28,6 +29,7 @@ const ON_FAIL_RANK: Record<OnFail, number> = {
   stop: 5,
   standby: 6,
   fence: 7,
+  reset_remote: 8,
 };
 
 export interface NodeHistoryResult {
@@ -62,6 +64,9 @@ export function onFailFor(rsc: Resource, task: string, interval: number, ws: Wor
   if (v === "ignore" || v === "block" || v === "stop" || v === "fence" || v === "standby" || v === "demote")
     return v;
   if (v === "restart") return "restart";
+  // A remote connection that fails other than by starting or probing resets its node.
+  if (v === "" && isRemoteConnection(rsc) && task !== "start" && !(task === "monitor" && interval === 0))
+    return rsc.managed ? "reset_remote" : "stop";
   if (task === "stop") return ws.options.stonithEnabled ? "fence" : "block";
   return "restart";
 }
@@ -202,7 +207,10 @@ export function replayHistory(
       default:
         if (role < started && rc === OCF_OK && role !== Role.Stopped && task !== "reload") role = started;
     }
-    if (clear && ["ignore", "block", "demote", "restart"].includes(onFail)) {
+    // A reset connection may start again once its node is fenced, unless it waits out a
+    // reconnect interval.
+    const resetClears = onFail === "reset_remote" && !rsc.meta.get("reconnect_interval");
+    if (clear && (["ignore", "block", "demote", "restart"].includes(onFail) || resetClears)) {
       onFail = "ignore";
       failedSeen = false;
     }

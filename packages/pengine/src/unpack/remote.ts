@@ -108,10 +108,30 @@ export function banConnectionsFromRemoteNodes(ws: WorkingSet): void {
   }
 }
 
+/** Remote nodes to fence because their connection failed beyond recovery. */
+const unrecoverable = new WeakSet<ClusterNode>();
+
+/**
+ * A remote connection whose failure resets its node (on-fail=reset_remote, the default for a
+ * failed monitor): with fencing enabled the node is fenced, even if the connection is started
+ * again in this transition.
+ */
+export function connectionUnrecoverable(rsc: Resource, ws: WorkingSet): void {
+  const node = ws.nodeByName.get(rsc.id);
+  if (node === undefined || node.remoteRsc !== rsc) return;
+  node.unseen = false;
+  if (!ws.options.stonithEnabled) return;
+  node.unclean = true;
+  node.fenceReason = "remote connection is unrecoverable";
+  unrecoverable.add(node);
+}
+
 /** Transient attributes of a remote node seen in the status section, and its flags from them. */
 function handleRemoteAttributes(node: ClusterNode, st: NodeStateRecord, ws: WorkingSet): void {
-  node.unclean = false;
-  node.fenceReason = undefined;
+  if (!unrecoverable.has(node)) {
+    node.unclean = false;
+    node.fenceReason = undefined;
+  }
   node.unseen = false;
   for (const [k, v] of resolveSets(st.transient, { now: ws.now })) node.attrs.set(k, v);
   const shutdown = node.attrs.get("shutdown");

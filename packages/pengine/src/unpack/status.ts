@@ -5,7 +5,7 @@ import { onFailFor, replayHistory } from "./history.js";
 import { parseInterval } from "./rules.js";
 import { variants } from "../variants/registry.js";
 import { findHistoryResource } from "./clone-instances.js";
-import { unpackRemoteStates } from "./remote.js";
+import { connectionUnrecoverable, unpackRemoteStates } from "./remote.js";
 
 /**
  * Replay every node's operation history onto the resources: where each runs, in which role,
@@ -69,6 +69,10 @@ export function unpackStatus(states: NodeStateRecord[], ws: WorkingSet): void {
           case "stop":
             rsc.targetRole = Role.Stopped;
             rsc.failed = true;
+            break;
+          case "reset_remote":
+            rsc.failed = true;
+            connectionUnrecoverable(rsc, ws);
             break;
           default:
             rsc.failed = true;
