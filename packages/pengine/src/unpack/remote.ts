@@ -98,13 +98,17 @@ export function remoteNeedsFencing(node: ClusterNode): boolean {
   return rsc.failed;
 }
 
-/** A connection resource cannot run on a remote node. */
+/** Neither a connection resource nor a fencing device can run on a remote node. */
 export function banConnectionsFromRemoteNodes(ws: WorkingSet): void {
   for (const rsc of ws.resourceById.values()) {
-    if (!isRemoteConnection(rsc)) continue;
+    const what = isRemoteConnection(rsc)
+      ? "remote connection"
+      : rsc.children.length === 0 && rsc.cls === "stonith"
+        ? "fencing device"
+        : undefined;
+    if (what === undefined) continue;
     for (const node of ws.nodes)
-      if (node.remote)
-        rsc.variant.addScore(rsc, node, MINUS_INFINITY, "remote connection on a remote node", ws);
+      if (node.remote) rsc.variant.addScore(rsc, node, MINUS_INFINITY, `${what} on a remote node`, ws);
   }
 }
 
