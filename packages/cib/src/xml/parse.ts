@@ -1,4 +1,5 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { fastParseXml } from "./fast-parse.js";
 import { type XmlElement, type XmlNode } from "./node.js";
 
 /** A document that is not well-formed XML, with the place the parser stopped. */
@@ -61,14 +62,19 @@ function convert(items: Ordered[]): XmlNode[] {
  * Throws XmlSyntaxError with line and column for input that is not well-formed.
  */
 export function parseXml(text: string, source = "<input>"): XmlElement {
-  const check = XMLValidator.validate(text, { allowBooleanAttributes: false });
-  if (check !== true) {
-    throw new XmlSyntaxError(source, check.err.line, check.err.col, check.err.msg);
-  }
-  const nodes = convert(parser.parse(text) as Ordered[]);
+  const nodes = fastParseXml(text) ?? parseGeneral(text, source);
   const roots = nodes.filter((n): n is XmlElement => n.kind === "element");
   if (roots.length !== 1) {
     throw new XmlSyntaxError(source, 1, 1, `expected exactly one root element, found ${roots.length}`);
   }
   return roots[0];
+}
+
+/** The general path: validate (for errors with line and column), then parse. */
+export function parseGeneral(text: string, source: string): XmlNode[] {
+  const check = XMLValidator.validate(text, { allowBooleanAttributes: false });
+  if (check !== true) {
+    throw new XmlSyntaxError(source, check.err.line, check.err.col, check.err.msg);
+  }
+  return convert(parser.parse(text) as Ordered[]);
 }

@@ -1,0 +1,58 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { schedulerCorpusDir } from "../corpus.js";
+import { fastParseXml } from "./fast-parse.js";
+import { parseGeneral, parseXml, XmlSyntaxError } from "./parse.js";
+
+const corpus = schedulerCorpusDir();
+
+describe("fastParseXml", () => {
+  it.skipIf(corpus === undefined)("yields the general parser's tree on every scheduler corpus input", () => {
+    const dir = join(corpus!, "xml");
+    let fast = 0;
+    for (const file of readdirSync(dir).filter((f) => f.endsWith(".xml"))) {
+      const text = readFileSync(join(dir, file), "utf8");
+      const nodes = fastParseXml(text);
+      if (nodes === undefined) continue;
+      fast++;
+      expect(nodes, file).toEqual(parseGeneral(text, file));
+    }
+    // The corpus is plain CIB XML: nearly all of it must take the fast path.
+    expect(fast).toBeGreaterThan(600);
+  });
+
+  it("keeps entities, comments, CRLF and single quotes as the general parser does", () => {
+    const text = `<?xml version="1.0"?>\r\n<!-- top -->\r\n<a  x = 'p &amp; "q"' y="&lt;&gt;&apos;&quot;">\r\n  t1 &amp;lt; <!-- c - d --> t2\r\n  <b/><c z=""></c >\r\n</a>\r\n`;
+    const nodes = fastParseXml(text);
+    expect(nodes).toBeDefined();
+    expect(nodes).toEqual(parseGeneral(text, "t"));
+  });
+
+  it.each([
+    [`<a><b></a>`],
+    [`<a x="1" x="2"/>`],
+    [`<a x=1/>`],
+    [`<a x/>`],
+    [`<a x="<"/>`],
+    [`<a>&nbsp;</a>`],
+    [`<a>&#65;</a>`],
+    [`<a><![CDATA[x]]></a>`],
+    [`<!DOCTYPE a><a/>`],
+    [`<a/><b/>`],
+    [`<a/>junk`],
+    [`<a>`],
+    [`<a><!-- x -- y --></a>`],
+    [`<a><?pi x?></a>`],
+    [`<a __proto__="x"/>`],
+  ])("leaves %s to the general parser", (text) => {
+    expect(fastParseXml(text)).toBeUndefined();
+  });
+
+  it("still reports malformed input with line and column through parseXml", () => {
+    expect(() => parseXml(`<cib>\n <a x="1" x="2"/>\n</cib>`, "cib.xml")).toThrow(XmlSyntaxError);
+    expect(() => parseXml(`<cib>\n <a>\n</cib>`, "cib.xml")).toThrow(
+      /^cib\.xml:\d+:\d+: not well-formed XML/,
+    );
+  });
+});
