@@ -105,8 +105,9 @@ function nodeLines(ws: WorkingSet): string[] {
     else (n.remote ? remoteOffline : offline).push(n.name);
   }
   if (online.length) out.push(`    * Online: [ ${online.join(" ")} ]`);
-  if (remoteOnline.length) out.push(`    * RemoteOnline: [ ${remoteOnline.join(" ")} ]`);
+  // Pacemaker lists the offline cluster nodes before any remote node.
   if (offline.length) out.push(`    * OFFLINE: [ ${offline.join(" ")} ]`);
+  if (remoteOnline.length) out.push(`    * RemoteOnline: [ ${remoteOnline.join(" ")} ]`);
   if (remoteOffline.length) out.push(`    * RemoteOFFLINE: [ ${remoteOffline.join(" ")} ]`);
   return out;
 }
