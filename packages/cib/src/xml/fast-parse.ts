@@ -41,11 +41,9 @@ export function fastParseXml(input: string): XmlNode[] | undefined {
       if (close < 0) return undefined;
       pos = close + 2;
     } else if (next === 0x2f /* / */) {
-      NAME.lastIndex = lt + 2;
-      const m = NAME.exec(text);
       const open = stack.pop();
-      if (m === null || open === undefined || m[0] !== open.name) return undefined;
-      let p = NAME.lastIndex;
+      let p = nameEnd(text, lt + 2);
+      if (p < 0 || open === undefined || text.slice(lt + 2, p) !== open.name) return undefined;
       while (isSpace(text.charCodeAt(p))) p++;
       if (text.charCodeAt(p) !== 0x3e /* > */) return undefined;
       children = stack.length > 0 ? stack[stack.length - 1].children : top;
@@ -61,32 +59,43 @@ export function fastParseXml(input: string): XmlNode[] | undefined {
   return stack.length === 0 ? top : undefined;
 }
 
-const NAME = /[A-Za-z_][A-Za-z0-9_.:-]*/y;
-const ATTR = /\s+([A-Za-z_][A-Za-z0-9_.:-]*)\s*=\s*(?:"([^"<]*)"|'([^'<]*)')/y;
 const PREDEFINED = /^&(lt|gt|amp|apos|quot);$/;
 const ENTITIES: Record<string, string> = { lt: "<", gt: ">", amp: "&", apos: "'", quot: '"' };
 
 /** Reads `name attrs... (/)>` from `start`; returns the position after `>`, or -1. */
 function readStartTag(text: string, start: number, children: XmlNode[], stack: XmlElement[]): number {
-  NAME.lastIndex = start;
-  const m = NAME.exec(text);
-  if (m === null) return -1;
+  let p = nameEnd(text, start);
+  if (p < 0) return -1;
+  // Plain object in document order, as the general parser builds it; a name the prototype
+  // already answers for (toString, __proto__) is left to that parser.
   const attrs: Record<string, string> = {};
-  const el: XmlElement = { kind: "element", name: m[0], attrs, children: [] };
-  let p = NAME.lastIndex;
+  const el: XmlElement = { kind: "element", name: text.slice(start, p), attrs, children: [] };
   for (;;) {
-    ATTR.lastIndex = p;
-    const a = ATTR.exec(text);
-    if (a === null) break;
-    const name = a[1];
-    if (name === "__proto__" || Object.prototype.hasOwnProperty.call(attrs, name)) return -1;
-    const raw = a[2] ?? a[3];
+    const spaced = p;
+    while (isSpace(text.charCodeAt(p))) p++;
+    const nameStart = p;
+    p = nameEnd(text, p);
+    if (p < 0) {
+      p = nameStart;
+      break;
+    }
+    if (nameStart === spaced) return -1;
+    const name = text.slice(nameStart, p);
+    while (isSpace(text.charCodeAt(p))) p++;
+    if (text.charCodeAt(p) !== 0x3d /* = */) return -1;
+    p++;
+    while (isSpace(text.charCodeAt(p))) p++;
+    const quote = text.charCodeAt(p);
+    if (quote !== 0x22 && quote !== 0x27) return -1;
+    const close = text.indexOf(quote === 0x22 ? '"' : "'", p + 1);
+    if (close < 0) return -1;
+    const raw = text.slice(p + 1, close);
+    if (raw.includes("<") || attrs[name] !== undefined) return -1;
     const value = raw.includes("&") ? decode(raw) : raw;
     if (value === undefined) return -1;
     attrs[name] = value;
-    p = ATTR.lastIndex;
+    p = close + 1;
   }
-  while (isSpace(text.charCodeAt(p))) p++;
   const c = text.charCodeAt(p);
   children.push(el);
   if (c === 0x3e /* > */) {
@@ -95,6 +104,28 @@ function readStartTag(text: string, start: number, children: XmlNode[], stack: X
   }
   if (c === 0x2f /* / */ && text.charCodeAt(p + 1) === 0x3e) return p + 2;
   return -1;
+}
+
+/** End of a name `[A-Za-z_][A-Za-z0-9_.:-]*` starting at `p`, or -1 if none starts there. */
+function nameEnd(text: string, p: number): number {
+  const first = text.charCodeAt(p);
+  if (!((first >= 0x61 && first <= 0x7a) || (first >= 0x41 && first <= 0x5a) || first === 0x5f)) return -1;
+  p++;
+  for (;;) {
+    const c = text.charCodeAt(p);
+    if (
+      (c >= 0x61 && c <= 0x7a) ||
+      (c >= 0x41 && c <= 0x5a) ||
+      (c >= 0x30 && c <= 0x3a) || // digits and ':'
+      c === 0x5f ||
+      c === 0x2e ||
+      c === 0x2d
+    ) {
+      p++;
+    } else {
+      return p;
+    }
+  }
 }
 
 function addText(raw: string, children: XmlNode[], outside: boolean): boolean {
