@@ -7,6 +7,36 @@ export function orderActions(ws: WorkingSet, first: Action, then: Action, flags:
   ws.orderings.push(o);
 }
 
+/**
+ * The flag of a mandatory ordering that is not symmetrical (Pacemaker's asymmetric ordering).
+ * Kept beside orderActions rather than in OrderFlag so the propagation owns its meaning.
+ */
+export const ASYMMETRIC = 1 << 6;
+
+/**
+ * The actions an asymmetric ordering's then stands for: a group passes the ordering on to its
+ * members' actions of the same task, as Pacemaker's group update does.
+ */
+function asymmetricTargets(t: Action): Action[] {
+  const g = t.rsc;
+  if (!g || !t.pseudo || g.variant.kind !== "group") return [t];
+  const out: Action[] = [];
+  for (const m of g.children)
+    for (const x of m.actions) if (x.task === t.task && x.interval === 0 && !x.pseudo) out.push(x);
+  return out;
+}
+
+/**
+ * Whether an unrunnable first leaves the optional then of an asymmetric ordering alone: a stop
+ * of what is already stopped, or a start of what already runs on just that node.
+ */
+function asymmetricIgnores(x: Action): boolean {
+  const r = x.rsc;
+  if (!r || !x.optional) return false;
+  if (x.task === "stop") return r.runningOn.length === 0;
+  return x.task === "start" && r.runningOn.length === 1 && r.runningOn[0] === x.node;
+}
+
 function describe(a: Action): string {
   if (!a.rsc && !a.node) return a.task;
   return `${a.rsc ? a.rsc.id : (a.node?.name ?? "")} ${a.task}`;
@@ -80,6 +110,15 @@ export function propagate(ws: WorkingSet): void {
     if (a.runnable && tooFewRunnable(a)) a.runnable = false;
     for (const o of a.before) {
       const t = o.then;
+      if (o.flags & ASYMMETRIC && !a.runnable) {
+        for (const x of asymmetricTargets(t)) {
+          if (!x.runnable || asymmetricIgnores(x)) continue;
+          x.runnable = false;
+          x.optional = false;
+          x.reason ??= `unrunnable ${describe(a)}`;
+          push(x);
+        }
+      }
       if (o.flags & OrderFlag.MinRunnable && !a.runnable && t.runnable) push(t);
       if (o.flags & OrderFlag.ImpliesThen && t.optional && a.runnable !== false && requiredOn(a, t.node)) {
         if (t.rsc && t.task === "start" && !t.rsc.managed) continue;

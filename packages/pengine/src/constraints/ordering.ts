@@ -2,7 +2,7 @@ import { type CibConstraint, childElements } from "@hbx/cib";
 import { OrderFlag, type Resource, type WorkingSet, type Action } from "../types.js";
 import { resolveResources } from "./location.js";
 import { boolOption, looseScore } from "../unpack/attributes.js";
-import { orderActions } from "../actions/ordering.js";
+import { ASYMMETRIC, orderActions } from "../actions/ordering.js";
 import { newAction } from "../actions/action.js";
 import { interleaved, linkInterleaved } from "./interleave.js";
 
@@ -94,7 +94,7 @@ export function applyOrderings(ws: WorkingSet): void {
   for (const o of ws.orderConstraints) {
     if (o.minRequired)
       linkMinimum(ws, o.first, o.firstAction, o.then, o.thenAction, o.kind, o.minRequired, o.id);
-    else link(ws, o.first, o.firstAction, o.then, o.thenAction, o.kind, false, o.id);
+    else link(ws, o.first, o.firstAction, o.then, o.thenAction, o.kind, false, o.id, !o.symmetrical);
     if (o.symmetrical && INVERSE[o.firstAction] && INVERSE[o.thenAction]) {
       link(ws, o.then, INVERSE[o.thenAction], o.first, INVERSE[o.firstAction], o.kind, true, o.id);
     }
@@ -110,9 +110,13 @@ function link(
   kind: string,
   inverse: boolean,
   id: string,
+  asymmetric = false,
 ): void {
   let flags: number = OrderFlag.Optional;
-  if (kind === "mandatory") {
+  // A mandatory ordering that is not symmetrical only keeps an unrunnable first's then from
+  // happening (Pacemaker's asymmetric ordering): it neither requires the then nor stops it.
+  if (kind === "mandatory" && asymmetric) flags = ASYMMETRIC;
+  else if (kind === "mandatory") {
     flags = inverse ? OrderFlag.ImpliesFirst : OrderFlag.ImpliesThen;
     if (fa === "start" || fa === "promote") flags |= OrderFlag.RunnableLeft;
   } else if (kind === "serialize") flags = OrderFlag.Serialize;
