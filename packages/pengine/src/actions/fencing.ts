@@ -1,21 +1,27 @@
-import type { WorkingSet } from "../types.js";
+import type { ClusterNode, WorkingSet } from "../types.js";
 import { newAction } from "./action.js";
 import { remoteNeedsFencing } from "../unpack/remote.js";
 
 /** Fence every unclean node when fencing is enabled. */
 export function createFencing(ws: WorkingSet): void {
   if (!ws.options.stonithEnabled) return;
-  // Without quorum a partition may not shoot the other side (unless told to ignore quorum), but
-  // it may still fence the nodes in its own membership.
-  const quorate = ws.options.haveQuorum || ws.options.noQuorumPolicy === "ignore";
   for (const node of ws.nodes) {
     if (!node.unclean || !remoteNeedsFencing(node)) continue;
-    const a = newAction(ws, undefined, "stonith", node, {
-      reason: node.fenceReason ?? "node is unclean",
-      runnable: quorate || node.online,
-    });
-    a.fenceTarget = node;
-    a.fenceAction = ws.options.stonithAction;
-    ws.fencing.push(a);
+    fenceNode(node, ws);
   }
+}
+
+/**
+ * Schedule fencing of one unclean node. Without quorum a partition may not shoot the other side
+ * (unless told to ignore quorum), but it may still fence the nodes in its own membership.
+ */
+export function fenceNode(node: ClusterNode, ws: WorkingSet): void {
+  const quorate = ws.options.haveQuorum || ws.options.noQuorumPolicy === "ignore";
+  const a = newAction(ws, undefined, "stonith", node, {
+    reason: node.fenceReason ?? "node is unclean",
+    runnable: quorate || node.online,
+  });
+  a.fenceTarget = node;
+  a.fenceAction = ws.options.stonithAction;
+  ws.fencing.push(a);
 }

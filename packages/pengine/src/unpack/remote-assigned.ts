@@ -1,6 +1,7 @@
 import type { Resource, WorkingSet } from "../types.js";
 import { Role } from "../types.js";
-import { isRemoteConnection } from "./remote.js";
+import { isRemoteConnection, remoteNeedsFencing } from "./remote.js";
+import { fenceNode } from "../actions/fencing.js";
 
 /**
  * Once a connection resource is placed, its remote node is taken as up for the rest of the
@@ -17,5 +18,8 @@ export function remoteConnectionAssigned(rsc: Resource, ws: WorkingSet): void {
     if (node.unseen) node.unclean = false;
   } else {
     node.shutdown = true;
+    // The connection cannot come back, so fencing held back for it is needed after all.
+    if (node.unclean && node.unseen && ws.options.stonithEnabled && !remoteNeedsFencing(node))
+      fenceNode(node, ws);
   }
 }

@@ -5,7 +5,7 @@ import { onFailFor, replayHistory } from "./history.js";
 import { parseInterval } from "./rules.js";
 import { variants } from "../variants/registry.js";
 import { findHistoryResource } from "./clone-instances.js";
-import { connectionUnrecoverable, unpackRemoteStates } from "./remote.js";
+import { activeOnOfflineNode, connectionUnrecoverable, unpackRemoteStates } from "./remote.js";
 
 /**
  * Replay every node's operation history onto the resources: where each runs, in which role,
@@ -38,6 +38,7 @@ export function unpackStatus(states: NodeStateRecord[], ws: WorkingSet): void {
       for (const b of r.bans) pendingBans.push({ rsc, node, source: b });
       if (r.role > Role.Stopped) {
         rsc.runningOn.push(node);
+        activeOnOfflineNode(rsc, node, ws);
         if (r.role > rsc.role) rsc.role = r.role;
         if (r.pending) rsc.pendingNode = node;
         if (node.maintenance) {
