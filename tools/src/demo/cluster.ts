@@ -47,6 +47,7 @@ export class DemoCluster {
   constructor(
     readonly dir: string,
     readonly env: Record<string, string | undefined>,
+    readonly withIp = false,
   ) {}
 
   socket(node: DemoNode): string {

@@ -52,13 +52,23 @@ export function crmTour(sh: Shell, section: (title: string) => void): void {
   );
   run(sh, "crm_simulate -x $DEMO/cib.xml -s");
   const env = { CIB_file: "$DEMO/cib.xml" };
-  for (const count of [1, 2]) {
+  for (const count of [1, 2, 4]) {
     sh.out("");
     sh.out(`-- mysql fails on mysql1 (fail-count ${count}):`);
     run(sh, `crm_failcount -r mysql -N mysql1 -v ${count}`, env);
     run(sh, "crm_failcount -r mysql -N mysql1 -G", env);
     run(sh, "crm_simulate -x $DEMO/cib.xml -s -S", env);
   }
+  sh.out("");
+  sh.out(
+    "How it adds up: a group is placed by the sum of its members' scores on each node. On mysql1\n" +
+      "each member has 200 (location) + 100 (stickiness), and mysql loses 100 per failure\n" +
+      "(failure-stickiness x fail-count): 600 - 100 x failures. On mysql2 each member has 150: 300.\n" +
+      "So the first failure restarts mysql in place (500 > 300), the second too (400 > 300), the\n" +
+      "third ties (300 = 300: the current node keeps it), and the fourth moves the whole group to\n" +
+      "mysql2 (200 < 300). With a single primitive instead of a group (300 - 100 x failures vs\n" +
+      "150) the second failure would already move it.",
+  );
   sh.out("");
   run(sh, "crm_mon -1", env);
 }

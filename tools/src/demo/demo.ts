@@ -21,8 +21,8 @@ export async function runDemo(argv: string[], io: DemoIo): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), "hbx-demo-"));
   const env = { ...io.env, HBX_EXAMPLE_STATE: join(dir, "services") };
   const sh: Shell = { demoDir: dir, env, out: io.out };
-  const cluster = new DemoCluster(dir, env);
   const withIp = process.getuid?.() === 0 && !crmOnly;
+  const cluster = new DemoCluster(dir, env, withIp);
   const section = (title: string): void => io.out(`\n=== ${title} ===\n`);
   let interrupted = false;
   void io.interrupted.then(() => (interrupted = true));
@@ -136,6 +136,10 @@ function spawnRsc(cluster: DemoCluster, node: DemoNode): string {
 }
 
 function showWhere(sh: Shell, cluster: DemoCluster): void {
-  run(sh, `for f in $DEMO/services/*.pid; do echo "$(basename $f .pid): pid $(cat $f)"; done`);
+  run(
+    sh,
+    'for f in $DEMO/services/*.pid; do p=$(cat $f); kill -0 $p 2>/dev/null && s=running || s="not running (stale pid file)"; echo "$(basename $f .pid): pid $p $s"; done',
+  );
+  if (cluster.withIp) run(sh, "ip -brief addr show dev lo");
   sh.out(`(${SERVICE} runs on: ${cluster.where().join(", ") || "nowhere"})`);
 }
