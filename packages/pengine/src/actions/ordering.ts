@@ -14,10 +14,10 @@ export function orderActions(ws: WorkingSet, first: Action, then: Action, flags:
 export const ASYMMETRIC = 1 << 6;
 
 /**
- * The actions an asymmetric ordering's then stands for: a group passes the ordering on to its
+ * The actions an ordering's then stands for: a group passes the ordering on to its
  * members' actions of the same task, as Pacemaker's group update does.
  */
-function asymmetricTargets(t: Action): Action[] {
+function orderedWithGroup(t: Action): Action[] {
   const g = t.rsc;
   if (!g || !t.pseudo || g.variant.kind !== "group") return [t];
   const out: Action[] = [];
@@ -111,7 +111,7 @@ export function propagate(ws: WorkingSet): void {
     for (const o of a.before) {
       const t = o.then;
       if (o.flags & ASYMMETRIC && !a.runnable) {
-        for (const x of asymmetricTargets(t)) {
+        for (const x of orderedWithGroup(t)) {
           if (!x.runnable || asymmetricIgnores(x)) continue;
           x.runnable = false;
           x.optional = false;
@@ -125,6 +125,16 @@ export function propagate(ws: WorkingSet): void {
         t.optional = false;
         t.reason ??= `required ${describe(a)}`;
         push(t);
+        // Pacemaker passes an ordering with a group's action on to its members' actions, so a
+        // member restarts naming the group's first as its reason.
+        if (!holds(t.rsc, a.rsc))
+          for (const x of orderedWithGroup(t)) {
+            if (x === t || !x.optional || !requiredOn(a, x.node)) continue;
+            if (x.task === "start" && !x.rsc?.managed) continue;
+            x.optional = false;
+            x.reason ??= `required ${describe(a)}`;
+            push(x);
+          }
       }
       if (
         o.flags & OrderFlag.RunnableLeft &&
