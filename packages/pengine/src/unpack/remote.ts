@@ -131,16 +131,16 @@ export function connectionUnrecoverable(rsc: Resource, ws: WorkingSet): void {
 }
 
 /**
- * A managed resource active on a remote node that is down means the node must be fenced
- * (Pacemaker's process_rsc_state). While the connection itself has not failed, the fencing is
- * revoked if the connection can be placed again (the node is marked unseen).
+ * A managed resource active on a node that is down means the node must be fenced (Pacemaker's
+ * process_rsc_state), unless the node is in maintenance. For a remote node whose connection has
+ * not failed, the fencing is revoked if the connection can be placed again (marked unseen).
  */
 export function activeOnOfflineNode(rsc: Resource, node: ClusterNode, ws: WorkingSet): void {
-  if (!node.remote || node.online || node.maintenance || !rsc.managed) return;
+  if (node.online || node.maintenance || !rsc.managed) return;
   if (!ws.options.stonithEnabled) return;
   let reason = `${rsc.id} is thought to be active there`;
   const conn = node.remoteRsc;
-  if (conn !== undefined && !conn.failed) {
+  if (node.remote && conn !== undefined && !conn.failed) {
     node.unseen = true;
     reason = `${rsc.id} is active there (fencing will be revoked if remote connection can be re-established elsewhere)`;
   }
