@@ -59,6 +59,8 @@ export function simulateTransition(ws: WorkingSet): { cib: XmlElement; lines: st
     if (a.task === "stonith") {
       const n = a.fenceTarget!;
       lines.push(`  * Fencing ${n.name} (${a.fenceAction})`);
+      // Unfencing leaves the node up.
+      if (a.fenceAction === "on") continue;
       const ns = stateFor(n.name, n.id);
       Object.assign(ns.attrs, { in_ccm: "false", crmd: "offline", join: "down", expected: "down" });
       ns.children = ns.children.filter(
