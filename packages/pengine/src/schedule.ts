@@ -15,6 +15,7 @@ import { applyOrderings, unpackOrdering } from "./constraints/ordering.js";
 import { addNodeScore, initialScores } from "./assign/scores.js";
 import { sortForAssignment } from "./assign/order.js";
 import { remoteConnectionAssigned } from "./unpack/remote-assigned.js";
+import { applyHistoryShutdownLocks, applyNewShutdownLocks } from "./unpack/shutdown-lock.js";
 import { createFencing } from "./actions/fencing.js";
 import { propagate } from "./actions/ordering.js";
 import "./variants/index.js";
@@ -67,6 +68,7 @@ export function unpackCluster(cib: XmlElement, opts: ScheduleOptions = {}): Work
   for (const r of ws.resourceById.values()) initialScores(r, ws);
   applyNodeHealth(ws);
   banConnectionsFromRemoteNodes(ws);
+  applyHistoryShutdownLocks(ws, raw);
   for (const c of conf.constraints) {
     if (c.kind === "rsc_location") applyLocation(c, ws);
     else if (c.kind === "rsc_colocation") unpackColocation(c, ws);
@@ -113,6 +115,7 @@ export interface Transition {
 export function schedule(cib: XmlElement, opts: ScheduleOptions = {}): Transition {
   const ws = unpackCluster(cib, opts);
   applyStickiness(ws);
+  applyNewShutdownLocks(ws);
   createFencing(ws);
   for (const r of connectionsFirst(sortForAssignment(ws.resources, ws))) {
     r.variant.assign(r, ws);

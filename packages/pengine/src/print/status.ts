@@ -34,7 +34,8 @@ function failedProbeNote(r: Resource): string {
 /** One primitive as Pacemaker prints it: `id\t(agent):\t State node (flags)`. */
 export function primitiveLine(r: Resource, showNode = true): string {
   let s = `${r.id}\t(${agentOf(r)}):\t`;
-  const node = r.runningOn.length === 1 ? r.runningOn[0] : undefined;
+  // A stopped resource locked to a node that shut down is shown with that node.
+  const node = r.runningOn.length === 1 ? r.runningOn[0] : r.runningOn.length === 0 ? r.lockNode : undefined;
   if (r.orphan) s += " ORPHANED";
   if (r.failed) {
     s += " FAILED";

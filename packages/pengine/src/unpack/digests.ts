@@ -8,6 +8,7 @@ import {
 } from "@hbx/cib";
 import type { Resource, WorkingSet } from "../types.js";
 import { sortOps } from "./history.js";
+import { nodeAvailable } from "../assign/scores.js";
 import { parseInterval } from "./rules.js";
 
 /** Operations whose recorded parameters show whether the running instance is up to date. */
@@ -99,6 +100,8 @@ export function checkDefinitions(ws: WorkingSet, sanitized = false): void {
   for (const rsc of ws.resourceById.values()) {
     if (rsc.children.length > 0 || rsc.orphan || !rsc.managed) continue;
     for (const node of rsc.runningOn) {
+      // Pacemaker checks definitions only on nodes that can run resources now.
+      if (!nodeAvailable(node)) continue;
       const ops = rsc.history.get(node.name);
       if (!ops) continue;
       // Another agent ran it: Pacemaker restarts it without comparing digests (or naming why).
