@@ -50,9 +50,19 @@ export function applyColocation(table: Map<string, NodeScore>, c: Colocation, ws
   for (const [k, v] of out) table.set(k, v);
 }
 
+/**
+ * The colocations `rsc` follows when placed ("this with"). A group's first member also follows
+ * the group's own and those configured for its later members, since the whole group goes where
+ * the first member goes (the internal chain between members is not repeated).
+ */
 export function colocationsAsDependentOf(rsc: Resource): Colocation[] {
   const out = [...rsc.colocationsAsDependent];
   const p = rsc.parent;
-  if (p && p.variant.kind === "group" && p.children[0] === rsc) out.push(...p.colocationsAsDependent);
+  if (p && p.variant.kind === "group" && p.children[0] === rsc) {
+    out.push(...p.colocationsAsDependent);
+    const internal = `${p.id}-internal`;
+    for (const m of p.children)
+      if (m !== rsc) for (const c of m.colocationsAsDependent) if (c.id !== internal) out.push(c);
+  }
   return out;
 }
