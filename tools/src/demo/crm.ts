@@ -64,7 +64,9 @@ export function crmTour(sh: Shell, section: (title: string) => void): void {
     "How it adds up: a group is placed by the sum of its members' scores on each node. On mysql1\n" +
       "each member has 200 (location) + 100 (stickiness), and mysql loses 100 per failure\n" +
       "(failure-stickiness x fail-count): 600 - 100 x failures. On mysql2 each member has 150: 300.\n" +
-      "So the first failure restarts mysql in place (500 > 300), the second too (400 > 300), the\n" +
+      "So after the first failure the group stays on mysql1 (500 > 300), after the second too\n" +
+      "(400 > 300; only the fail-count is set here, no failed operation, so there is nothing to\n" +
+      "restart and the transition is empty), the\n" +
       "third ties (300 = 300: the current node keeps it), and the fourth moves the whole group to\n" +
       "mysql2 (200 < 300). With a single primitive instead of a group (300 - 100 x failures vs\n" +
       "150) the second failure would already move it.",
