@@ -66,8 +66,8 @@ export function crmTour(sh: Shell, section: (title: string) => void): void {
       "(failure-stickiness x fail-count): 600 - 100 x failures. On mysql2 each member has 150: 300.\n" +
       "So after the first failure the group stays on mysql1 (500 > 300), after the second too\n" +
       "(400 > 300; only the fail-count is set here, no failed operation, so there is nothing to\n" +
-      "restart and the transition is empty), the\n" +
-      "third ties (300 = 300: the current node keeps it), and the fourth moves the whole group to\n" +
+      "restart and the transition is empty), the third\n" +
+      "ties (300 = 300: the current node keeps it), and the fourth moves the whole group to\n" +
       "mysql2 (200 < 300). With a single primitive instead of a group (300 - 100 x failures vs\n" +
       "150) the second failure would already move it.",
   );
