@@ -96,6 +96,8 @@ export function unpackStatus(states: NodeStateRecord[], ws: WorkingSet): void {
   unpackRemoteStates(remoteStates, ws, unpackHistory);
   for (const b of pendingBans) b.rsc.variant.addScore(b.rsc, b.node, MINUS_INFINITY, b.source, ws);
   readFailCounts(states, ws);
+  // runningOn keeps the order the histories were read in (status section order): Pacemaker takes
+  // the first as where a multiply active resource is now.
   for (const rsc of ws.resourceById.values()) {
     if (rsc.runningOn.length > 0 && rsc.role <= Role.Stopped) rsc.role = Role.Started;
     if (rsc.runningOn.length > 1 && rsc.children.length === 0) {
@@ -105,7 +107,6 @@ export function unpackStatus(states: NodeStateRecord[], ws: WorkingSet): void {
         rsc.managed = false;
       } else if (policy === "stop_only") rsc.stopOnly = true;
     }
-    rsc.runningOn.sort((a, b) => a.index - b.index);
   }
 }
 
