@@ -61,8 +61,10 @@ export interface CibConfiguration {
 
 /** Typed read access to the `<configuration>` section of a CIB. */
 export function readConfiguration(cib: XmlElement): CibConfiguration {
-  const { byId } = indexById(cib);
   const conf = firstChild(cib, "configuration");
+  // References (id-ref, templates) point into the configuration; indexing the status section
+  // too would walk every recorded operation of a large cluster for nothing.
+  const { byId } = indexById(conf ?? cib);
   const empty: CibConfiguration = {
     clusterOptions: [],
     nodes: [],
