@@ -1,3 +1,4 @@
+import { canMigrate } from "../actions/migration.js";
 import { type Action, type ClusterNode, type Resource, Role, roleText, type WorkingSet } from "../types.js";
 
 /** Column widths grow across lines, as Pacemaker's static widths do. */
@@ -81,7 +82,8 @@ function summarise(rsc: Resource, w: Widths, out: string[]): void {
     if (!start.runnable) {
       out.push(line(w, "Stop", rsc, current, undefined, stop, stop?.reason ? stop : start));
     } else if (moving && current) {
-      out.push(line(w, rsc.failed ? "Recover" : "Move", rsc, current, next, stop, undefined));
+      const verb = rsc.failed ? "Recover" : canMigrate(rsc, current, next!) ? "Migrate" : "Move";
+      out.push(line(w, verb, rsc, current, next, stop, undefined));
     } else if (rsc.failed) {
       out.push(line(w, "Recover", rsc, current, undefined, stop, undefined));
     } else {
