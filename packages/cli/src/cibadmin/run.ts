@@ -1,10 +1,10 @@
 import { type XmlElement, cibDigest, cibFileDigest, cloneElement, element, serializeXml } from "@hbx/cib";
-import { Args, type OptionSpec, commonOptions, parseArgs, versionText } from "../common/args.js";
+import { type OptionSpec, commonOptions } from "../common/args.js";
 import { openCibSource } from "../common/cib-source.js";
 import { commitCib } from "../common/commit.js";
 import { CliError, CrmExit } from "../common/exit-codes.js";
 import { type CliIo } from "../common/io.js";
-import { readXmlInput, runTool } from "../common/tool.js";
+import { readXmlInput, runParsedTool } from "../common/tool.js";
 import { XPathError, compileXPath, evaluateXPath, nodePath, parentOf } from "../common/xpath.js";
 import {
   createObject,
@@ -66,16 +66,7 @@ const COMMANDS = [
 ];
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
-  return runTool(io, async () => {
-    const args = new Args(parseArgs(argv, OPTIONS, TOOL));
-    if (args.has("help")) {
-      io.stdout(HELP);
-      return CrmExit.OK;
-    }
-    if (args.has("version")) {
-      io.stdout(versionText(TOOL));
-      return CrmExit.OK;
-    }
+  return runParsedTool(argv, io, { tool: TOOL, options: OPTIONS, help: HELP }, async (args) => {
     const commands = COMMANDS.filter((c) => args.has(c));
     if (commands.length === 0) {
       throw new CliError(

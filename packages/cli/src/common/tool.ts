@@ -1,6 +1,7 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { type XmlElement, XmlSyntaxError, parseXml } from "@hbx/cib";
+import { Args, type OptionSpec, parseArgs, versionText } from "./args.js";
 import { CliError, CrmExit } from "./exit-codes.js";
 import { type CliIo } from "./io.js";
 
@@ -19,6 +20,47 @@ export async function runTool(io: CliIo, body: () => Promise<number>): Promise<n
     }
     throw e;
   }
+}
+
+/** What every tool has: its name, its options and its --help text. */
+export interface ToolSpec {
+  tool: string;
+  options: OptionSpec[];
+  help: string;
+  /** Appended (after a blank line) to the message of a command-line error, as some tools print usage. */
+  usage?: string;
+}
+
+/**
+ * Parse a tool's arguments and answer --help and --version the same way for every tool, then run
+ * the body with the parsed arguments (inside runTool, so errors are reported uniformly).
+ */
+export async function runParsedTool(
+  argv: string[],
+  io: CliIo,
+  spec: ToolSpec,
+  body: (args: Args) => Promise<number>,
+): Promise<number> {
+  return runTool(io, async () => {
+    let args: Args;
+    try {
+      args = new Args(parseArgs(argv, spec.options, spec.tool));
+    } catch (e) {
+      if (e instanceof CliError && spec.usage !== undefined) {
+        throw new CliError(CrmExit.USAGE, e.message, ["", spec.usage]);
+      }
+      throw e;
+    }
+    if (args.has("help")) {
+      io.stdout(spec.help);
+      return CrmExit.OK;
+    }
+    if (args.has("version")) {
+      io.stdout(versionText(spec.tool));
+      return CrmExit.OK;
+    }
+    return body(args);
+  });
 }
 
 /** Read XML given as a file, a string or stdin; a syntax error names the place. */

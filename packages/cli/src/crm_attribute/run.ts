@@ -1,5 +1,5 @@
 import { cloneElement } from "@hbx/cib";
-import { Args, type OptionSpec, parseArgs, versionText } from "../common/args.js";
+import { Args, type OptionSpec } from "../common/args.js";
 import {
   type AttrScope,
   type AttrTarget,
@@ -13,7 +13,7 @@ import { openCibSource } from "../common/cib-source.js";
 import { commitCib } from "../common/commit.js";
 import { CliError, CrmExit } from "../common/exit-codes.js";
 import { type CliIo } from "../common/io.js";
-import { runTool } from "../common/tool.js";
+import { runParsedTool } from "../common/tool.js";
 
 const TOOL = "crm_attribute";
 
@@ -94,16 +94,7 @@ function scopeOf(args: Args): AttrScope {
 }
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
-  return runTool(io, async () => {
-    const args = new Args(parseArgs(argv, OPTIONS, TOOL));
-    if (args.has("help")) {
-      io.stdout(HELP);
-      return CrmExit.OK;
-    }
-    if (args.has("version")) {
-      io.stdout(versionText(TOOL));
-      return CrmExit.OK;
-    }
+  return runParsedTool(argv, io, { tool: TOOL, options: OPTIONS, help: HELP }, async (args) => {
     const name = args.get("name");
     if (name === undefined && args.get("id") === undefined) {
       throw new CliError(

@@ -1,5 +1,5 @@
 import { cloneElement } from "@hbx/cib";
-import { Args, type OptionSpec, parseArgs, versionText } from "../common/args.js";
+import { type OptionSpec } from "../common/args.js";
 import { resolveNode, setAttr } from "../common/attributes.js";
 import { indexResources, primitivesOf } from "../common/cib-model.js";
 import { openCibSource } from "../common/cib-source.js";
@@ -7,7 +7,7 @@ import { commitCib } from "../common/commit.js";
 import { CliError, CrmExit } from "../common/exit-codes.js";
 import { type CliIo } from "../common/io.js";
 import { cleanupResource, failCountName, parseIntervalMs, queryFailCount } from "../common/status.js";
-import { runTool } from "../common/tool.js";
+import { runParsedTool } from "../common/tool.js";
 
 const TOOL = "crm_failcount";
 
@@ -65,22 +65,7 @@ function usage(message: string): CliError {
 }
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
-  return runTool(io, async () => {
-    let args: Args;
-    try {
-      args = new Args(parseArgs(argv, OPTIONS, TOOL));
-    } catch (e) {
-      if (e instanceof CliError) throw new CliError(CrmExit.USAGE, e.message, ["", USAGE]);
-      throw e;
-    }
-    if (args.has("help")) {
-      io.stdout(HELP);
-      return CrmExit.OK;
-    }
-    if (args.has("version")) {
-      io.stdout(versionText(TOOL));
-      return CrmExit.OK;
-    }
+  return runParsedTool(argv, io, { tool: TOOL, options: OPTIONS, help: HELP, usage: USAGE }, async (args) => {
     const value = args.get("value");
     const command =
       args.has("delete") || value === "0"

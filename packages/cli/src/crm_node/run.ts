@@ -1,11 +1,11 @@
 import os from "node:os";
 import { childElements } from "@hbx/cib";
-import { Args, type OptionSpec, outputFormat, parseArgs, versionText } from "../common/args.js";
+import { type OptionSpec, outputFormat } from "../common/args.js";
 import { indexNodes, section } from "../common/cib-model.js";
 import { openCibSource } from "../common/cib-source.js";
 import { CliError, CrmExit } from "../common/exit-codes.js";
 import { type CliIo } from "../common/io.js";
-import { runTool } from "../common/tool.js";
+import { runParsedTool } from "../common/tool.js";
 
 const TOOL = "crm_node";
 
@@ -46,16 +46,7 @@ Examples:
 `;
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
-  return runTool(io, async () => {
-    const args = new Args(parseArgs(argv, OPTIONS, TOOL));
-    if (args.has("help")) {
-      io.stdout(HELP);
-      return CrmExit.OK;
-    }
-    if (args.has("version")) {
-      io.stdout(versionText(TOOL));
-      return CrmExit.OK;
-    }
+  return runParsedTool(argv, io, { tool: TOOL, options: OPTIONS, help: HELP }, async (args) => {
     const format = outputFormat(args, TOOL);
     if (args.has("name")) {
       io.stdout(`${io.env.HBX_NODE_NAME ?? os.hostname().split(".")[0]}\n`);

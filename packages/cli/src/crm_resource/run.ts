@@ -1,11 +1,11 @@
 import { type XmlElement, cloneElement, escapeAttr, escapeText } from "@hbx/cib";
-import { Args, type OptionSpec, outputFormat, parseArgs, versionText } from "../common/args.js";
+import { Args, type OptionSpec, outputFormat } from "../common/args.js";
 import { removeChild } from "../common/cib-model.js";
 import { openCibSource } from "../common/cib-source.js";
 import { commitCib } from "../common/commit.js";
 import { CliError, CrmExit, crmExitText } from "../common/exit-codes.js";
 import { type CliIo } from "../common/io.js";
-import { runTool } from "../common/tool.js";
+import { runParsedTool } from "../common/tool.js";
 import { HELP } from "./help.js";
 import { cleanup, moveOrBan } from "./actions.js";
 import { TOOL, lookup, needResource, setType } from "./resource-args.js";
@@ -90,16 +90,7 @@ const OPTIONS: OptionSpec[] = [
 export async function run(argv: string[], io: CliIo): Promise<number> {
   const xml = argv.some((a, i) => a === "--output-as=xml" || (a === "--output-as" && argv[i + 1] === "xml"));
   if (xml) return runXml(argv, io);
-  return runTool(io, async () => {
-    const args = new Args(parseArgs(argv, OPTIONS, TOOL));
-    if (args.has("help")) {
-      io.stdout(HELP);
-      return CrmExit.OK;
-    }
-    if (args.has("version")) {
-      io.stdout(versionText(TOOL));
-      return CrmExit.OK;
-    }
+  return runParsedTool(argv, io, { tool: TOOL, options: OPTIONS, help: HELP }, async (args) => {
     if (outputFormat(args, TOOL) === "xml") return runXmlQuery(args, io);
     if (args.has("heartbeat-x") && args.get("heartbeat-x") !== "") {
       throw new CliError(

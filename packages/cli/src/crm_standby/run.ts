@@ -1,7 +1,7 @@
-import { Args, type OptionSpec, parseArgs, versionText } from "../common/args.js";
+import { type OptionSpec } from "../common/args.js";
 import { CliError, CrmExit } from "../common/exit-codes.js";
 import { type CliIo } from "../common/io.js";
-import { runTool } from "../common/tool.js";
+import { runParsedTool } from "../common/tool.js";
 import { run as crmAttribute } from "../crm_attribute/run.js";
 
 const TOOL = "crm_standby";
@@ -51,16 +51,7 @@ Examples:
  * (default "off"), a delete removes both.
  */
 export async function run(argv: string[], io: CliIo): Promise<number> {
-  return runTool(io, async () => {
-    const args = new Args(parseArgs(argv, OPTIONS, TOOL));
-    if (args.has("help")) {
-      io.stdout(HELP);
-      return CrmExit.OK;
-    }
-    if (args.has("version")) {
-      io.stdout(versionText(TOOL));
-      return CrmExit.OK;
-    }
+  return runParsedTool(argv, io, { tool: TOOL, options: OPTIONS, help: HELP }, async (args) => {
     const node = args.get("node") ?? io.env.HBX_NODE_NAME;
     if (node === undefined) throw new CliError(CrmExit.USAGE, `${TOOL}: Please specify a node with -N`);
     const base = ["-N", node, "-n", "standby"];

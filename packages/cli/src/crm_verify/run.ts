@@ -1,10 +1,10 @@
 import { type XmlElement, escapeAttr, serializeXml } from "@hbx/cib";
-import { Args, type OptionSpec, outputFormat, parseArgs, versionText } from "../common/args.js";
+import { type OptionSpec, outputFormat } from "../common/args.js";
 import { type CibProblem, checkCib, schedulerProblems, schemaProblems } from "../common/checks.js";
 import { openCibSource } from "../common/cib-source.js";
 import { CliError, CrmExit } from "../common/exit-codes.js";
 import { type CliIo } from "../common/io.js";
-import { readXmlInput, runTool } from "../common/tool.js";
+import { readXmlInput, runParsedTool } from "../common/tool.js";
 
 const TOOL = "crm_verify";
 
@@ -50,16 +50,7 @@ Examples:
 `;
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
-  return runTool(io, async () => {
-    const args = new Args(parseArgs(argv, OPTIONS, TOOL));
-    if (args.has("help")) {
-      io.stdout(HELP);
-      return CrmExit.OK;
-    }
-    if (args.has("version")) {
-      io.stdout(versionText(TOOL));
-      return CrmExit.OK;
-    }
+  return runParsedTool(argv, io, { tool: TOOL, options: OPTIONS, help: HELP }, async (args) => {
     const format = outputFormat(args, TOOL);
     const verbose = args.count("verbose");
     let cib: XmlElement;
