@@ -1,6 +1,7 @@
 import type { ClusterNode, NodeScore, Resource, WorkingSet } from "../types.js";
 import { nodeAvailable } from "./scores.js";
 import { preferredNode } from "./prefer.js";
+import { partialMigrationTarget } from "./partial-migration.js";
 
 /**
  * Pick the best node as Pacemaker does: highest score; on a tie the node with fewer resources
@@ -13,6 +14,10 @@ export function chooseNode(rsc: Resource, table: Map<string, NodeScore>, ws: Wor
     if (e.score < 0 || !nodeAvailable(e.node)) continue;
     if (best === undefined || better(e, best, current, ws)) best = e;
   }
+  // A migration stopped half way is finished where it was heading, if that node is allowed.
+  const partial = partialMigrationTarget(rsc, ws);
+  const pt = partial ? table.get(partial.name) : undefined;
+  if (pt && pt.score >= 0 && nodeAvailable(pt.node)) return pt.node;
   // A clone instance tried on its current node stays there when that node is as good as any.
   const prefer = preferredNode.get(rsc);
   const p = prefer ? table.get(prefer.name) : undefined;
