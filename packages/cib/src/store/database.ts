@@ -1,4 +1,5 @@
-import Database from "better-sqlite3";
+import { createRequire } from "node:module";
+import type Database from "better-sqlite3";
 import { type CibVersion } from "../version/version.js";
 
 /**
@@ -84,7 +85,9 @@ export class CibDatabase {
   readonly db: Database.Database;
 
   constructor(path: string) {
-    this.db = new Database(path);
+    // Loaded on first open, not imported: tools that only read CIBs never load the native module.
+    const Sqlite = createRequire(import.meta.url)("better-sqlite3") as typeof Database;
+    this.db = new Sqlite(path);
     this.db.pragma("journal_mode = WAL");
     // FULL: a commit is on disk before replace() returns; nothing acknowledged is lost.
     this.db.pragma("synchronous = FULL");

@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { pino, type Logger } from "pino";
+import { createRequire } from "node:module";
+import type * as Pino from "pino";
+import { type Logger } from "pino";
 import { cibFileDigest, configurationDigest } from "../digest/cibDigest.js";
 import { CibValidationError, validateCib } from "../schema/validate.js";
 import {
@@ -61,7 +63,11 @@ const EMPTY_CIB = `<cib admin_epoch="0" epoch="0" num_updates="0" validate-with=
 /** Created on first use, so importing @hbx/cib opens no stream. Hand-edit notices go to stderr. */
 let defaultLogger: Logger | undefined;
 function fallbackLogger(): Logger {
-  defaultLogger ??= pino({ level: process.env.HBX_LOG_LEVEL ?? "info" }, pino.destination(2));
+  if (defaultLogger === undefined) {
+    // Loaded here, not imported: tools that only read CIBs (crm_simulate) never pay for it.
+    const { pino } = createRequire(import.meta.url)("pino") as typeof Pino;
+    defaultLogger = pino({ level: process.env.HBX_LOG_LEVEL ?? "info" }, pino.destination(2));
+  }
   return defaultLogger;
 }
 

@@ -1,4 +1,5 @@
-import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { createRequire } from "node:module";
+import type * as Fxp from "fast-xml-parser";
 import { fastParseXml } from "./fast-parse.js";
 import { type XmlElement, type XmlNode } from "./node.js";
 
@@ -15,7 +16,20 @@ export class XmlSyntaxError extends Error {
   }
 }
 
-const parser = new XMLParser({
+/**
+ * The general parser is loaded on first use: only input the fast reader declines needs it, and
+ * loading it would cost every tool ~60 ms of start-up.
+ */
+let general: { parser: Fxp.XMLParser; validator: typeof Fxp.XMLValidator } | undefined;
+function generalParser(): { parser: Fxp.XMLParser; validator: typeof Fxp.XMLValidator } {
+  if (general === undefined) {
+    const fxp = createRequire(import.meta.url)("fast-xml-parser") as typeof Fxp;
+    general = { parser: new fxp.XMLParser(PARSER_OPTIONS), validator: fxp.XMLValidator };
+  }
+  return general;
+}
+
+const PARSER_OPTIONS: Fxp.X2jOptions = {
   preserveOrder: true,
   ignoreAttributes: false,
   attributeNamePrefix: "",
@@ -30,7 +44,7 @@ const parser = new XMLParser({
   htmlEntities: false,
   ignoreDeclaration: true,
   ignorePiTags: true,
-});
+};
 
 type Ordered = Record<string, unknown>;
 
@@ -72,7 +86,8 @@ export function parseXml(text: string, source = "<input>"): XmlElement {
 
 /** The general path: validate (for errors with line and column), then parse. */
 export function parseGeneral(text: string, source: string): XmlNode[] {
-  const check = XMLValidator.validate(text, { allowBooleanAttributes: false });
+  const { parser, validator } = generalParser();
+  const check = validator.validate(text, { allowBooleanAttributes: false });
   if (check !== true) {
     throw new XmlSyntaxError(source, check.err.line, check.err.col, check.err.msg);
   }
