@@ -18,6 +18,7 @@ import { remoteConnectionAssigned } from "./unpack/remote-assigned.js";
 import { applyHistoryShutdownLocks, applyNewShutdownLocks } from "./unpack/shutdown-lock.js";
 import { createFencing } from "./actions/fencing.js";
 import { propagate } from "./actions/ordering.js";
+import { markMigrations } from "./actions/migration.js";
 import "./variants/index.js";
 
 export interface ScheduleOptions {
@@ -122,6 +123,7 @@ export function schedule(cib: XmlElement, opts: ScheduleOptions = {}): Transitio
     remoteConnectionAssigned(r, ws);
   }
   for (const r of ws.resources) r.variant.createActions(r, ws);
+  markMigrations(ws);
   applyOrderings(ws);
   propagate(ws);
   return { ws };

@@ -1,4 +1,5 @@
 import { type Action, type ClusterNode, OrderFlag, type Resource, Role, type WorkingSet } from "../types.js";
+import { isMigrating, loseMigration } from "./migration.js";
 
 export function orderActions(ws: WorkingSet, first: Action, then: Action, flags: number, id?: string): void {
   const o = { first, then, flags, id };
@@ -120,7 +121,14 @@ export function propagate(ws: WorkingSet): void {
         }
       }
       if (o.flags & OrderFlag.MinRunnable && !a.runnable && t.runnable) push(t);
-      if (o.flags & OrderFlag.ImpliesThen && t.optional && a.runnable !== false && requiredOn(a, t.node)) {
+      // A migrating first implies nothing: its resource stays available throughout.
+      if (
+        o.flags & OrderFlag.ImpliesThen &&
+        t.optional &&
+        a.runnable !== false &&
+        !isMigrating(a) &&
+        requiredOn(a, t.node)
+      ) {
         if (t.rsc && t.task === "start" && !t.rsc.managed) continue;
         t.optional = false;
         t.reason ??= `required ${describe(a)}`;
@@ -175,7 +183,9 @@ export function propagate(ws: WorkingSet): void {
     }
     for (const o of a.after) {
       const f = o.first;
-      if (o.flags & OrderFlag.ImpliesFirst && f.optional && requiredOn(a, f.node)) {
+      if (o.flags & OrderFlag.ImpliesFirst) for (const x of loseMigration(f, a)) push(x);
+      // Nor does a migrating then require what is ordered before it.
+      if (o.flags & OrderFlag.ImpliesFirst && f.optional && !isMigrating(a) && requiredOn(a, f.node)) {
         f.optional = false;
         // A stop required by the stop after it (a group's members, Pacemaker's restart ordering)
         // names that stop as its reason.

@@ -1,4 +1,4 @@
-import { canMigrate } from "../actions/migration.js";
+import { migrates } from "../actions/migration.js";
 import { type Action, type ClusterNode, type Resource, Role, roleText, type WorkingSet } from "../types.js";
 
 /** Column widths grow across lines, as Pacemaker's static widths do. */
@@ -82,7 +82,7 @@ function summarise(rsc: Resource, w: Widths, out: string[]): void {
     if (!start.runnable) {
       out.push(line(w, "Stop", rsc, current, undefined, stop, stop?.reason ? stop : start));
     } else if (moving && current) {
-      const verb = rsc.failed ? "Recover" : canMigrate(rsc, current, next!) ? "Migrate" : "Move";
+      const verb = rsc.failed ? "Recover" : migrates(rsc) ? "Migrate" : "Move";
       out.push(line(w, verb, rsc, current, next, stop, undefined));
     } else if (rsc.failed) {
       out.push(line(w, "Recover", rsc, current, undefined, stop, undefined));
