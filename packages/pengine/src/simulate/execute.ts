@@ -1,4 +1,4 @@
-import { type XmlElement, childElements, cloneElement, element, firstChild, walkElements } from "@hbx/cib";
+import { type XmlElement, childElements, element, firstChild, walkElements } from "@hbx/cib";
 import type { Action, WorkingSet } from "../types.js";
 import { isUniqueClone } from "../assign/clone-assign.js";
 
@@ -12,12 +12,46 @@ export function executableActions(ws: WorkingSet): Action[] {
   );
 }
 
-function ensure(parent: XmlElement, name: string, attrs: Record<string, string>): XmlElement {
-  const found = firstChild(parent, name);
-  if (found) return found;
-  const el = element(name, attrs);
-  parent.children.push(el);
-  return el;
+/**
+ * Copy-on-write over the input CIB: an element is copied (attributes and child list, not its
+ * children) the first time the simulation changes it, and put in place of the original in its
+ * already-copied parent. So the result shares everything untouched with the input — a running
+ * 2000-resource CIB has ~40 MB of history, and a deep copy of it cost more than the simulation.
+ */
+class CopyOnWrite {
+  private readonly owned = new Set<XmlElement>();
+
+  /** A private copy of `el`, for changing it. */
+  own(el: XmlElement): XmlElement {
+    if (this.owned.has(el)) return el;
+    const copy: XmlElement = { ...el, attrs: { ...el.attrs }, children: [...el.children] };
+    this.owned.add(copy);
+    return copy;
+  }
+
+  /** `child` of the owned `parent`, made private and put in the original's place. */
+  ownChild(parent: XmlElement, child: XmlElement): XmlElement {
+    if (this.owned.has(child)) return child;
+    const copy = this.own(child);
+    const at = parent.children.indexOf(child);
+    if (at >= 0) parent.children[at] = copy;
+    return copy;
+  }
+
+  /** `el`, new in this simulation, needs no copy. */
+  created(el: XmlElement): XmlElement {
+    this.owned.add(el);
+    return el;
+  }
+
+  /** The owned child `name` of the owned `parent`, created if missing. */
+  ensure(parent: XmlElement, name: string, attrs: Record<string, string>): XmlElement {
+    const found = firstChild(parent, name);
+    if (found) return this.ownChild(parent, found);
+    const el = this.created(element(name, attrs));
+    parent.children.push(el);
+    return el;
+  }
 }
 
 /**
@@ -25,29 +59,28 @@ function ensure(parent: XmlElement, name: string, attrs: Record<string, string>)
  * result is recorded in a copy of the status section; fenced nodes go down with their history.
  */
 export function simulateTransition(ws: WorkingSet): { cib: XmlElement; lines: string[] } {
-  const cib = cloneElement(ws.cib);
-  let status = firstChild(cib, "status");
-  if (!status) {
-    status = element("status");
-    cib.children.push(status);
-  }
+  const cow = new CopyOnWrite();
+  const cib = cow.own(ws.cib);
+  const status = cow.ensure(cib, "status", {});
   let callId = 0;
   for (const el of walkElements(status)) {
     const c = Number(el.attrs["call-id"]);
     if (Number.isFinite(c) && c > callId) callId = c;
   }
   const stateFor = (name: string, id: string): XmlElement => {
-    for (const ns of childElements(status!, "node_state"))
-      if (ns.attrs.uname === name || ns.attrs.id === id) return ns;
-    const ns = element("node_state", {
-      id,
-      uname: name,
-      in_ccm: "true",
-      crmd: "online",
-      join: "member",
-      expected: "member",
-    });
-    status!.children.push(ns);
+    for (const ns of childElements(status, "node_state"))
+      if (ns.attrs.uname === name || ns.attrs.id === id) return cow.ownChild(status, ns);
+    const ns = cow.created(
+      element("node_state", {
+        id,
+        uname: name,
+        in_ccm: "true",
+        crmd: "online",
+        join: "member",
+        expected: "member",
+      }),
+    );
+    status.children.push(ns);
     return ns;
   };
   const lines: string[] = [];
@@ -73,8 +106,8 @@ export function simulateTransition(ws: WorkingSet): { cib: XmlElement; lines: st
     lines.push(`  * Resource action: ${rsc.id.padEnd(15)} ${a.task} on ${node.name}`);
     if (node.unclean) continue;
     const ns = stateFor(node.name, node.id);
-    const lrm = ensure(ns, "lrm", { id: node.id });
-    const lrs = ensure(lrm, "lrm_resources", {});
+    const lrm = cow.ensure(ns, "lrm", { id: node.id });
+    const lrs = cow.ensure(lrm, "lrm_resources", {});
     const anonymous = rsc.parent?.variant.kind === "clone" && !isUniqueClone(rsc.parent);
     const id = anonymous ? rsc.id.replace(/:\d+$/, "") : rsc.id;
     // An anonymous instance's history may be recorded under any instance number on that node;
@@ -86,18 +119,20 @@ export function simulateTransition(ws: WorkingSet): { cib: XmlElement; lines: st
       targets = [...targets, ...records.filter((r) => sameBase(r) && !targets.includes(r))];
     if (targets.length > 1 && a.task !== "stop") targets = [targets[0]];
     if (targets.length === 0) {
-      const lr = element("lrm_resource", {
-        id: rsc.id,
-        class: rsc.cls,
-        provider: rsc.provider,
-        type: rsc.type,
-      });
+      const lr = cow.created(
+        element("lrm_resource", {
+          id: rsc.id,
+          class: rsc.cls,
+          provider: rsc.provider,
+          type: rsc.type,
+        }),
+      );
       lrs.children.push(lr);
       targets = [lr];
     }
     callId++;
     for (const lr of targets)
-      lr.children.push(
+      cow.ownChild(lrs, lr).children.push(
         element("lrm_rsc_op", {
           id: `${rsc.id}_${a.task}_0`,
           operation: a.task,

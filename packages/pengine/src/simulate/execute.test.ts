@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { parseXml, serializeXml } from "@hbx/cib";
+import { schedule } from "../schedule.js";
+import { simulateTransition } from "./execute.js";
+
+const CIB = `<cib have-quorum="1"><configuration><crm_config><cluster_property_set id="o">
+  <nvpair id="o1" name="stonith-enabled" value="false"/></cluster_property_set></crm_config>
+  <nodes><node id="n1" uname="n1"/><node id="n2" uname="n2"/></nodes>
+  <resources><primitive id="a" class="ocf" provider="heartbeat" type="Dummy"/>
+  <primitive id="b" class="ocf" provider="heartbeat" type="Dummy"/></resources>
+  <constraints><rsc_location id="l" rsc="a" node="n1" score="-INFINITY"/></constraints></configuration>
+  <status>
+  <node_state id="n1" uname="n1" in_ccm="true" crmd="online" join="member" expected="member"><lrm id="n1"><lrm_resources>
+  <lrm_resource id="a" class="ocf" provider="heartbeat" type="Dummy"><lrm_rsc_op id="a_last_0" operation="start" call-id="3" rc-code="0" op-status="0" interval="0" transition-key="1:1:0:x"/></lrm_resource>
+  </lrm_resources></lrm></node_state>
+  <node_state id="n2" uname="n2" in_ccm="true" crmd="online" join="member" expected="member"/>
+  </status></cib>`;
+
+describe("simulateTransition", () => {
+  it("records the results in a new CIB and leaves the input untouched", () => {
+    const input = parseXml(CIB, "t.xml");
+    const before = serializeXml(input);
+    const sim = simulateTransition(schedule(input).ws);
+    expect(serializeXml(input)).toBe(before);
+    const after = serializeXml(sim.cib);
+    expect(after).not.toBe(before);
+    // a moves from n1 to n2 and b starts: recorded with call ids after the highest (3).
+    expect(after).toContain('id="a_stop_0" operation="stop" call-id="4"');
+    expect(after).toMatch(/<lrm id="n2">.*id="a_start_0"/s);
+    expect(after).toMatch(/id="b_start_0" operation="start" call-id="[56]"/);
+    // What the simulation did not touch is shared, not copied.
+    const conf = (el: typeof input) =>
+      el.children.find((c) => c.kind === "element" && c.name === "configuration");
+    expect(conf(sim.cib)).toBe(conf(input));
+  });
+});
