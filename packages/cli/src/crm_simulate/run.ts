@@ -1,5 +1,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
-import { type XmlElement, XmlSyntaxError, parseXml } from "@hbx/cib";
+import { type XmlElement, XmlSyntaxError, cloneElement, parseXml, serializeXml } from "@hbx/cib";
+import { type InjectArgs, INJECT_USAGE, defaultInjectArgs, takeInjectOption } from "./inject-args.js";
+import { applyInjections, hasInjections } from "./inject.js";
+import { applyOpFailures } from "./inject-fail.js";
 import {
   clusterStatusLines,
   schedule,
@@ -34,6 +37,7 @@ interface Args {
   graph?: string;
   failuresToMove: boolean;
   help: boolean;
+  ext: InjectArgs;
 }
 
 function parseArgs(argv: string[]): Args | string {
@@ -44,6 +48,7 @@ function parseArgs(argv: string[]): Args | string {
     live: false,
     failuresToMove: false,
     help: false,
+    ext: defaultInjectArgs(),
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -92,8 +97,11 @@ function parseArgs(argv: string[]): Args | string {
       case "--help":
         a.help = true;
         break;
-      default:
-        return `unknown option '${arg}'`;
+      default: {
+        const taken = takeInjectOption(flag, value, a.ext);
+        if (taken === true) break;
+        return taken === false ? `unknown option '${arg}'` : taken;
+      }
     }
   }
   return a;
@@ -129,7 +137,7 @@ Options:
   -Q, --quiet              Display only essential output
   -L, --live-check         Connect to the CIB manager and use the current CIB contents
   --failures-to-move       For each resource, how many more failures it takes to move
-`;
+${INJECT_USAGE}`;
 
 /** crm_simulate as a function: arguments in, text out, Pacemaker's exit code back. */
 export function run(argv: string[], io: Io): number {
@@ -146,6 +154,8 @@ export function run(argv: string[], io: Io): number {
     io.stderr("crm_simulate: error: live cluster not yet available (use -x FILE)\n");
     return EXIT_UNAVAILABLE;
   }
+  if (args.ext.inPlace) args.simulate = true;
+  if (args.ext.pipe) args.xml ??= "/dev/stdin";
   if (args.xml === undefined) {
     io.stderr("crm_simulate: no input: use -x FILE (or -L for the live cluster)\n");
     return EXIT_USAGE;
@@ -190,10 +200,19 @@ export function run(argv: string[], io: Io): number {
   }
 }
 
-function simulate(cib: XmlElement, args: Args, now: Date, io: Io): number {
+function simulate(input: XmlElement, args: Args, now: Date, io: Io): number {
   const out: string[] = [];
+  let cib = input;
+  if (hasInjections(args.ext.inj)) {
+    if (!args.quiet)
+      out.push("Current cluster status:", ...clusterStatusLines(unpackCluster(input, { now })), "");
+    cib = cloneElement(input);
+    const mods = applyInjections(cib, args.ext.inj, new Date());
+    if (!args.quiet) out.push("Performing Requested Modifications:", ...mods, "");
+  }
+  if (args.ext.saveInput) writeFileSync(args.ext.saveInput, serializeXml(cib, { pretty: true }) + "\n");
   const t = schedule(cib, { now });
-  if (!args.quiet) {
+  if (!args.quiet && cib === input) {
     out.push("Current cluster status:", ...clusterStatusLines(t.ws), "");
   }
   if (args.scores) {
@@ -207,7 +226,11 @@ function simulate(cib: XmlElement, args: Args, now: Date, io: Io): number {
   if (args.dot) writeFileSync(args.dot, transitionDot(t.ws));
   if (args.simulate) {
     const sim = simulateTransition(t.ws);
-    out.push("", "Executing Cluster Transition:", ...sim.lines);
+    const failed = applyOpFailures(sim, args.ext.opFail, t.ws);
+    out.push("", "Executing Cluster Transition:", ...sim.lines, ...failed);
+    const saved = serializeXml(sim.cib, { pretty: true }) + "\n";
+    if (args.ext.saveOutput) writeFileSync(args.ext.saveOutput, saved);
+    if (args.ext.inPlace && args.xml) writeFileSync(args.xml, saved);
     const after = unpackCluster(sim.cib, { now });
     out.push("", "Revised Cluster Status:", ...clusterStatusLines(after));
   }
