@@ -8,6 +8,7 @@ import { createV1Mode } from "../v1/mode.js";
 import { type V1Driver } from "../v1/adapters/driver.js";
 import { HeartbeatV1Cluster } from "./v1-cluster.js";
 import { IpcServer } from "../ipc/server.js";
+import { CrmMode } from "../crm/mode.js";
 import { daemonLogger } from "./logging.js";
 import type { HbxdOptions } from "./options.js";
 
@@ -17,6 +18,8 @@ export interface RunningHbxd {
   log: Logger;
   /** Heartbeat v1 haresources mode, when ha.cf says `crm off` and haresources exists. */
   v1?: V1Driver;
+  /** CRM mode, when ha.cf says `crm on|yes|respawn`. */
+  crm?: CrmMode;
   stop(): Promise<void>;
 }
 
@@ -60,10 +63,15 @@ export async function startHbxd(opts: HbxdOptions, stderr?: (s: string) => void)
       },
     });
   }
+  const crm =
+    hacf.crm === "on" || hacf.crm === "respawn"
+      ? await CrmMode.start({ heartbeat, hacf, haDir: opts.haDir, stateDir: opts.stateDir, log })
+      : undefined;
   const ipc = new IpcServer(
     opts.socket,
     {
       ...heartbeatHandlers(heartbeat, hacf.crm === "off" ? "haresources" : "crm", v1),
+      ...(crm ? crm.ipcHandlers() : {}),
       ping: () => ({ pong: true, node: opts.node }),
     },
     log,
@@ -77,6 +85,7 @@ export async function startHbxd(opts: HbxdOptions, stderr?: (s: string) => void)
     ipc,
     log,
     v1,
+    crm,
     async stop() {
       log.info("hbxd shutting down");
       if (v1) {
@@ -86,6 +95,7 @@ export async function startHbxd(opts: HbxdOptions, stderr?: (s: string) => void)
         cluster?.close();
       }
       await ipc.close();
+      await crm?.stop();
       await heartbeat.stop();
     },
   };

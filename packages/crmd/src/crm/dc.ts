@@ -1,0 +1,140 @@
+/**
+ * The DC's control loop: whenever the CIB or the membership changes (debounced), schedule() the
+ * CIB, run the transition through the transition engine with LRM requests as the executor,
+ * record every result in the status section and commit it as a new CIB version, which the
+ * caller broadcasts. A failed transition is rescheduled after a pause; the CIB says what ran.
+ */
+import { randomUUID } from "node:crypto";
+import type { Logger } from "pino";
+import { type XmlElement } from "@hbx/cib";
+import { type OperationRequest, type OperationResult, isFailure, recordOperation } from "@hbx/lrm";
+import { type Action, schedule } from "@hbx/pengine";
+import { type RunningTransition, graphFromTransition, runTransition } from "@hbx/tengine";
+import { requestFromAction } from "./lrm-wire.js";
+
+export interface DcDeps {
+  /** The current CIB (a copy). */
+  current(): XmlElement;
+  /** Read-modify-write the CIB in one transaction; the new version is broadcast by the caller. */
+  update(fn: (doc: XmlElement) => void, operation: string): void;
+  /** Run one operation on a node's LRM; rejects when the node cannot be reached. */
+  runOnNode(node: string, req: OperationRequest): Promise<OperationResult>;
+  log: Logger;
+  debounceMs?: number;
+  /** Pause before rescheduling after a failed transition, so a failing agent does not spin. */
+  retryMs?: number;
+}
+
+export class DcLoop {
+  private readonly uuid = randomUUID();
+  private timer?: NodeJS.Timeout;
+  private running?: RunningTransition;
+  private pendingReason?: string;
+  private transitionId = 0;
+  private stopped = false;
+  /** Resolves when the loop is idle: no transition running and nothing pending. */
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly deps: DcDeps) {}
+
+  /** Something changed: schedule again after the debounce (once the running transition ends). */
+  kick(reason: string, delayMs = this.deps.debounceMs ?? 50): void {
+    if (this.stopped) return;
+    this.pendingReason ??= reason;
+    if (this.running || this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.runOnce();
+    }, delayMs);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.running?.abort("no longer DC");
+  }
+
+  idle(): boolean {
+    return !this.running && !this.timer && this.pendingReason === undefined;
+  }
+
+  private async runOnce(): Promise<void> {
+    if (this.stopped) return;
+    const reason = this.pendingReason ?? "recheck";
+    this.pendingReason = undefined;
+    const id = ++this.transitionId;
+    const log = this.deps.log;
+    let graph;
+    try {
+      graph = graphFromTransition(schedule(this.deps.current(), { now: new Date() }));
+    } catch (e) {
+      log.error({ err: (e as Error).message, transition: id }, `scheduling failed: ${(e as Error).message}`);
+      return;
+    }
+    if (graph.actions.length === 0) {
+      log.debug({ transition: id, reason }, "transition empty: nothing to do");
+      this.afterTransition();
+      return;
+    }
+    log.info(
+      { transition: id, reason, actions: graph.actions.map((a) => describe(a.payload)) },
+      `transition ${id} (${reason}): ${graph.actions.map((a) => describe(a.payload)).join(", ")}`,
+    );
+    this.running = runTransition(
+      graph,
+      { execute: (a) => this.execute(a.payload, id) },
+      { defaultTimeoutMs: 30_000 },
+    );
+    const outcome = await this.running.done;
+    this.running = undefined;
+    if (outcome.status === "complete") log.info({ transition: id }, `transition ${id} complete`);
+    else {
+      log.warn(
+        { transition: id, outcome },
+        `transition ${id} ${outcome.status}: ${"reason" in outcome ? outcome.reason : ""}`,
+      );
+      this.pendingReason ??= `transition ${id} ${outcome.status}`;
+      if (!this.stopped) {
+        this.timer = setTimeout(() => {
+          this.timer = undefined;
+          void this.runOnce();
+        }, this.deps.retryMs ?? 1000);
+      }
+      return;
+    }
+    this.afterTransition();
+  }
+
+  private afterTransition(): void {
+    if (this.pendingReason !== undefined) this.kick(this.pendingReason);
+  }
+
+  private async execute(action: Action, transitionId: number): Promise<{ ok: boolean; detail?: string }> {
+    const node = action.node!.name;
+    const req = requestFromAction(action, transitionId, this.uuid);
+    const result = await this.deps.runOnNode(node, req);
+    this.deps.update(
+      (doc) => void recordOperation(doc, node, result),
+      `${req.action} ${req.rscId} on ${node}`,
+    );
+    const failed = isFailure(result);
+    this.deps.log.info(
+      {
+        transition: transitionId,
+        node,
+        rsc: req.rscId,
+        op: req.action,
+        rc: result.rc,
+        status: result.status,
+      },
+      `${req.rscId}_${req.action}_${req.intervalMs} on ${node}: rc=${result.rc}${failed ? " (failed)" : ""}`,
+    );
+    return failed
+      ? { ok: false, detail: `${req.rscId} ${req.action} on ${node} rc=${result.rc} ${result.exitReason}` }
+      : { ok: true };
+  }
+}
+
+function describe(a: Action): string {
+  return `${a.rsc?.id ?? ""}_${a.task}_${a.interval}@${a.node?.name ?? "?"}`;
+}

@@ -1,0 +1,269 @@
+/**
+ * CRM mode of hbxd (ha.cf `crm on|yes|respawn`): the adapters around the cores. Every node runs
+ * its LRM behind the "lrm" channel and keeps the DC's CIB (each version broadcast on "cib",
+ * stale ones refused); the node the membership core elects DC also runs the DcLoop.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Logger } from "pino";
+import { Bus, TRANSPORT_BUS_CONFIG, createTransportLink, followLiveness } from "@hbx/bus";
+import { CcmCore, type CcmEffect } from "@hbx/ccm";
+import {
+  CibStore,
+  StaleUpdateError,
+  type XmlElement,
+  assertValidCib,
+  compareVersions,
+  formatVersion,
+  parseXml,
+  readVersion,
+  serializeXml,
+} from "@hbx/cib";
+import { OperationRunner } from "@hbx/lrm";
+import type { HaCf, HeartbeatNode } from "@hbx/transport";
+import { DcLoop } from "./dc.js";
+import { LRM_CHANNEL, decodeRequest, decodeResult, encodeRequest, encodeResult } from "./lrm-wire.js";
+import { effectiveQuorum, ensureNodeEntries, writeClusterAttrs, writeNodeStates } from "./status.js";
+import { CibReplaceError, crmIpcHandlers } from "./ipc-ops.js";
+
+export const CIB_CHANNEL = "cib";
+export const CIB_SYNC_CHANNEL = "cib-sync";
+export const CIB_REPLACE_CHANNEL = "cib-replace";
+
+export interface CrmModeOptions {
+  heartbeat: HeartbeatNode;
+  hacf: HaCf;
+  haDir: string;
+  stateDir: string;
+  log: Logger;
+}
+
+const text = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("utf8");
+
+export class CrmMode {
+  readonly store: CibStore;
+  readonly bus: Bus;
+  readonly ccm: CcmCore;
+  readonly self: string;
+  private readonly lrm = new OperationRunner();
+  private readonly log: Logger;
+  private dcLoop?: DcLoop;
+  private readonly detach: (() => void)[] = [];
+
+  private constructor(
+    private readonly opts: CrmModeOptions,
+    store: CibStore,
+  ) {
+    this.store = store;
+    this.self = opts.heartbeat.name;
+    this.log = opts.log.child({ component: "crm" });
+    this.ccm = new CcmCore({ self: this.self, nodes: opts.hacf.nodes });
+    this.bus = new Bus({
+      self: this.self,
+      link: createTransportLink(opts.heartbeat),
+      peers: opts.hacf.nodes.filter((n) => n !== this.self),
+      config: TRANSPORT_BUS_CONFIG,
+      logger: opts.log.child({ component: "bus" }),
+    });
+  }
+
+  /** Open the node's CIB store (<state-dir>/cib); a newer <ha-dir>/cib.xml becomes its current version. */
+  static async start(opts: CrmModeOptions): Promise<CrmMode> {
+    const store = await CibStore.open(join(opts.stateDir, "cib"), { logger: opts.log });
+    const initial = join(opts.haDir, "cib.xml");
+    if (existsSync(initial)) {
+      const doc = parseXml(readFileSync(initial, "utf8"), initial);
+      if (compareVersions(readVersion(doc), store.currentVersion()) > 0)
+        store.replace(doc, { client: "hbxd", operation: "load " + initial, force: true });
+    }
+    const mode = new CrmMode(opts, store);
+    mode.wire();
+    return mode;
+  }
+
+  get dc(): string | undefined {
+    return this.ccm.view().dc;
+  }
+
+  get isDc(): boolean {
+    return this.dc === this.self;
+  }
+
+  private wire(): void {
+    const hb = this.opts.heartbeat;
+    this.detach.push(followLiveness(hb, this.bus));
+    const onStatus = (node: string, status: string): void => {
+      if (status === "dead") this.apply(this.ccm.step(Date.now(), { type: "node", node, up: false }));
+      else if (status === "up" || status === "active")
+        this.apply(this.ccm.step(Date.now(), { type: "node", node, up: true }));
+    };
+    // A restart within deadtime is a death (its LRM state is gone) followed by a join.
+    const onRestart = (node: string): void => {
+      this.apply(this.ccm.step(Date.now(), { type: "node", node, up: false }));
+      this.apply(this.ccm.step(Date.now(), { type: "node", node, up: true }));
+    };
+    hb.on("node-status", onStatus);
+    hb.on("node-restarted", onRestart);
+    this.detach.push(
+      () => hb.off("node-status", onStatus),
+      () => hb.off("node-restarted", onRestart),
+    );
+
+    this.bus.on(LRM_CHANNEL, async (msg) => {
+      const req = decodeRequest(text(msg.payload));
+      this.log.info(
+        { from: msg.from, rsc: req.rscId, op: req.action },
+        `LRM ${req.rscId} ${req.action} for ${msg.from}`,
+      );
+      return encodeResult(await this.lrm.execute(req));
+    });
+    this.bus.on(CIB_CHANNEL, (msg) => this.receiveCib(msg.from, text(msg.payload)));
+    this.bus.on(CIB_SYNC_CHANNEL, () => serializeXml(this.store.current().document));
+    this.bus.on(CIB_REPLACE_CHANNEL, async (msg) => {
+      try {
+        return JSON.stringify({ ok: true, version: await this.replaceOnDc(text(msg.payload)) });
+      } catch (e) {
+        return JSON.stringify({ ok: false, message: (e as Error).message });
+      }
+    });
+    this.apply(this.ccm.start(Date.now()));
+    // Nodes already known when CRM mode starts.
+    for (const s of hb.snapshot())
+      if (s.name !== this.self && s.type === "normal") onStatus(s.name, s.status);
+  }
+
+  private apply(effects: CcmEffect[]): void {
+    for (const e of effects) {
+      if (e.type === "membership") {
+        this.log.info(
+          { members: e.view.members, joined: e.joined, left: e.left, quorate: e.view.quorate },
+          `membership: ${e.view.members.join(" ")}`,
+        );
+        if (this.isDc) this.membershipToCib(e.joined);
+      } else {
+        this.log.info({ dc: e.dc, previous: e.previous }, `DC is ${e.dc ?? "(none)"}`);
+        if (e.isSelf) void this.becomeDc();
+        else if (this.dcLoop) {
+          this.dcLoop.stop();
+          this.dcLoop = undefined;
+        }
+      }
+    }
+  }
+
+  /** Take the newest CIB any member holds (Pacemaker's DC join sync), then write the membership. */
+  private async becomeDc(): Promise<void> {
+    const peers = this.ccm.view().members.filter((n) => n !== this.self);
+    const copies = await Promise.allSettled(
+      peers.map((p) => this.bus.request(CIB_SYNC_CHANNEL, p, "", 2000)),
+    );
+    for (const c of copies) if (c.status === "fulfilled") this.receiveCib("sync", text(c.value));
+    if (!this.isDc || this.dcLoop) return;
+    this.dcLoop = new DcLoop({
+      current: () => this.store.current().document,
+      update: (fn, operation) => this.commit(fn, operation),
+      runOnNode: async (node, req) => {
+        const reply =
+          node === this.self
+            ? encodeResult(await this.lrm.execute(req))
+            : text(await this.bus.request(LRM_CHANNEL, node, encodeRequest(req), req.timeoutMs + 5000));
+        return decodeResult(reply);
+      },
+      log: this.log.child({ component: "dc" }),
+    });
+    this.membershipToCib(this.ccm.view().members.filter((n) => n !== this.self));
+  }
+
+  /** The DC writes node entries, node_state and quorum; a node that (re)joins starts with a clean history. */
+  private membershipToCib(joined: readonly string[]): void {
+    const view = this.ccm.view();
+    this.commit((doc) => {
+      ensureNodeEntries(doc, this.opts.hacf.nodes);
+      for (const ns of doc.children) {
+        if (ns.kind !== "element" || ns.name !== "status") continue;
+        for (const s of ns.children)
+          if (s.kind === "element" && s.name === "node_state" && joined.includes(s.attrs.uname ?? ""))
+            s.children = s.children.filter((c) => !(c.kind === "element" && c.name === "lrm"));
+      }
+      writeNodeStates(doc, view.members, this.opts.hacf.nodes, this.self);
+      writeClusterAttrs(doc, effectiveQuorum(doc, view));
+    }, "membership");
+    this.dcLoop?.kick("membership changed");
+  }
+
+  /** Change the CIB on the DC and broadcast the new version. */
+  private commit(fn: (doc: XmlElement) => void, operation: string): void {
+    const r = this.store.update((doc) => void fn(doc), { client: "crmd", operation, force: true });
+    if (r.changed) this.broadcast();
+  }
+
+  private broadcast(): void {
+    const xml = serializeXml(this.store.current().document);
+    this.bus
+      .send(CIB_CHANNEL, null, xml)
+      .catch((e: Error) => this.log.warn({ err: e.message }, `CIB broadcast: ${e.message}`));
+  }
+
+  /** A CIB from the DC (or a sync reply): taken when newer, refused when older. */
+  private receiveCib(from: string, xml: string): void {
+    const doc = parseXml(xml, `CIB from ${from}`);
+    const incoming = readVersion(doc);
+    const cmp = compareVersions(incoming, this.store.currentVersion());
+    if (cmp < 0) {
+      this.log.warn(
+        { from, version: formatVersion(incoming) },
+        `stale CIB ${formatVersion(incoming)} from ${from} refused (have ${formatVersion(this.store.currentVersion())})`,
+      );
+      return;
+    }
+    if (cmp === 0) return;
+    this.store.replace(doc, { client: `crmd@${from}`, operation: "sync", force: true });
+  }
+
+  /** cib.replace on the DC: validated, version-checked, committed, broadcast, rescheduled. */
+  async replaceOnDc(xml: string): Promise<string> {
+    if (!this.isDc) throw new CibReplaceError("failed", `${this.self} is not the DC`);
+    await assertValidCib(xml, "cib.replace");
+    const doc = parseXml(xml, "cib.replace");
+    // A replace keeps the DC's status section: the configuration is the client's, what ran is the cluster's.
+    const current = this.store.current().document;
+    const status = current.children.find((c) => c.kind === "element" && c.name === "status");
+    doc.children = doc.children.filter((c) => !(c.kind === "element" && c.name === "status"));
+    if (status) doc.children.push(status);
+    try {
+      const r = this.store.replace(doc, { client: "cibadmin", operation: "replace" });
+      if (r.changed) this.broadcast();
+      this.dcLoop?.kick("CIB replaced");
+      return formatVersion(r.version);
+    } catch (e) {
+      if (e instanceof StaleUpdateError) throw new CibReplaceError("failed", e.message);
+      throw e;
+    }
+  }
+
+  /** cib.replace anywhere: on the DC directly, else forwarded to it over the bus. */
+  async replace(xml: string): Promise<string> {
+    if (this.isDc) return this.replaceOnDc(xml);
+    const dc = this.dc;
+    if (!dc) throw new CibReplaceError("failed", "no DC elected yet");
+    const reply = JSON.parse(text(await this.bus.request(CIB_REPLACE_CHANNEL, dc, xml, 15_000))) as {
+      ok: boolean;
+      version?: string;
+      message?: string;
+    };
+    if (!reply.ok) throw new CibReplaceError("failed", reply.message ?? "replace failed on the DC");
+    return reply.version!;
+  }
+
+  ipcHandlers() {
+    return crmIpcHandlers(this);
+  }
+
+  async stop(): Promise<void> {
+    this.dcLoop?.stop();
+    for (const d of this.detach) d();
+    this.lrm.cancelAll();
+    await this.bus.close();
+    this.store.close();
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * The DC's own edits of the CIB, as pure functions on a document: node entries, node_state as
+ * Pacemaker's controller writes it for members and for nodes that left, and the cluster
+ * attributes (have-quorum, dc-uuid) the policy engine reads.
+ */
+import { type XmlElement, childElements, element, firstChild, walkElements } from "@hbx/cib";
+import type { MembershipView } from "@hbx/ccm";
+
+export type NodeName = string;
+
+function ensureChild(parent: XmlElement, name: string): XmlElement {
+  const found = firstChild(parent, name);
+  if (found) return found;
+  const el = element(name);
+  parent.children.push(el);
+  return el;
+}
+
+/** The id a node has in configuration/nodes (added with id = name when missing). */
+export function nodeIdOf(cib: XmlElement, node: NodeName): string {
+  const nodes = firstChild(firstChild(cib, "configuration") ?? cib, "nodes");
+  for (const n of nodes ? childElements(nodes, "node") : [])
+    if (n.attrs.uname === node) return n.attrs.id ?? node;
+  return node;
+}
+
+/** Every ha.cf node gets a configuration/nodes entry, as Heartbeat's crmd added joining nodes. */
+export function ensureNodeEntries(cib: XmlElement, nodes: readonly NodeName[]): void {
+  const conf = ensureChild(cib, "configuration");
+  const list = ensureChild(conf, "nodes");
+  const known = new Set(childElements(list, "node").map((n) => n.attrs.uname));
+  for (const n of nodes)
+    if (!known.has(n)) list.children.push(element("node", { id: n, uname: n, type: "member" }));
+}
+
+/**
+ * node_state for every configured node: a member is in_ccm, crmd online, join member, expected
+ * member; a node that left is in_ccm false, crmd offline, join down (expected stays as it was,
+ * so with fencing the policy engine would see it went down unexpectedly). Its lrm history is
+ * kept: without fencing the policy engine ignores an offline node's history.
+ */
+export function writeNodeStates(
+  cib: XmlElement,
+  members: readonly NodeName[],
+  all: readonly NodeName[],
+  dc: NodeName,
+): void {
+  const status = ensureChild(cib, "status");
+  const byName = new Map<string, XmlElement>();
+  for (const ns of childElements(status, "node_state")) byName.set(ns.attrs.uname ?? ns.attrs.id ?? "", ns);
+  const isMember = new Set(members);
+  for (const n of all) {
+    let ns = byName.get(n);
+    if (!ns) {
+      ns = element("node_state", { id: nodeIdOf(cib, n), uname: n });
+      status.children.push(ns);
+    }
+    if (isMember.has(n)) {
+      Object.assign(ns.attrs, {
+        in_ccm: "true",
+        crmd: "online",
+        "crm-debug-origin": "hbx_join",
+        join: "member",
+        expected: "member",
+      });
+    } else if (ns.attrs.in_ccm !== undefined) {
+      Object.assign(ns.attrs, {
+        in_ccm: "false",
+        crmd: "offline",
+        "crm-debug-origin": "hbx_peer_lost",
+        join: "down",
+      });
+    }
+  }
+  cib.attrs["dc-uuid"] = nodeIdOf(cib, dc);
+}
+
+/** The CIB's no-quorum-policy, if set in crm_config. */
+export function noQuorumPolicy(cib: XmlElement): string | undefined {
+  const crmConfig = firstChild(firstChild(cib, "configuration") ?? cib, "crm_config");
+  if (!crmConfig) return undefined;
+  for (const el of walkElements(crmConfig))
+    if (el.name === "nvpair" && el.attrs.name === "no-quorum-policy") return el.attrs.value;
+  return undefined;
+}
+
+/**
+ * have-quorum as the policy engine should see it: majority quorum, except that a two-node
+ * cluster without an explicit no-quorum-policy keeps running on one node (Heartbeat v2 practice).
+ */
+export function effectiveQuorum(cib: XmlElement, view: MembershipView): boolean {
+  if (view.quorate) return true;
+  return view.twoNode && noQuorumPolicy(cib) === undefined;
+}
+
+export function writeClusterAttrs(cib: XmlElement, haveQuorum: boolean): void {
+  cib.attrs["have-quorum"] = haveQuorum ? "1" : "0";
+}
