@@ -51,6 +51,8 @@ export function writeNodeStates(
   const isMember = new Set(members);
   for (const n of all) {
     let ns = byName.get(n);
+    // A node never seen gets no node_state: with fencing that would read as "not seen, fence it".
+    if (!ns && !isMember.has(n)) continue;
     if (!ns) {
       ns = element("node_state", { id: nodeIdOf(cib, n), uname: n });
       status.children.push(ns);
