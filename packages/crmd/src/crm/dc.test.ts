@@ -1,0 +1,106 @@
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CibStore, childElements, firstChild, parseXml, type XmlElement } from "@hbx/cib";
+import { OperationRunner } from "@hbx/lrm";
+import { pino } from "pino";
+import { afterEach, describe, expect, it } from "vitest";
+import { DcLoop } from "./dc.js";
+import { ensureNodeEntries, writeClusterAttrs, writeNodeStates } from "./status.js";
+
+const DUMMY = "/usr/lib/ocf/resource.d/heartbeat/Dummy";
+const log = pino({ level: "silent" });
+
+const cib = (type: string) =>
+  parseXml(
+    `<cib admin_epoch="0" epoch="1" num_updates="0" validate-with="pacemaker-3.0"><configuration><crm_config><cluster_property_set id="o">
+    <nvpair id="o1" name="stonith-enabled" value="false"/></cluster_property_set></crm_config><nodes/>
+    <resources><primitive id="d" class="ocf" provider="heartbeat" type="${type}"/></resources><constraints/></configuration><status/></cib>`,
+    "test.xml",
+  );
+
+const ops = (doc: XmlElement, node: string) => {
+  const ns = childElements(firstChild(doc, "status")!, "node_state").find((n) => n.attrs.uname === node);
+  const lrs = ns && firstChild(firstChild(ns, "lrm") ?? ns, "lrm_resources");
+  const lr = lrs && childElements(lrs, "lrm_resource").find((r) => r.attrs.id === "d");
+  return lr
+    ? childElements(lr, "lrm_rsc_op").map(
+        (o) => `${o.attrs.id}:${o.attrs.operation}:rc=${o.attrs["rc-code"]}`,
+      )
+    : [];
+};
+
+describe.skipIf(!existsSync(DUMMY))("DcLoop on one node with the real Dummy agent", () => {
+  let dir: string;
+  let store: CibStore;
+  let loop: DcLoop | undefined;
+  afterEach(() => {
+    loop?.stop();
+    store?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function setup(type: string) {
+    dir = mkdtempSync(join(tmpdir(), "hbx-dc-"));
+    store = await CibStore.open(join(dir, "cib"), { logger: log });
+    const doc = cib(type);
+    ensureNodeEntries(doc, ["alpha"]);
+    writeNodeStates(doc, ["alpha"], ["alpha"], "alpha");
+    writeClusterAttrs(doc, true);
+    store.replace(doc, { client: "test", force: true });
+    const runner = new OperationRunner();
+    const commits: string[] = [];
+    const executed: string[] = [];
+    loop = new DcLoop({
+      current: () => store.current().document,
+      update: (fn, operation) => {
+        store.update((d) => void fn(d), { client: "crmd", operation, force: true });
+        commits.push(operation);
+      },
+      runOnNode: (node, req) => {
+        executed.push(`${req.rscId}_${req.action}@${node}`);
+        return runner.execute({ ...req, env: { HA_RSCTMP: dir } });
+      },
+      log,
+      debounceMs: 5,
+      retryMs: 100,
+    });
+    return { commits, executed };
+  }
+
+  it("starts the resource, records the start in the status section, and then has nothing more to do", async () => {
+    const { executed } = await setup("Dummy");
+    loop!.kick("test");
+    await waitIdle(() => ops(store.current().document, "alpha").length > 0);
+    expect(ops(store.current().document, "alpha")).toEqual(["d_last_0:start:rc=0"]);
+    expect(existsSync(join(dir, "Dummy-d.state"))).toBe(true);
+    // A recheck schedules an empty transition: the recorded start matches the definition.
+    loop!.kick("recheck");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(executed).toEqual(["d_start@alpha"]);
+  });
+
+  it("records failures, reschedules after a failed transition, and does not spin on an agent that is not installed", async () => {
+    const { executed } = await setup("NoSuchAgent");
+    loop!.kick("test");
+    await waitIdle(() =>
+      ops(store.current().document, "alpha").some((o) => o.startsWith("d_last_failure_0")),
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    // The failed start ends the transition; the reschedule stops the resource (recovery), that
+    // stop fails too (rc 5), and without fencing the resource is then blocked: nothing more runs.
+    expect(executed).toEqual(["d_start@alpha", "d_stop@alpha"]);
+    expect(ops(store.current().document, "alpha")).toEqual([
+      "d_last_0:stop:rc=5",
+      "d_last_failure_0:stop:rc=5",
+    ]);
+  });
+});
+
+async function waitIdle(cond: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
