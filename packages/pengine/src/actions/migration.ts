@@ -2,6 +2,7 @@ import type { Action, ClusterNode, Resource, WorkingSet } from "../types.js";
 import { isTrue } from "../unpack/attributes.js";
 import { isRemoteConnection } from "../unpack/remote.js";
 import { nodeAvailable } from "../assign/scores.js";
+import { migrationRuledOut } from "../unpack/migration.js";
 
 /**
  * Whether `rsc` is configured for live migration: allow-migrate, which remote connections do by
@@ -20,7 +21,7 @@ export function allowsMigration(rsc: Resource): boolean {
  * migration away (see {@link loseMigration}).
  */
 export function canMigrate(rsc: Resource, from: ClusterNode, to: ClusterNode): boolean {
-  if (!allowsMigration(rsc) || rsc.failed || !rsc.managed) return false;
+  if (!allowsMigration(rsc) || rsc.failed || !rsc.managed || migrationRuledOut(rsc)) return false;
   if (rsc.runningOn.length !== 1 || rsc.runningOn[0] !== from) return false;
   if (!from.online || from.unclean || !nodeAvailable(to) || to.unclean) return false;
   return !rsc.definitionChanged.has(from.name);

@@ -6,6 +6,7 @@ import { parseInterval } from "./rules.js";
 import { variants } from "../variants/registry.js";
 import { findHistoryResource } from "./clone-instances.js";
 import { activeOnOfflineNode, connectionUnrecoverable, unpackRemoteStates } from "./remote.js";
+import { applyMigrationHistory } from "./migration.js";
 
 /**
  * Replay every node's operation history onto the resources: where each runs, in which role,
@@ -94,6 +95,7 @@ export function unpackStatus(states: NodeStateRecord[], ws: WorkingSet): void {
   // still active there is seen: the node is fenced, or left alone in maintenance.
   for (const { st, node } of offlineStates) unpackHistory(st, node);
   unpackRemoteStates(remoteStates, ws, unpackHistory);
+  applyMigrationHistory(ws);
   for (const b of pendingBans) b.rsc.variant.addScore(b.rsc, b.node, MINUS_INFINITY, b.source, ws);
   readFailCounts(states, ws);
   // runningOn keeps the order the histories were read in (status section order): Pacemaker takes
