@@ -7,12 +7,20 @@ import {
   firstChild,
   formatScore,
 } from "@hbx/cib";
-import { type ClusterNode, type Resource, Role, type WorkingSet, parseRole } from "../types.js";
+import {
+  type ClusterNode,
+  type Colocation,
+  type Resource,
+  Role,
+  type WorkingSet,
+  parseRole,
+} from "../types.js";
 import { nodeAvailable } from "../assign/scores.js";
 import { resolveResources } from "../constraints/location.js";
 import { evaluateRule } from "../unpack/rules.js";
 import { boolOption, looseScore } from "../unpack/attributes.js";
 import { activeNodes, compareInstances, isUniqueClone } from "../assign/clone-assign.js";
+import { historyName } from "../unpack/clone-instances.js";
 
 export function isPromotableClone(rsc: Resource): boolean {
   return rsc.variant.kind === "clone" && boolOption(rsc.meta.get("promotable"), false);
@@ -59,8 +67,11 @@ function promotionScore(inst: Resource, node: ClusterNode, unique: boolean): num
     return any ? total : undefined;
   }
   if (!scoreApplies(inst, node, unique)) return 0;
-  let v = node.attrs.get(`master-${inst.id}`);
-  if (v === undefined && !unique) v = node.attrs.get(`master-${baseId(inst.id)}`);
+  // Under the name the agent knew the instance by (its history's), as crm_attribute --promotion
+  // wrote it; without history, an anonymous instance's also under the bare resource name.
+  const known = historyName(inst);
+  let v = node.attrs.get(`master-${known ?? inst.id}`);
+  if (v === undefined && !unique && known === undefined) v = node.attrs.get(`master-${baseId(inst.id)}`);
   if (v === undefined) return undefined;
   return looseScore(v) ?? 0;
 }
@@ -154,7 +165,7 @@ function primaryValues(
 ): Set<string | undefined> | null {
   const nodes = primary.variant.colocationNodes(primary, false, role);
   if (nodes === null) return null;
-  return new Set(nodes.map((n) => n.attrs.get(attr)));
+  return new Set(nodes.map((n) => attrOf(n, attr)));
 }
 
 /**
@@ -188,7 +199,7 @@ export function setInstanceRoles(clone: Resource, ws: WorkingSet): void {
     for (const c of asDependent) {
       const values = primaryValues(c.primary, c.primaryRole, c.nodeAttribute);
       if (values === null) continue;
-      if (values.has(chosen.attrs.get(c.nodeAttribute))) p = addScores(p, c.score);
+      if (values.has(attrOf(chosen, c.nodeAttribute))) p = addScores(p, c.score);
       else if (c.score >= INFINITY) p = MINUS_INFINITY;
     }
     priority.set(inst, p);
@@ -204,16 +215,7 @@ export function setInstanceRoles(clone: Resource, ws: WorkingSet): void {
   }
   for (const c of clone.colocationsAsPrimary) {
     if (c.primaryRole !== Role.Promoted || !c.influence) continue;
-    const f = c.score / INFINITY;
-    const dep = c.dependent;
-    for (const [name, s] of nodeScore) {
-      const d = dep.allowed.get(name)?.score;
-      if (d === undefined || d < 0) continue;
-      nodeScore.set(
-        name,
-        addScores(s, d >= INFINITY ? (f >= 1 ? INFINITY : Math.trunc(f * d)) : Math.trunc(f * d)),
-      );
-    }
+    addDependentPreference(nodeScore, c, ws);
   }
   for (const inst of clone.children) {
     const chosen = inst.assigned ?? inst.variant.leaves(inst)[0]?.assigned ?? null;
@@ -251,6 +253,41 @@ export function setInstanceRoles(clone: Resource, ws: WorkingSet): void {
     }
   }
   void activeNodes;
+}
+
+/**
+ * A dependent colocated with the Promoted role pulls promotion toward the nodes it prefers
+ * (Pacemaker's apply_coloc_to_primary, only-positive): its best score on a node with the same
+ * attribute value, scaled by the colocation's strength, is added; a node that would turn
+ * negative from a positive score keeps a token 1, one at 0 stays 0.
+ */
+function addDependentPreference(nodeScore: Map<string, number>, c: Colocation, ws: WorkingSet): void {
+  const dep = c.dependent.variant.kind === "group" ? (c.dependent.children[0] ?? c.dependent) : c.dependent;
+  const factor = c.score / INFINITY;
+  const best = new Map<string | undefined, number>();
+  for (const e of dep.allowed.values()) {
+    if (!nodeAvailable(e.node)) continue;
+    const v = attrOf(e.node, c.nodeAttribute);
+    if (e.score > (best.get(v) ?? MINUS_INFINITY)) best.set(v, e.score);
+  }
+  for (const [name, current] of nodeScore) {
+    const node = ws.nodeByName.get(name);
+    if (!node) continue;
+    const score = best.get(attrOf(node, c.nodeAttribute)) ?? MINUS_INFINITY;
+    if (factor < 0 && score < 0) continue;
+    const f = factor * score;
+    let weight = Math.trunc(f < 0 ? f - 0.5 : f + 0.5);
+    if (weight === 0 && score !== 0) weight = factor > 0 ? 1 : factor < 0 ? -1 : 0;
+    const next = addScores(weight, current);
+    if (next < 0 && current > 0) nodeScore.set(name, 1);
+    else if (next < 0 && current === 0) continue;
+    else nodeScore.set(name, next);
+  }
+}
+
+/** A node's value of a colocation's node attribute (#uname: its name). */
+function attrOf(node: ClusterNode, attr: string): string | undefined {
+  return attr === "#uname" ? node.name : node.attrs.get(attr);
 }
 
 function roleOf(inst: Resource): Role {
