@@ -144,4 +144,36 @@ describe.skipIf(unavailable !== undefined)(`three hbxd in CRM mode ${unavailable
     const onBravo = await byName("bravo").request<CibQuery>("cib.query");
     expect(onBravo.version).toBe(q.version);
   }, 30_000);
+
+  it("takes a configuration replaced through charlie's IPC on the DC and moves the Dummy as it says", async () => {
+    const charlie = byName("charlie");
+    const before = await charlie.request<CibQuery>("cib.query");
+    const edited = before.xml.replace(
+      "</constraints>",
+      `<rsc_location id="dummy-to-charlie" rsc="dummy" node="charlie" score="500"/></constraints>`,
+    );
+    const { version } = await charlie.request<{ version: string }>("cib.replace", { xml: edited });
+    expect(version.split(".")[1]).toBe(String(Number(before.version.split(".")[1]) + 1));
+    await waitFor(
+      "dummy running on charlie",
+      async () => {
+        const r = await byName("bravo").request<CibQuery>("cib.query");
+        return runningOn(r.xml, "dummy").join() === "charlie" ? r : undefined;
+      },
+      10_000,
+    );
+    expect(existsSync(join(charlie.rsctmp, "Dummy-dummy.state"))).toBe(true);
+    expect(existsSync(join(byName("bravo").rsctmp, "Dummy-dummy.state"))).toBe(false);
+  }, 20_000);
+
+  it("refuses a stale or invalid replace and leaves the CIB as it was", async () => {
+    const charlie = byName("charlie");
+    const before = await charlie.request<CibQuery>("cib.query");
+    await expect(charlie.request("cib.replace", { xml: CIB })).rejects.toThrow(/refused/);
+    const invalid = before.xml.replace("<resources>", '<resources><primitive id="x"/>');
+    await expect(charlie.request("cib.replace", { xml: invalid })).rejects.toThrow(/cib\.replace:\d+/);
+    const after = await charlie.request<CibQuery>("cib.query");
+    expect(after.xml).not.toContain('id="x"');
+    expect(after.version.split(".").slice(0, 2)).toEqual(before.version.split(".").slice(0, 2));
+  }, 20_000);
 });

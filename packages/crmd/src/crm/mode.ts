@@ -230,15 +230,16 @@ export class CrmMode {
     const status = current.children.find((c) => c.kind === "element" && c.name === "status");
     doc.children = doc.children.filter((c) => !(c.kind === "element" && c.name === "status"));
     if (status) doc.children.push(status);
-    try {
-      const r = this.store.replace(doc, { client: "cibadmin", operation: "replace" });
-      if (r.changed) this.broadcast();
-      this.dcLoop?.kick("CIB replaced");
-      return formatVersion(r.version);
-    } catch (e) {
-      if (e instanceof StaleUpdateError) throw new CibReplaceError("failed", e.message);
-      throw e;
-    }
+    // Stale means an older configuration (admin_epoch, epoch): status updates the DC made since
+    // the client read the CIB do not make its edit stale, since the status stays the DC's.
+    const cur = this.store.currentVersion();
+    const based = readVersion(doc);
+    if (compareVersions({ ...based, numUpdates: 0 }, { ...cur, numUpdates: 0 }) < 0)
+      throw new CibReplaceError("failed", new StaleUpdateError(based, cur).message);
+    const r = this.store.replace(doc, { client: "cibadmin", operation: "replace", force: true });
+    if (r.changed) this.broadcast();
+    this.dcLoop?.kick("CIB replaced");
+    return formatVersion(r.version);
   }
 
   /** cib.replace anywhere: on the DC directly, else forwarded to it over the bus. */
