@@ -1,10 +1,18 @@
 import { migrates } from "../actions/migration.js";
 import { type Action, type ClusterNode, type Resource, Role, roleText, type WorkingSet } from "../types.js";
 
-/** Column widths grow across lines, as Pacemaker's static widths do. */
-interface Widths {
-  rsc: number;
-  detail: number;
+/**
+ * One Transition Summary entry before padding. Pacemaker pads with column
+ * widths that only grow across every "rsc-action-item" it formats in the
+ * process, and its scheduler formats the whole summary once for the log
+ * before crm_simulate prints it, so every printed line already uses the
+ * widths reached at the end of the list.
+ */
+interface Item {
+  change: string;
+  id: string;
+  details: string;
+  reason: string;
 }
 
 function actionsOf(rsc: Resource, task: string, node?: ClusterNode | null): Action | undefined {
@@ -15,14 +23,13 @@ function actionsOf(rsc: Resource, task: string, node?: ClusterNode | null): Acti
 }
 
 function line(
-  w: Widths,
   change: string,
   rsc: Resource,
   origin: ClusterNode | undefined,
   dest: ClusterNode | undefined,
   action: Action | undefined,
   source: Action | undefined,
-): string {
+): Item {
   const src = source ?? action;
   const needRole = rsc.role > Role.Started || rsc.nextRole > Role.Unpromoted;
   const sameHost = origin !== undefined && dest !== undefined && origin === dest;
@@ -39,20 +46,18 @@ function line(
   else if (sameRole) details = `${origin.name} -> ${dest.name}`;
   else if (sameHost) details = `${roleText(rsc.role)} -> ${roleText(rsc.nextRole)} ${origin.name}`;
   else details = `${roleText(rsc.role)} ${origin.name} -> ${roleText(rsc.nextRole)} ${dest.name}`;
-  if (rsc.id.length > w.rsc) w.rsc = rsc.id.length + 2;
-  if (details.length > w.detail) w.detail = details.length;
   const runnable = action ? action.runnable : true;
   let reason = "";
   if (src?.reason && !runnable) reason = `due to ${src.reason} (blocked)`;
   else if (src?.reason) reason = `due to ${src.reason}`;
   else if (!runnable) reason = "blocked";
-  return `${change.padEnd(8)}   ${rsc.id.padEnd(w.rsc)}   ( ${details.padStart(w.detail)} )${reason ? "  " : ""}${reason}`;
+  return { change, id: rsc.id, details, reason };
 }
 
 /** One primitive's Transition Summary entries (Pacemaker's LogActions). */
-function summarise(rsc: Resource, w: Widths, out: string[]): void {
+function summarise(rsc: Resource, out: Item[]): void {
   if (rsc.children.length > 0) {
-    for (const c of rsc.children) summarise(c, w, out);
+    for (const c of rsc.children) summarise(c, out);
     return;
   }
   const next = rsc.assigned ?? undefined;
@@ -73,41 +78,41 @@ function summarise(rsc: Resource, w: Widths, out: string[]): void {
     if (next === undefined) return;
     if (start === undefined || start.optional) {
       if (current !== undefined && !moving && rsc.reloadOn?.has(current.name)) {
-        out.push(line(w, "Reload", rsc, current, next, start, undefined));
+        out.push(line("Reload", rsc, current, next, start, undefined));
       } else if (demote && promote && !demote.optional && !promote.optional) {
-        out.push(line(w, "Re-promote", rsc, current, next, promote, demote));
+        out.push(line("Re-promote", rsc, current, next, promote, demote));
       }
       return;
     }
     if (!start.runnable) {
-      out.push(line(w, "Stop", rsc, current, undefined, stop, stop?.reason ? stop : start));
+      out.push(line("Stop", rsc, current, undefined, stop, stop?.reason ? stop : start));
     } else if (moving && current) {
       const verb = rsc.failed ? "Recover" : migrates(rsc) ? "Migrate" : "Move";
-      out.push(line(w, verb, rsc, current, next, stop, undefined));
+      out.push(line(verb, rsc, current, next, stop, undefined));
     } else if (rsc.failed) {
-      out.push(line(w, "Recover", rsc, current, undefined, stop, undefined));
+      out.push(line("Recover", rsc, current, undefined, stop, undefined));
     } else {
-      out.push(line(w, "Restart", rsc, current, next, start, undefined));
+      out.push(line("Restart", rsc, current, next, start, undefined));
     }
     return;
   }
   if (stop && (rsc.nextRole === Role.Stopped || (start && !start.runnable))) {
     for (const node of rsc.runningOn) {
       const s = rsc.actions.find((a) => a.task === "stop" && a.node === node);
-      out.push(line(w, "Stop", rsc, node, undefined, s, s?.reason ? s : start));
+      out.push(line("Stop", rsc, node, undefined, s, s?.reason ? s : start));
     }
   } else if (stop && rsc.failed && !stop.optional) {
-    out.push(line(w, "Recover", rsc, current, next, stop, start));
+    out.push(line("Recover", rsc, current, next, stop, start));
   } else if (moving) {
-    out.push(line(w, "Move", rsc, current, next, stop, undefined));
+    out.push(line("Move", rsc, current, next, stop, undefined));
   } else if (stop && !stop.optional) {
-    out.push(line(w, "Restart", rsc, current, next, start, undefined));
+    out.push(line("Restart", rsc, current, next, start, undefined));
   } else if (rsc.role === Role.Promoted) {
-    out.push(line(w, "Demote", rsc, current, next, demote, undefined));
+    out.push(line("Demote", rsc, current, next, demote, undefined));
   } else if (rsc.nextRole === Role.Promoted) {
-    out.push(line(w, "Promote", rsc, current, next, promote, undefined));
+    out.push(line("Promote", rsc, current, next, promote, undefined));
   } else if (rsc.role === Role.Stopped && rsc.nextRole > Role.Stopped) {
-    out.push(line(w, "Start", rsc, current, next, start, undefined));
+    out.push(line("Start", rsc, current, next, start, undefined));
   }
 }
 
@@ -118,8 +123,23 @@ export function transitionSummaryLines(ws: WorkingSet): string[] {
     if (!f.runnable) continue;
     out.push(`Fence (${f.fenceAction}) ${f.fenceTarget!.name} '${f.reason}'`);
   }
-  const w: Widths = { rsc: 5, detail: 5 };
-  for (const r of ws.resources) summarise(r, w, out);
+  const items: Item[] = [];
+  for (const r of ws.resources) summarise(r, items);
+  // Grow the widths in call order as Pacemaker does: an id longer than the
+  // current width widens the column to its length plus two, so the result
+  // depends on order, not just on the longest id.
+  let rscWidth = 5;
+  let detailWidth = 5;
+  for (const it of items) {
+    if (it.id.length > rscWidth) rscWidth = it.id.length + 2;
+    if (it.details.length > detailWidth) detailWidth = it.details.length;
+  }
+  for (const it of items) {
+    const tail = it.reason ? `  ${it.reason}` : "";
+    out.push(
+      `${it.change.padEnd(8)}   ${it.id.padEnd(rscWidth)}   ( ${it.details.padStart(detailWidth)} )${tail}`,
+    );
+  }
   return out;
 }
 
