@@ -84,13 +84,21 @@ function nodeState(cib: XmlElement, ids: Map<string, string>, node: string): Xml
   const id = ids.get(node) ?? node;
   for (const ns of childElements(status, "node_state"))
     if (ns.attrs.uname === node || ns.attrs.id === id) return ns;
-  const ns = element("node_state", { id, uname: node });
+  const ns = element("node_state", { id, uname: node, "crm-debug-origin": ORIGIN });
   status.children.push(ns);
+  // Pacemaker's injector also configures a node it has never heard of.
+  if (!ids.has(node)) {
+    const nodes = ensure(ensure(cib, "configuration", {}), "nodes", {});
+    nodes.children.push(element("node", { id, uname: node }));
+    ids.set(node, id);
+  }
   return ns;
 }
 
 /** Membership as Pacemaker's injector writes it: up is a member everywhere, down nowhere. */
 function setMembership(ns: XmlElement, up: boolean): void {
+  // A node_state made here keeps Pacemaker's attribute order: membership before the origin.
+  if (ns.attrs["crm-debug-origin"] === ORIGIN) delete ns.attrs["crm-debug-origin"];
   Object.assign(
     ns.attrs,
     up
@@ -181,8 +189,11 @@ export function injectResult(cib: XmlElement, spec: OpSpec, now: Date, exitReaso
       `cannot inject ${spec.text}: no primitive '${spec.rscId}' in configuration/resources`,
     );
   const ns = nodeState(cib, ids, spec.node);
-  ns.attrs["crm-debug-origin"] ??= ORIGIN;
   const callId = maxCallId(lrmResourceOf(ns, spec.rscId)) + 1;
+  const recurringId = `${spec.rscId}_${spec.task}_${spec.intervalMs}`;
+  const previous = lrmResourceOf(ns, spec.rscId)?.children.find(
+    (c) => c.kind === "element" && c.name === "lrm_rsc_op" && c.attrs.id === recurringId,
+  );
   const target = 0;
   const failed = spec.rc !== target;
   const ms = now.getTime();
@@ -215,11 +226,24 @@ export function injectResult(cib: XmlElement, spec: OpSpec, now: Date, exitReaso
     pid: 0,
   };
   recordOperation(cib, spec.node, result);
-  for (const op of childElements(lrmResourceOf(ns, spec.rscId)!, "lrm_rsc_op"))
+  const rsc = lrmResourceOf(ns, spec.rscId)!;
+  for (const op of childElements(rsc, "lrm_rsc_op"))
     if (op.attrs["call-id"] === String(callId)) {
       delete op.attrs["op-digest"];
+      delete op.attrs.on_node;
       op.attrs["crm-debug-origin"] = ORIGIN;
     }
+  // A failed recurring result is kept only as last_failure, as Pacemaker's injector does: the
+  // recurring record stays what it was.
+  if (failed && spec.intervalMs > 0) {
+    const at = rsc.children.findIndex(
+      (c) => c.kind === "element" && c.name === "lrm_rsc_op" && c.attrs.id === recurringId,
+    );
+    if (at >= 0) {
+      if (previous) rsc.children[at] = previous;
+      else rsc.children.splice(at, 1);
+    }
+  }
   const probeFoundStopped = spec.task === "monitor" && spec.intervalMs === 0 && spec.rc === 7;
   if (!failed || probeFoundStopped) return lines;
   const suffix = `${spec.rscId}#${spec.task}_${spec.intervalMs}`;
