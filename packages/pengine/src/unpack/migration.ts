@@ -58,7 +58,7 @@ function migrationFrom(rsc: Resource, source: ClusterNode, ops: LrmOp[], ws: Wor
   const targetOps = sortOps(rsc.history.get(target.name) ?? []);
   const succeeded = m.rc === 0 && m.opStatus === 0;
   if (succeeded) {
-    if (ops.slice(idx + 1).some(stateChanging)) return;
+    const sourceNewer = ops.slice(idx + 1).some((o) => o.operation !== "monitor");
     let from: LrmOp | undefined;
     let fromIdx = -1;
     for (let i = targetOps.length - 1; i >= 0; i--)
@@ -67,22 +67,29 @@ function migrationFrom(rsc: Resource, source: ClusterNode, ops: LrmOp[], ws: Wor
         fromIdx = i;
         break;
       }
-    if (from === undefined) {
-      if (targetOps.some((o) => stateChanging(o) && laterThan(o, m))) return;
-      if (target.online && !target.unclean) return; // a partial migration, finished where it was heading
-      rsc.failed = true;
-      noMigration.add(rsc);
-      return;
-    }
-    const newerOnTarget = targetOps.slice(fromIdx + 1).some(stateChanging);
-    if (from.rc === 0 && from.opStatus === 0) {
-      if (newerOnTarget) return;
+    const targetNewer =
+      from !== undefined
+        ? targetOps.slice(fromIdx + 1).some(stateChanging)
+        : targetOps.some((o) => stateChanging(o) && laterThan(o, m));
+    if (sourceNewer && targetNewer) return;
+    if (from !== undefined && from.rc === 0 && from.opStatus === 0) {
+      if (sourceNewer) return;
       // Completed: the source's missing stop does not make the resource active there.
       const i = rsc.runningOn.indexOf(source);
       if (i >= 0 && rsc.runningOn.includes(target)) rsc.runningOn.splice(i, 1);
       return;
     }
-    if (from.opStatus !== -1 && rsc.runningOn.includes(source)) rsc.failed = true;
+    if (!targetNewer && target.online && !target.unclean) {
+      // Still running on the source too: a partial migration, finished where it was heading.
+      if (!sourceNewer) return;
+      // Stopped on the source since: the target took it over, though nothing there recorded it
+      // running (Pacemaker keeps its role stopped, so it moves by stop and start).
+      if (!rsc.runningOn.includes(target)) rsc.runningOn.push(target);
+      noMigration.add(rsc);
+    } else if (!sourceNewer) {
+      rsc.failed = true;
+      noMigration.add(rsc);
+    }
     return;
   }
   // A failed migrate_to: the target may hold part of the resource.
