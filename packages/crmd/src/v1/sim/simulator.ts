@@ -1,19 +1,8 @@
+import { seededRandom } from "@hbx/bus";
 import { type AutoFailback } from "@hbx/transport";
 import { V1ResourceManager } from "../manager.js";
 import { type GroupId, type NodeName, type V1Effect, type V1Event, type V1Group } from "../types.js";
 import { type ActiveResources, noGroupActiveTwice } from "./invariants.js";
-
-/** A small seeded PRNG (mulberry32): a failing seed replays exactly. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface SimOptions {
   readonly seed: number;
@@ -69,7 +58,7 @@ export class V1Simulator {
   private readonly active = new Map<NodeName, Map<GroupId, Set<number>>>();
 
   constructor(public opts: SimOptions) {
-    this.rand = prng(opts.seed);
+    this.rand = seededRandom(opts.seed);
     for (const n of opts.nodes) this.boot(n, 1);
   }
 
