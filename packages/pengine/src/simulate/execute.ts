@@ -1,6 +1,7 @@
 import { type XmlElement, childElements, element, firstChild, walkElements } from "@hbx/cib";
 import type { Action, WorkingSet } from "../types.js";
 import { isUniqueClone } from "../assign/clone-assign.js";
+import { historyName } from "../unpack/clone-instances.js";
 
 /** The actions a transition would execute: required and runnable, resource actions not pseudo. */
 export function executableActions(ws: WorkingSet): Action[] {
@@ -115,6 +116,14 @@ export function simulateTransition(ws: WorkingSet): { cib: XmlElement; lines: st
     const records = childElements(lrs, "lrm_resource");
     const sameBase = (r: XmlElement): boolean => (r.attrs.id ?? "").replace(/:\d+$/, "") === id;
     let targets = records.filter((r) => r.attrs.id === id || r.attrs.id === rsc.id);
+    // An anonymous instance known there under another name (a record read as this instance)
+    // goes on in the record that shows it running.
+    const known = anonymous ? historyName(rsc) : undefined;
+    const byHistory = known === undefined ? [] : records.filter((r) => r.attrs.id === known);
+    if (byHistory.length > 0 && !targets.some((r) => r.attrs.id === id)) {
+      const running = [...targets, ...byHistory].filter(showsRunning);
+      targets = running.length > 0 ? [running[0]] : targets.length > 0 ? targets : byHistory;
+    }
     if (anonymous && (targets.length === 0 || a.task === "stop"))
       targets = [...targets, ...records.filter((r) => sameBase(r) && !targets.includes(r))];
     if (targets.length > 1 && a.task !== "stop") targets = [targets[0]];
@@ -146,4 +155,18 @@ export function simulateTransition(ws: WorkingSet): { cib: XmlElement; lines: st
       );
   }
   return { cib, lines };
+}
+
+/** Whether a history record's latest operation leaves the resource running. */
+function showsRunning(record: XmlElement): boolean {
+  let last: XmlElement | undefined;
+  for (const op of childElements(record, "lrm_rsc_op")) {
+    if (Number(op.attrs.interval ?? 0) > 0) continue;
+    if (!last || Number(op.attrs["call-id"] ?? 0) >= Number(last.attrs["call-id"] ?? 0)) last = op;
+  }
+  if (!last) return false;
+  const rc = last.attrs["rc-code"];
+  if (last.attrs.operation === "stop") return false;
+  if (last.attrs.operation === "monitor") return rc === "0" || rc === "8";
+  return rc === "0";
 }
