@@ -67,6 +67,25 @@ describe("crm_simulate -F", () => {
     expect(hbx(["-S", "-x", next]).out).toMatch(/\* Recover\s+mysql\s+\( mysql1 \)\n/);
   });
 
+  it.skipIf(!existsSync(PACEMAKER))("stops the transition at a failed stop, as Pacemaker does", () => {
+    const dir = mkdtempSync(join(tmpdir(), "opfail-"));
+    const cib = join(dir, "cib.xml");
+    const running = join(dir, "running.xml");
+    writeFileSync(cib, CIB);
+    expect(hbx(["-x", cib, "-S", "-O", running]).code).toBe(0);
+    const argv = ["-x", running, "-S", "-i", "mysql_monitor_10000@mysql1=7", "-F", "mysql_stop_0@mysql1=1"];
+    const theirs = execFileSync(PACEMAKER, argv, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    const ours = hbx(argv).out;
+    const summary = (out: string): string => out.slice(out.indexOf("Transition Summary:")).split("\n\n")[0];
+    expect(summary(ours)).toMatch(/Recover\s+mysql\s+\( mysql1 \)/);
+    expect(summary(ours)).toBe(summary(theirs));
+    // The start that would follow the stop never runs.
+    expect(ours).not.toMatch(/Resource action: mysql\s+start/);
+    expect(failLines(ours)).toEqual(failLines(theirs));
+    expect(revised(ours)).toBe(revised(theirs));
+    expect(revised(ours)).toContain("FAILED mysql1 (blocked)");
+  });
+
   it.skipIf(!existsSync(PACEMAKER))("prints the failure and the revised status as Pacemaker does", () => {
     const dir = mkdtempSync(join(tmpdir(), "opfail-"));
     const cib = join(dir, "cib.xml");

@@ -226,8 +226,8 @@ function simulate(input: XmlElement, args: Args, now: Date, io: Io): number {
   if (args.dot) writeFileSync(args.dot, transitionDot(t.ws));
   if (args.simulate) {
     const sim = simulateTransition(t.ws);
-    const failed = applyOpFailures(sim, args.ext.opFail, t.ws);
-    out.push("", "Executing Cluster Transition:", ...sim.lines, ...failed);
+    applyOpFailures(sim, args.ext.opFail, t.ws);
+    out.push("", "Executing Cluster Transition:", ...sim.lines);
     const saved = serializeXml(sim.cib, { pretty: true }) + "\n";
     if (args.ext.saveOutput) writeFileSync(args.ext.saveOutput, saved);
     if (args.ext.inPlace && args.xml) writeFileSync(args.xml, saved);
