@@ -69,7 +69,7 @@ function readStartTag(text: string, start: number, children: XmlNode[], stack: X
   // Plain object in document order, as the general parser builds it; a name the prototype
   // already answers for (toString, __proto__) is left to that parser.
   const attrs: Record<string, string> = {};
-  const el: XmlElement = { kind: "element", name: intern(text, start, p), attrs, children: [] };
+  const el: XmlElement = { kind: "element", name: text.slice(start, p), attrs, children: [] };
   for (;;) {
     const spaced = p;
     while (isSpace(text.charCodeAt(p))) p++;
@@ -80,7 +80,7 @@ function readStartTag(text: string, start: number, children: XmlNode[], stack: X
       break;
     }
     if (nameStart === spaced) return -1;
-    const name = intern(text, nameStart, p);
+    const name = text.slice(nameStart, p);
     while (isSpace(text.charCodeAt(p))) p++;
     if (text.charCodeAt(p) !== 0x3d /* = */) return -1;
     p++;
@@ -89,7 +89,7 @@ function readStartTag(text: string, start: number, children: XmlNode[], stack: X
     if (quote !== 0x22 && quote !== 0x27) return -1;
     const close = text.indexOf(quote === 0x22 ? '"' : "'", p + 1);
     if (close < 0) return -1;
-    const raw = close - p - 1 <= INTERN_MAX ? intern(text, p + 1, close) : text.slice(p + 1, close);
+    const raw = text.slice(p + 1, close);
     if (raw.includes("<") || attrs[name] !== undefined) return -1;
     const value = raw.includes("&") ? decode(raw) : raw;
     if (value === undefined) return -1;
@@ -104,27 +104,6 @@ function readStartTag(text: string, start: number, children: XmlNode[], stack: X
   }
   if (c === 0x2f /* / */ && text.charCodeAt(p + 1) === 0x3e) return p + 2;
   return -1;
-}
-
-/**
- * Names and short values repeat by the hundred thousand in a status section (operation="monitor",
- * rc-code="0", on_node="node07"); handing out one shared string for each, instead of a fresh slice,
- * saves most of the reader's allocation and so most of the garbage collector's work. A slot that
- * holds another string is simply overwritten: a miss costs one slice, as before.
- */
-const INTERN_MAX = 40;
-const INTERN_SLOTS = 4096;
-const interned: string[] = new Array<string>(INTERN_SLOTS).fill("");
-
-function intern(text: string, start: number, end: number): string {
-  let h = end - start;
-  for (let i = start; i < end; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
-  const slot = (h ^ (h >>> 12)) & (INTERN_SLOTS - 1);
-  const hit = interned[slot];
-  if (hit.length === end - start && text.startsWith(hit, start)) return hit;
-  const s = text.slice(start, end);
-  interned[slot] = s;
-  return s;
 }
 
 /** End of a name `[A-Za-z_][A-Za-z0-9_.:-]*` starting at `p`, or -1 if none starts there. */
