@@ -46,10 +46,12 @@ function allowedOn(rsc: Resource, node: ClusterNode | undefined): boolean {
  * The order instances are assigned in (Pacemaker's pcmk__cmp_instance): active instances that
  * are less multiply active, not on a banned node, higher priority, active on a usable node
  * where the clone may run and fewer instances are active, not failed; then instance number.
+ * When promoting, Pacemaker's "priority" is the instance's promotion priority: `priorityOf`.
  */
 export function compareInstances(
   clone: Resource,
   activeCount: Map<string, number>,
+  priorityOf: (inst: Resource) => number = (inst) => inst.priority,
 ): (a: Resource, b: Resource) => number {
   return (a, b) => {
     const na = activeNodes(a);
@@ -62,7 +64,9 @@ export function compareInstances(
     if (!okA) ca = undefined;
     if (!okB) cb = undefined;
     if (okA !== okB) return okA ? -1 : 1;
-    if (a.priority !== b.priority) return b.priority - a.priority;
+    const prioA = priorityOf(a);
+    const prioB = priorityOf(b);
+    if (prioA !== prioB) return prioB > prioA ? 1 : -1;
     if (!ca && !cb) return 0;
     if (!ca) return 1;
     if (!cb) return -1;

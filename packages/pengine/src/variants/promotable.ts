@@ -222,7 +222,7 @@ export function setInstanceRoles(clone: Resource, ws: WorkingSet): void {
     if (!inst.managed && inst.role === Role.Promoted) sortIndex.set(inst, INFINITY);
     else if (chosen && sortIndex.get(inst)! >= 0) sortIndex.set(inst, nodeScore.get(chosen.name) ?? 0);
   }
-  const byInstance = compareInstances(clone, new Map());
+  const byInstance = compareInstances(clone, new Map(), (inst) => priority.get(inst) ?? 0);
   const ordered = [...clone.children].sort(
     (a, b) => sortIndex.get(b)! - sortIndex.get(a)! || roleOf(b) - roleOf(a) || byInstance(a, b),
   );
