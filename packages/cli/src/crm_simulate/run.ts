@@ -173,7 +173,8 @@ export function run(argv: string[], io: Io): number {
   }
   let text: string;
   try {
-    text = readFileSync(args.xml, "utf8");
+    // -p: fd 0 itself, since /dev/stdin cannot be opened when stdin is a socket.
+    text = readFileSync(args.ext.pipe && args.xml === "/dev/stdin" ? 0 : args.xml, "utf8");
   } catch (e) {
     io.stderr(
       `crm_simulate: could not read ${args.xml}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`,
@@ -212,9 +213,8 @@ function simulate(input: XmlElement, args: Args, now: Date, io: Io): number {
   }
   if (args.ext.saveInput) writeFileSync(args.ext.saveInput, serializeXml(cib, { pretty: true }) + "\n");
   const t = schedule(cib, { now });
-  if (!args.quiet && cib === input) {
-    out.push("Current cluster status:", ...clusterStatusLines(t.ws), "");
-  }
+  const current = clusterStatusLines(t.ws);
+  if (!args.quiet && cib === input) out.push("Current cluster status:", ...current, "");
   if (args.scores) {
     out.push("Allocation scores:", ...t.ws.scoreLines, "");
   }
@@ -228,11 +228,15 @@ function simulate(input: XmlElement, args: Args, now: Date, io: Io): number {
     const sim = simulateTransition(t.ws);
     applyOpFailures(sim, args.ext.opFail, t.ws);
     out.push("", "Executing Cluster Transition:", ...sim.lines);
-    const saved = serializeXml(sim.cib, { pretty: true }) + "\n";
-    if (args.ext.saveOutput) writeFileSync(args.ext.saveOutput, saved);
-    if (args.ext.inPlace && args.xml) writeFileSync(args.xml, saved);
-    const after = unpackCluster(sim.cib, { now });
-    out.push("", "Revised Cluster Status:", ...clusterStatusLines(after));
+    if (args.ext.saveOutput || (args.ext.inPlace && args.xml)) {
+      const saved = serializeXml(sim.cib, { pretty: true }) + "\n";
+      if (args.ext.saveOutput) writeFileSync(args.ext.saveOutput, saved);
+      if (args.ext.inPlace && args.xml) writeFileSync(args.xml, saved);
+    }
+    // Nothing executed leaves the CIB as it was, so the revised status is the current one:
+    // unpacking a running 2000-resource CIB a second time would cost as much as scheduling it.
+    const revised = sim.lines.length === 0 ? current : clusterStatusLines(unpackCluster(sim.cib, { now }));
+    out.push("", "Revised Cluster Status:", ...revised);
   }
   io.stdout(out.join("\n") + "\n");
   return EXIT_OK;
