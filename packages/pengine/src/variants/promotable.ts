@@ -180,7 +180,12 @@ export function setInstanceRoles(clone: Resource, ws: WorkingSet): void {
   const locations = promotedLocations(clone, ws);
   const sortIndex = new Map<Resource, number>();
   const priority = new Map<Resource, number>();
-  const asDependent = clone.colocationsAsDependent.filter((c) => c.dependentRole === Role.Promoted);
+  // Colocations limited to a role of this clone decide roles, not places (Pacemaker's
+  // pcmk__apply_coloc_to_priority): Promoted ones add their score where the primary is (an
+  // INFINITY one forbids promotion elsewhere), Unpromoted ones subtract it there.
+  const asDependent = clone.colocationsAsDependent.filter(
+    (c) => c.dependentRole === Role.Promoted || c.dependentRole === Role.Unpromoted,
+  );
   for (const inst of clone.children) {
     for (const leaf of inst.variant.leaves(inst)) if (leaf.role === Role.Started) leaf.role = Role.Unpromoted;
     if (inst.role === Role.Started) inst.role = Role.Unpromoted;
@@ -199,8 +204,9 @@ export function setInstanceRoles(clone: Resource, ws: WorkingSet): void {
     for (const c of asDependent) {
       const values = primaryValues(c.primary, c.primaryRole, c.nodeAttribute);
       if (values === null) continue;
-      if (values.has(attrOf(chosen, c.nodeAttribute))) p = addScores(p, c.score);
-      else if (c.score >= INFINITY) p = MINUS_INFINITY;
+      const sign = c.dependentRole === Role.Unpromoted ? -1 : 1;
+      if (values.has(attrOf(chosen, c.nodeAttribute))) p = addScores(p, sign * c.score);
+      else if (c.score >= INFINITY && sign > 0) p = MINUS_INFINITY;
     }
     priority.set(inst, p);
     sortIndex.set(inst, p);
