@@ -18,7 +18,7 @@ import { remoteConnectionAssigned } from "./unpack/remote-assigned.js";
 import { applyHistoryShutdownLocks, applyNewShutdownLocks } from "./unpack/shutdown-lock.js";
 import { createFencing } from "./actions/fencing.js";
 import { propagate } from "./actions/ordering.js";
-import { markMigrations } from "./actions/migration.js";
+import { addMigrationActions, markMigrations } from "./actions/migration.js";
 import "./variants/index.js";
 
 export interface ScheduleOptions {
@@ -126,6 +126,7 @@ export function schedule(cib: XmlElement, opts: ScheduleOptions = {}): Transitio
   markMigrations(ws);
   applyOrderings(ws);
   propagate(ws);
+  addMigrationActions(ws);
   return { ws };
 }
 

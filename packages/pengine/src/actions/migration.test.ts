@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseXml } from "@hbx/cib";
 import { schedule } from "../schedule.js";
 import { transitionSummaryLines } from "../print/summary.js";
+import { simulateTransition } from "../simulate/execute.js";
 
 let call = 1;
 const op = (rsc: string, task: string, rc: number) =>
@@ -18,7 +19,7 @@ const prim = (id: string, migrate: boolean) =>
   }</primitive>`;
 
 /** Two nodes; `n1Rscs` run on n1, `n2Rscs` on n2. */
-function summary(resources: string, constraints: string, n1Rscs: string[], n2Rscs: string[]): string[] {
+function cib(resources: string, constraints: string, n1Rscs: string[], n2Rscs: string[]): string {
   const xml = `<cib have-quorum="1"><configuration><crm_config><cluster_property_set id="o">
     <nvpair id="o1" name="stonith-enabled" value="false"/></cluster_property_set></crm_config>
     <nodes><node id="n1" uname="n1"/><node id="n2" uname="n2"/></nodes>
@@ -27,7 +28,12 @@ function summary(resources: string, constraints: string, n1Rscs: string[], n2Rsc
       "n2",
       n2Rscs.map((r) => lrm(r, op(r, "start", 0))).join(""),
     )}</status></cib>`;
-  return transitionSummaryLines(schedule(parseXml(xml, "test.xml")).ws).map((l) => l.replace(/\s+/g, " "));
+  return xml;
+}
+
+function summary(resources: string, constraints: string, n1Rscs: string[], n2Rscs: string[]): string[] {
+  const ws = schedule(parseXml(cib(resources, constraints, n1Rscs, n2Rscs), "test.xml")).ws;
+  return transitionSummaryLines(ws).map((l) => l.replace(/\s+/g, " "));
 }
 
 describe("live migration", () => {
@@ -65,5 +71,18 @@ describe("live migration", () => {
       "Move B ( n1 -> n2 )",
       "Move C ( n1 -> n2 ) due to unmigrateable B stop",
     ]);
+  });
+
+  it("executes migrate_to, migrate_from, then the stop on the source, and ends on the target", () => {
+    const xml = cib(prim("A", true), `<rsc_location id="l" rsc="A" node="n2" score="INFINITY"/>`, ["A"], []);
+    const sim = simulateTransition(schedule(parseXml(xml, "test.xml")).ws);
+    expect(sim.lines.map((l) => l.replace(/\s+/g, " "))).toEqual([
+      " * Resource action: A migrate_to on n1",
+      " * Resource action: A migrate_from on n2",
+      " * Resource action: A stop on n1",
+    ]);
+    const after = schedule(sim.cib).ws;
+    expect(after.resourceById.get("A")!.runningOn.map((n) => n.name)).toEqual(["n2"]);
+    expect(transitionSummaryLines(after)).toEqual([]);
   });
 });

@@ -1,4 +1,7 @@
-import type { Action, ClusterNode, Resource, WorkingSet } from "../types.js";
+import { type Action, type ClusterNode, OrderFlag, type Resource, type WorkingSet } from "../types.js";
+import { newAction } from "./action.js";
+import { orderActions } from "./ordering.js";
+import { partialMigrationTarget } from "../assign/partial-migration.js";
 import { isTrue } from "../unpack/attributes.js";
 import { isRemoteConnection } from "../unpack/remote.js";
 import { nodeAvailable } from "../assign/scores.js";
@@ -80,4 +83,48 @@ export function loseMigration(first: Action, then: Action): Action[] {
   }
   first.reason = `unmigrateable ${then.rsc ? then.rsc.id : (then.node?.name ?? "")} ${then.task}`;
   return changed;
+}
+
+/** The source and target of each migrate_to/migrate_from, for the graph and the simulation. */
+const ends = new WeakMap<Action, { source: ClusterNode; target: ClusterNode }>();
+
+export function migrationEnds(a: Action): { source: ClusterNode; target: ClusterNode } | undefined {
+  return ends.get(a);
+}
+
+/**
+ * Turn each move that is still a live migration into Pacemaker's actions once the orderings
+ * have settled: migrate_to on the source (none when a partial migration already did it),
+ * migrate_from on the target, then the stop on the source; the start becomes a pseudo action
+ * after migrate_from. What had to happen before the resource's start or stop (another
+ * resource's start, promote, stop or demote) must happen before its migrate_to too.
+ */
+export function addMigrationActions(ws: WorkingSet): void {
+  for (const rsc of ws.resourceById.values()) {
+    if (!migrates(rsc)) continue;
+    const target = rsc.assigned!;
+    const source = rsc.runningOn[0];
+    const start = rsc.actions.find((a) => a.task === "start" && a.node === target && a.interval === 0)!;
+    const stop = rsc.actions.find((a) => a.task === "stop" && a.node === source && a.interval === 0);
+    if (!stop) continue;
+    const partial = partialMigrationTarget(rsc, ws) === target;
+    const from = newAction(ws, rsc, "migrate_from", target, { runnable: start.runnable && stop.runnable });
+    ends.set(from, { source, target });
+    if (!partial) {
+      const to = newAction(ws, rsc, "migrate_to", source, { runnable: from.runnable });
+      ends.set(to, { source, target });
+      orderActions(ws, to, from, OrderFlag.Optional);
+      for (const o of [...start.after, ...stop.after]) {
+        const f = o.first;
+        if (f.rsc === rsc || f.rsc === undefined) continue;
+        if (
+          ["start", "promote", "stop", "demote", "running", "promoted", "stopped", "demoted"].includes(f.task)
+        )
+          orderActions(ws, f, to, OrderFlag.Optional);
+      }
+    }
+    orderActions(ws, from, stop, OrderFlag.Optional);
+    orderActions(ws, from, start, OrderFlag.Optional);
+    start.pseudo = true;
+  }
 }

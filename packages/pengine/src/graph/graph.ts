@@ -1,6 +1,13 @@
 import { element, serializeXml, type XmlElement } from "@hbx/cib";
 import type { Action, WorkingSet } from "../types.js";
 import { executableActions } from "../simulate/execute.js";
+import { migrationEnds } from "../actions/migration.js";
+
+/** The agent learns where a migration goes from its migrate_source/migrate_target meta. */
+function migrationMeta(a: Action): Record<string, string> {
+  const e = migrationEnds(a);
+  return e ? { CRM_meta_migrate_source: e.source.name, CRM_meta_migrate_target: e.target.name } : {};
+}
 
 function key(a: Action): string {
   if (a.task === "stonith") return `stonith-${a.fenceTarget!.name}-${a.fenceAction}`;
@@ -33,7 +40,11 @@ function actionElement(a: Action, id: number): XmlElement {
     { id, operation: a.task, operation_key: key(a), on_node: a.node.name, on_node_uuid: a.node.id },
     [
       element("primitive", { id: r.id, class: r.cls, provider: r.provider, type: r.type }),
-      element("attributes", { CRM_meta_on_node: a.node.name, CRM_meta_timeout: "20000" }),
+      element("attributes", {
+        CRM_meta_on_node: a.node.name,
+        CRM_meta_timeout: "20000",
+        ...migrationMeta(a),
+      }),
     ],
   );
 }

@@ -2,6 +2,7 @@ import { type XmlElement, childElements, element, firstChild, walkElements } fro
 import type { Action, WorkingSet } from "../types.js";
 import { isUniqueClone } from "../assign/clone-assign.js";
 import { historyName } from "../unpack/clone-instances.js";
+import { migrationEnds } from "../actions/migration.js";
 
 /** The actions a transition would execute: required and runnable, resource actions not pseudo. */
 export function executableActions(ws: WorkingSet): Action[] {
@@ -86,8 +87,16 @@ export function simulateTransition(ws: WorkingSet): { cib: XmlElement; lines: st
   };
   const lines: string[] = [];
   const actions = executableActions(ws);
-  const rank = (a: Action): number =>
-    a.task === "stonith" ? 0 : a.task === "stop" ? 1 : a.task === "demote" ? 2 : a.task === "start" ? 3 : 4;
+  // A live migration's migrate_to and migrate_from come before the stop on its source.
+  const RANK: Record<string, number> = {
+    stonith: 0,
+    migrate_to: 1,
+    migrate_from: 2,
+    stop: 3,
+    demote: 4,
+    start: 5,
+  };
+  const rank = (a: Action): number => RANK[a.task] ?? 6;
   actions.sort((a, b) => rank(a) - rank(b) || a.uid - b.uid);
   for (const a of actions) {
     if (a.task === "stonith") {
@@ -151,6 +160,7 @@ export function simulateTransition(ws: WorkingSet): { cib: XmlElement; lines: st
           interval: 0,
           "transition-key": `0:0:0:simulated`,
           "last-rc-change": Math.floor(ws.now.getTime() / 1000),
+          ...migrationAttrs(a),
         }),
       );
   }
@@ -169,4 +179,10 @@ function showsRunning(record: XmlElement): boolean {
   if (last.attrs.operation === "stop") return false;
   if (last.attrs.operation === "monitor") return rc === "0" || rc === "8";
   return rc === "0";
+}
+
+/** A migrate_to/migrate_from records where the migration went from and to. */
+function migrationAttrs(a: Action): Record<string, string> {
+  const e = migrationEnds(a);
+  return e ? { migrate_source: e.source.name, migrate_target: e.target.name } : {};
 }
