@@ -103,10 +103,10 @@ describe.skipIf(unavailable !== undefined)(`three hbxd in CRM mode ${unavailable
 
   it("elects alpha DC and starts the Dummy on alpha, where its location prefers it", async () => {
     const q = await waitFor(
-      "dummy running on alpha as seen from charlie",
+      "dummy running on alpha and alpha DC, as seen from charlie",
       async () => {
         const r = await byName("charlie").request<CibQuery>("cib.query");
-        return runningOn(r.xml, "dummy").join() === "alpha" ? r : undefined;
+        return runningOn(r.xml, "dummy").join() === "alpha" && r.dc === "alpha" ? r : undefined;
       },
       20_000,
     );
@@ -118,6 +118,8 @@ describe.skipIf(unavailable !== undefined)(`three hbxd in CRM mode ${unavailable
   it("moves the Dummy to bravo within deadtime plus a few seconds after alpha's hbxd is killed", async () => {
     const t0 = Date.now();
     await byName("alpha").kill();
+    // The machine died with its daemon: its Dummy (a state file) is gone too.
+    rmSync(join(byName("alpha").rsctmp, "Dummy-dummy.state"), { force: true });
     const q = await waitFor(
       "dummy running on bravo as seen from charlie",
       async () => {
@@ -176,4 +178,31 @@ describe.skipIf(unavailable !== undefined)(`three hbxd in CRM mode ${unavailable
     expect(after.xml).not.toContain('id="x"');
     expect(after.version.split(".").slice(0, 2)).toEqual(before.version.split(".").slice(0, 2));
   }, 20_000);
+
+  it("gives the DC back to a restarted alpha, which takes the newest CIB and leaves the Dummy running on charlie", async () => {
+    const before = await byName("charlie").request<CibQuery>("cib.query");
+    const startOp = (xml: string) =>
+      /<lrm_rsc_op id="dummy_last_0"[^>]*call-id="(\d+)"/.exec(
+        xml.slice(xml.indexOf('<node_state id="charlie"')),
+      )?.[1];
+    const alpha = byName("alpha");
+    alpha.start();
+    const q = await waitFor(
+      "alpha DC again and online in charlie's CIB",
+      async () => {
+        const r = await byName("charlie").request<CibQuery>("cib.query");
+        return r.dc === "alpha" && /uname="alpha"[^>]*in_ccm="true"/.test(r.xml) ? r : undefined;
+      },
+      15_000,
+    );
+    await new Promise((r) => setTimeout(r, 1000));
+    const after = await byName("charlie").request<CibQuery>("cib.query");
+    expect(runningOn(after.xml, "dummy")).toEqual(["charlie"]);
+    // Not restarted: the same recorded start, and no state file on alpha.
+    expect(startOp(after.xml)).toBe(startOp(before.xml));
+    expect(existsSync(join(alpha.rsctmp, "Dummy-dummy.state"))).toBe(false);
+    expect(q.version >= before.version).toBe(true);
+    const onAlpha = await alpha.request<CibQuery>("cib.query");
+    expect(onAlpha.xml).toContain("dummy-to-charlie");
+  }, 30_000);
 });

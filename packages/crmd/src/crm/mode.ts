@@ -23,12 +23,19 @@ import { OperationRunner } from "@hbx/lrm";
 import type { HaCf, HeartbeatNode } from "@hbx/transport";
 import { DcLoop } from "./dc.js";
 import { LRM_CHANNEL, decodeRequest, decodeResult, encodeRequest, encodeResult } from "./lrm-wire.js";
-import { effectiveQuorum, ensureNodeEntries, writeClusterAttrs, writeNodeStates } from "./status.js";
+import {
+  adoptLrmInstances,
+  effectiveQuorum,
+  ensureNodeEntries,
+  writeClusterAttrs,
+  writeNodeStates,
+} from "./status.js";
 import { CibReplaceError, crmIpcHandlers } from "./ipc-ops.js";
 
 export const CIB_CHANNEL = "cib";
 export const CIB_SYNC_CHANNEL = "cib-sync";
 export const CIB_REPLACE_CHANNEL = "cib-replace";
+export const JOIN_CHANNEL = "crm-join";
 
 export interface CrmModeOptions {
   heartbeat: HeartbeatNode;
@@ -118,6 +125,8 @@ export class CrmMode {
       return encodeResult(await this.lrm.execute(req));
     });
     this.bus.on(CIB_CHANNEL, (msg) => this.receiveCib(msg.from, text(msg.payload)));
+    // The DC asks every member which LRM instance it runs (the node's heartbeat generation).
+    this.bus.on(JOIN_CHANNEL, () => String(this.opts.heartbeat.generation));
     this.bus.on(CIB_SYNC_CHANNEL, () => serializeXml(this.store.current().document));
     this.bus.on(CIB_REPLACE_CHANNEL, async (msg) => {
       try {
@@ -139,7 +148,8 @@ export class CrmMode {
           { members: e.view.members, joined: e.joined, left: e.left, quorate: e.view.quorate },
           `membership: ${e.view.members.join(" ")}`,
         );
-        if (this.isDc) this.membershipToCib(e.joined);
+        // Only a DC that finished taking over (synced the newest CIB) writes; becomeDc writes then.
+        if (this.isDc && this.dcLoop) this.membershipToCib(e.joined);
       } else {
         this.log.info({ dc: e.dc, previous: e.previous }, `DC is ${e.dc ?? "(none)"}`);
         if (e.isSelf) void this.becomeDc();
@@ -171,21 +181,37 @@ export class CrmMode {
       },
       log: this.log.child({ component: "dc" }),
     });
-    this.membershipToCib(this.ccm.view().members.filter((n) => n !== this.self));
+    this.membershipToCib(this.ccm.view().members);
   }
 
-  /** The DC writes node entries, node_state and quorum; a node that (re)joins starts with a clean history. */
+  /**
+   * The DC writes node entries, node_state and quorum. A node's LRM history is only true for the
+   * LRM instance that recorded it: a member whose instance (heartbeat generation) differs from
+   * the one recorded in its node_state restarted, nothing it ran before runs now, so its history
+   * is cleared (the clean-status rule that stands in for probes). Runs one at a time.
+   */
   private membershipToCib(joined: readonly string[]): void {
+    this.joinChain = this.joinChain
+      .then(() => this.join(joined))
+      .catch((e: Error) => this.log.error({ err: e.message }, `join failed: ${e.message}`));
+  }
+
+  private joinChain: Promise<void> = Promise.resolve();
+
+  private async join(joined: readonly string[]): Promise<void> {
+    const generations = new Map<string, string>([[this.self, String(this.opts.heartbeat.generation)]]);
+    const asked = await Promise.allSettled(
+      joined
+        .filter((n) => n !== this.self)
+        .map(async (n) => [n, text(await this.bus.request(JOIN_CHANNEL, n, "", 2000))] as const),
+    );
+    for (const a of asked) if (a.status === "fulfilled") generations.set(a.value[0], a.value[1]);
+    if (!this.isDc) return;
     const view = this.ccm.view();
     this.commit((doc) => {
       ensureNodeEntries(doc, this.opts.hacf.nodes);
-      for (const ns of doc.children) {
-        if (ns.kind !== "element" || ns.name !== "status") continue;
-        for (const s of ns.children)
-          if (s.kind === "element" && s.name === "node_state" && joined.includes(s.attrs.uname ?? ""))
-            s.children = s.children.filter((c) => !(c.kind === "element" && c.name === "lrm"));
-      }
       writeNodeStates(doc, view.members, this.opts.hacf.nodes, this.self);
+      adoptLrmInstances(doc, generations);
       writeClusterAttrs(doc, effectiveQuorum(doc, view));
     }, "membership");
     this.dcLoop?.kick("membership changed");

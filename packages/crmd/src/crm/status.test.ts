@@ -3,7 +3,13 @@ import { executableActions, schedule } from "@hbx/pengine";
 import { ExecStatus, recordOperation } from "@hbx/lrm";
 import { describe, expect, it } from "vitest";
 import { requestFromAction } from "./lrm-wire.js";
-import { effectiveQuorum, ensureNodeEntries, writeClusterAttrs, writeNodeStates } from "./status.js";
+import {
+  adoptLrmInstances,
+  effectiveQuorum,
+  ensureNodeEntries,
+  writeClusterAttrs,
+  writeNodeStates,
+} from "./status.js";
 
 const cibText = (extraOptions = "", status = "") =>
   `<cib admin_epoch="0" epoch="3" num_updates="0"><configuration><crm_config><cluster_property_set id="o">
@@ -90,5 +96,26 @@ describe("the DC's status edits", () => {
     expect(effectiveQuorum(plain, view(["alpha", "bravo"], 3))).toBe(true);
     writeClusterAttrs(plain, false);
     expect(plain.attrs["have-quorum"]).toBe("0");
+  });
+
+  it("drops a node's history when its LRM instance changed (it restarted) and keeps it otherwise", () => {
+    const cib = parseXml(
+      cibText(
+        "",
+        `<node_state id="alpha" uname="alpha" hbx-lrm-instance="7"><lrm id="alpha"/></node_state><node_state id="bravo" uname="bravo" hbx-lrm-instance="3"><lrm id="bravo"/></node_state>`,
+      ),
+      "t",
+    );
+    const cleared = adoptLrmInstances(
+      cib,
+      new Map([
+        ["alpha", "8"],
+        ["bravo", "3"],
+      ]),
+    );
+    expect(cleared).toEqual(["alpha"]);
+    expect(firstChild(nodeState(cib, "alpha")!, "lrm")).toBeUndefined();
+    expect(nodeState(cib, "alpha")!.attrs["hbx-lrm-instance"]).toBe("8");
+    expect(firstChild(nodeState(cib, "bravo")!, "lrm")).toBeDefined();
   });
 });

@@ -98,3 +98,25 @@ export function effectiveQuorum(cib: XmlElement, view: MembershipView): boolean 
 export function writeClusterAttrs(cib: XmlElement, haveQuorum: boolean): void {
   cib.attrs["have-quorum"] = haveQuorum ? "1" : "0";
 }
+
+/** node_state attribute naming the LRM instance whose results its history holds. */
+export const LRM_INSTANCE_ATTR = "hbx-lrm-instance";
+
+/**
+ * For each node whose LRM instance is known: if it differs from the one its node_state names,
+ * the node restarted since that history was written, so drop the history (nothing it ran then
+ * runs now) and record the new instance.
+ */
+export function adoptLrmInstances(cib: XmlElement, instances: ReadonlyMap<NodeName, string>): NodeName[] {
+  const status = firstChild(cib, "status");
+  const cleared: NodeName[] = [];
+  for (const ns of status ? childElements(status, "node_state") : []) {
+    const inst = instances.get(ns.attrs.uname ?? "");
+    if (inst === undefined || ns.attrs[LRM_INSTANCE_ATTR] === inst) continue;
+    if (ns.attrs[LRM_INSTANCE_ATTR] !== undefined || firstChild(ns, "lrm"))
+      cleared.push(ns.attrs.uname ?? "");
+    ns.children = ns.children.filter((c) => !(c.kind === "element" && c.name === "lrm"));
+    ns.attrs[LRM_INSTANCE_ATTR] = inst;
+  }
+  return cleared;
+}
