@@ -69,6 +69,7 @@ const CASES: [string, string[]][] = [
   ["rec-rsc-1", ["-i", "rsc1_start_0@node2=1"]],
   ["migrate-1", ["-i", "rsc3_monitor_10000@node1=7"]],
   ["rsc_dep1", ["-g", "ticketA", "-r", "ticketB", "-w", "1"]],
+  ["clone-anon-probe-1", ["-i", "drbd0:1_start_0@mysql-02=1"]],
 ];
 
 /**

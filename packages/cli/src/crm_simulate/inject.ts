@@ -144,7 +144,8 @@ function setTransientAttribute(ns: XmlElement, name: string, value: (old?: strin
   const ia = ensure(ta, "instance_attributes", { id });
   let nv = childElements(ia, "nvpair").find((n) => n.attrs.name === name);
   if (!nv) {
-    nv = element("nvpair", { id: `${id}-${name.replace(/#/g, ".")}`, name });
+    // Named after the set it lands in, with characters an XML id cannot hold made dots.
+    nv = element("nvpair", { id: `${ia.attrs.id ?? id}-${name.replace(/[^\w.-]/g, ".")}`, name });
     ia.children.push(nv);
   }
   nv.attrs.value = value(nv.attrs.value);
