@@ -40,8 +40,9 @@ function findInstance(id: string, ws: WorkingSet, node: ClusterNode): Resource |
     return direct && direct.children.length === 0 ? direct : undefined;
   }
   let inactive: Resource | undefined;
-  // A second history of the same anonymous clone on one node is an orphan even if instances
-  // are free, as in Pacemaker (globally-unique flipped from true to false leaves such).
+  // A second history of an anonymous primitive clone on a node where its instance already runs
+  // is an orphan even if instances are free, as in Pacemaker (globally-unique flipped from true
+  // to false leaves such).
   let skipInactive = false;
   for (const inst of clone.children) {
     const leaf = inst.variant.leaves(inst).find((l) => l.id.replace(/:\d+$/, "") === base);
@@ -50,7 +51,7 @@ function findInstance(id: string, ws: WorkingSet, node: ClusterNode): Resource |
     if (nodes.length > 0) {
       if (nodes.includes(node)) {
         if (!leaf.history.has(node.name)) return leaf;
-        skipInactive = true;
+        if (leaf.runningOn.length > 0 && inst.children.length === 0) skipInactive = true;
       }
     } else if (inactive === undefined && !(leaf.pendingNode && leaf.pendingNode !== node)) {
       inactive = leaf;
