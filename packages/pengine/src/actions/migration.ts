@@ -5,7 +5,7 @@ import { partialMigrationTarget } from "../assign/partial-migration.js";
 import { isTrue } from "../unpack/attributes.js";
 import { isRemoteConnection } from "../unpack/remote.js";
 import { nodeAvailable } from "../assign/scores.js";
-import { migrationRuledOut } from "../unpack/migration.js";
+import { danglingSources, migrationRuledOut } from "../unpack/migration.js";
 
 /**
  * Whether `rsc` is configured for live migration: allow-migrate, which remote connections do by
@@ -101,6 +101,7 @@ export function migrationEnds(a: Action): { source: ClusterNode; target: Cluster
  */
 export function addMigrationActions(ws: WorkingSet): void {
   for (const rsc of ws.resourceById.values()) {
+    stopDangling(rsc, ws);
     if (!migrates(rsc)) continue;
     const target = rsc.assigned!;
     const source = rsc.runningOn[0];
@@ -126,5 +127,19 @@ export function addMigrationActions(ws: WorkingSet): void {
     orderActions(ws, from, stop, OrderFlag.Optional);
     orderActions(ws, from, start, OrderFlag.Optional);
     start.pseudo = true;
+  }
+}
+
+/**
+ * A completed migration whose stop on the source is missing leaves a remnant there: stop it
+ * (Pacemaker's dangling migration), before the resource starts anywhere again.
+ */
+function stopDangling(rsc: Resource, ws: WorkingSet): void {
+  if (!rsc.managed) return;
+  for (const node of danglingSources(rsc)) {
+    if (rsc.actions.some((a) => a.task === "stop" && a.node === node && a.interval === 0)) continue;
+    const stop = newAction(ws, rsc, "stop", node, {});
+    for (const start of rsc.actions)
+      if (start.task === "start" && start.interval === 0) orderActions(ws, stop, start, OrderFlag.Optional);
   }
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseXml } from "@hbx/cib";
 import { schedule } from "../schedule.js";
 import { transitionSummaryLines } from "../print/summary.js";
+import { simulateTransition } from "../simulate/execute.js";
 
 /** One op of vm; migrate_to/migrate_from carry source n1 and target n2. */
 const op = (task: string, call: number, rc = 0) =>
@@ -11,8 +12,8 @@ const op = (task: string, call: number, rc = 0) =>
 const node = (n: string, ops: string, online = true) =>
   `<node_state id="${n}" uname="${n}" in_ccm="${online}" crmd="${online ? "online" : "offline"}" join="${online ? "member" : "down"}" expected="${online ? "member" : "down"}"><lrm id="${n}"><lrm_resources><lrm_resource id="vm" class="ocf" provider="heartbeat" type="Dummy">${ops}</lrm_resource></lrm_resources></lrm></node_state>`;
 
-/** vm (allow-migrate) prefers n1 a little; n3 is a spare node. */
-function run(n1: string, n2: string, n2Online = true): string[] {
+/** vm (allow-migrate) may run on n1 or n2, never on n3. */
+function cib(n1: string, n2: string, n2Online = true): string {
   const xml = `<cib have-quorum="1"><configuration><crm_config><cluster_property_set id="o">
     <nvpair id="o1" name="stonith-enabled" value="false"/></cluster_property_set></crm_config>
     <nodes><node id="n1" uname="n1"/><node id="n2" uname="n2"/><node id="n3" uname="n3"/></nodes>
@@ -20,7 +21,12 @@ function run(n1: string, n2: string, n2Online = true): string[] {
       <nvpair id="am" name="allow-migrate" value="true"/></meta_attributes></primitive></resources>
     <constraints><rsc_location id="l" rsc="vm" node="n3" score="-INFINITY"/></constraints></configuration>
     <status>${node("n1", n1)}${node("n2", n2, n2Online)}</status></cib>`;
-  return transitionSummaryLines(schedule(parseXml(xml, "test.xml")).ws).map((l) => l.replace(/\s+/g, " "));
+  return xml;
+}
+
+function run(n1: string, n2: string, n2Online = true): string[] {
+  const ws = schedule(parseXml(cib(n1, n2, n2Online), "test.xml")).ws;
+  return transitionSummaryLines(ws).map((l) => l.replace(/\s+/g, " "));
 }
 
 describe("interrupted live migrations in the history", () => {
@@ -28,6 +34,12 @@ describe("interrupted live migrations in the history", () => {
     expect(run(op("start", 1) + op("migrate_to", 2), op("monitor", 1, 7) + op("migrate_from", 3))).toEqual(
       [],
     );
+  });
+
+  it("stops the remnant on the source of a completed migration", () => {
+    const xml = cib(op("start", 1) + op("migrate_to", 2), op("monitor", 1, 7) + op("migrate_from", 3));
+    const sim = simulateTransition(schedule(parseXml(xml, "test.xml")).ws);
+    expect(sim.lines.map((l) => l.replace(/\s+/g, " "))).toEqual([" * Resource action: vm stop on n1"]);
   });
 
   it("recovers a resource whose migrate_from failed while the source still runs it", () => {

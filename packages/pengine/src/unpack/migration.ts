@@ -33,6 +33,13 @@ export function migrationRuledOut(rsc: Resource): boolean {
   return noMigration.has(rsc);
 }
 
+/** Sources of completed migrations whose stop is missing: the remnant there is stopped. */
+const dangling = new WeakMap<Resource, ClusterNode[]>();
+
+export function danglingSources(rsc: Resource): readonly ClusterNode[] {
+  return dangling.get(rsc) ?? [];
+}
+
 /** Whether `op` says something about the resource's state (not a monitor that found it running). */
 function stateChanging(op: LrmOp): boolean {
   return op.operation !== "monitor" || op.rc === 7;
@@ -77,6 +84,7 @@ function migrationFrom(rsc: Resource, source: ClusterNode, ops: LrmOp[], ws: Wor
       // Completed: the source's missing stop does not make the resource active there.
       const i = rsc.runningOn.indexOf(source);
       if (i >= 0 && rsc.runningOn.includes(target)) rsc.runningOn.splice(i, 1);
+      if (source.online && !source.unclean) dangling.set(rsc, [...danglingSources(rsc), source]);
       return;
     }
     if (!targetNewer && target.online && !target.unclean) {
