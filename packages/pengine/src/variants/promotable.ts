@@ -191,8 +191,9 @@ export function setInstanceRoles(clone: Resource, ws: WorkingSet): void {
     if (inst.role === Role.Started) inst.role = Role.Unpromoted;
     const chosen = inst.assigned ?? inst.variant.leaves(inst)[0]?.assigned ?? null;
     if (!chosen) {
-      priority.set(inst, 0);
-      sortIndex.set(inst, 0);
+      // An instance placed nowhere will be stopped, and a stopped instance cannot be promoted.
+      priority.set(inst, MINUS_INFINITY);
+      sortIndex.set(inst, MINUS_INFINITY);
       continue;
     }
     let p: number;
