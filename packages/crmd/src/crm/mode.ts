@@ -19,7 +19,8 @@ import {
   readVersion,
   serializeXml,
 } from "@hbx/cib";
-import { OperationRunner } from "@hbx/lrm";
+import { type OperationResult, OperationRunner, recordOperation } from "@hbx/lrm";
+import { LocalLrm } from "./local-lrm.js";
 import type { HaCf, HeartbeatNode } from "@hbx/transport";
 import { DcLoop } from "./dc.js";
 import { LRM_CHANNEL, decodeRequest, decodeResult, encodeRequest, encodeResult } from "./lrm-wire.js";
@@ -36,6 +37,8 @@ export const CIB_CHANNEL = "cib";
 export const CIB_SYNC_CHANNEL = "cib-sync";
 export const CIB_REPLACE_CHANNEL = "cib-replace";
 export const JOIN_CHANNEL = "crm-join";
+/** A node reports a changed recurring result to the DC. */
+export const LRM_EVENT_CHANNEL = "lrm-event";
 
 export interface CrmModeOptions {
   heartbeat: HeartbeatNode;
@@ -52,7 +55,7 @@ export class CrmMode {
   readonly bus: Bus;
   readonly ccm: CcmCore;
   readonly self: string;
-  private readonly lrm = new OperationRunner();
+  private readonly lrm = new LocalLrm(new OperationRunner(), (r) => this.reportToDc(r));
   private readonly log: Logger;
   private dcLoop?: DcLoop;
   private readonly detach: (() => void)[] = [];
@@ -122,8 +125,9 @@ export class CrmMode {
         { from: msg.from, rsc: req.rscId, op: req.action },
         `LRM ${req.rscId} ${req.action} for ${msg.from}`,
       );
-      return encodeResult(await this.lrm.execute(req));
+      return encodeResult(await this.lrm.run(req));
     });
+    this.bus.on(LRM_EVENT_CHANNEL, (msg) => this.recordEvent(msg.from, decodeResult(text(msg.payload))));
     this.bus.on(CIB_CHANNEL, (msg) => this.receiveCib(msg.from, text(msg.payload)));
     // The DC asks every member which LRM instance it runs (the node's heartbeat generation).
     this.bus.on(JOIN_CHANNEL, () => String(this.opts.heartbeat.generation));
@@ -175,7 +179,7 @@ export class CrmMode {
       runOnNode: async (node, req) => {
         const reply =
           node === this.self
-            ? encodeResult(await this.lrm.execute(req))
+            ? encodeResult(await this.lrm.run(req))
             : text(await this.bus.request(LRM_CHANNEL, node, encodeRequest(req), req.timeoutMs + 5000));
         return decodeResult(reply);
       },
@@ -215,6 +219,27 @@ export class CrmMode {
       writeClusterAttrs(doc, effectiveQuorum(doc, view));
     }, "membership");
     this.dcLoop?.kick("membership changed");
+  }
+
+  /** A recurring operation's result changed here: the DC records it (and reschedules). */
+  private reportToDc(result: OperationResult): void {
+    const dc = this.dc;
+    if (dc === this.self) return this.recordEvent(this.self, result);
+    if (!dc) return;
+    this.bus
+      .send(LRM_EVENT_CHANNEL, dc, encodeResult(result))
+      .catch((e: Error) => this.log.warn({ err: e.message }, `cannot report to the DC: ${e.message}`));
+  }
+
+  private recordEvent(node: string, result: OperationResult): void {
+    if (!this.isDc || !this.dcLoop) return;
+    const req = result.request;
+    this.log.info(
+      { node, rsc: req.rscId, op: req.action, rc: result.rc },
+      `${req.rscId}_${req.action}_${req.intervalMs} on ${node}: rc=${result.rc}`,
+    );
+    this.commit((doc) => void recordOperation(doc, node, result), `${req.action} ${req.rscId} on ${node}`);
+    this.dcLoop.kick(`${req.rscId} ${req.action} on ${node} rc=${result.rc}`);
   }
 
   /** Change the CIB on the DC and broadcast the new version. */
@@ -289,7 +314,7 @@ export class CrmMode {
   async stop(): Promise<void> {
     this.dcLoop?.stop();
     for (const d of this.detach) d();
-    this.lrm.cancelAll();
+    this.lrm.stop();
     await this.bus.close();
     this.store.close();
   }

@@ -1,0 +1,47 @@
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type OperationRequest, type OperationResult, OperationRunner } from "@hbx/lrm";
+import { afterEach, describe, expect, it } from "vitest";
+import { LocalLrm } from "./local-lrm.js";
+
+const DUMMY = "/usr/lib/ocf/resource.d/heartbeat/Dummy";
+
+describe.skipIf(!existsSync(DUMMY))("LocalLrm with the real Dummy agent", () => {
+  let dir: string;
+  let lrm: LocalLrm | undefined;
+  afterEach(() => {
+    lrm?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("answers a recurring monitor with its first run and reports the run whose rc changed", async () => {
+    dir = mkdtempSync(join(tmpdir(), "hbx-lrm-"));
+    const reported: OperationResult[] = [];
+    lrm = new LocalLrm(new OperationRunner(), (r) => reported.push(r));
+    const req = (action: string, intervalMs = 0): OperationRequest => ({
+      rscId: "d",
+      spec: { standard: "ocf", provider: "heartbeat", type: "Dummy" },
+      action,
+      intervalMs,
+      timeoutMs: 10_000,
+      params: {},
+      env: { HA_RSCTMP: dir },
+    });
+    expect((await lrm.run(req("start"))).rc).toBe(0);
+    const first = await lrm.run(req("monitor", 100));
+    expect(first.rc).toBe(0);
+    await new Promise((r) => setTimeout(r, 350));
+    expect(reported).toEqual([]); // unchanged rc: nothing to report
+    rmSync(join(dir, "Dummy-d.state"));
+    const end = Date.now() + 3000;
+    while (reported.length === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    expect(reported.map((r) => [r.request.action, r.request.intervalMs, r.rc])).toEqual([
+      ["monitor", 100, 7],
+    ]);
+    // A stop cancels the monitor: no more reports after it.
+    expect((await lrm.run(req("stop"))).rc).toBe(0);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(reported).toHaveLength(1);
+  });
+});
