@@ -20,11 +20,14 @@ export function allowsMigration(rsc: Resource): boolean {
 /**
  * Whether a move of `rsc` from `from` to `to` may be done as a live migration (migrate_to then
  * migrate_from) rather than stop and start: the resource allows it, is a healthy primitive
- * active on one clean node, and its definition there is unchanged. Orderings may still take the
+ * active on one clean node with no start pending, its definition there is unchanged, and no
+ * earlier migration left a remnant to stop. Orderings may still take the
  * migration away (see {@link loseMigration}).
  */
 export function canMigrate(rsc: Resource, from: ClusterNode, to: ClusterNode): boolean {
   if (!allowsMigration(rsc) || rsc.failed || !rsc.managed || migrationRuledOut(rsc)) return false;
+  // A start still in progress, or the remnant of an earlier migration to clean up first.
+  if (rsc.pendingNode !== undefined || danglingSources(rsc).length > 0) return false;
   if (rsc.runningOn.length !== 1 || rsc.runningOn[0] !== from) return false;
   if (!from.online || from.unclean || !nodeAvailable(to) || to.unclean) return false;
   return !rsc.definitionChanged.has(from.name);
