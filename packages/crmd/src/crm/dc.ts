@@ -110,6 +110,11 @@ export class DcLoop {
   }
 
   private async execute(action: Action, transitionId: number): Promise<{ ok: boolean; detail?: string }> {
+    if (action.task === "stonith") {
+      const detail = `fencing ${action.fenceTarget?.name ?? "?"} asked, but this version cannot fence: set stonith-enabled=false`;
+      this.deps.log.error({ transition: transitionId }, detail);
+      return { ok: false, detail };
+    }
     const node = action.node!.name;
     const req = requestFromAction(action, transitionId, this.uuid);
     const result = await this.deps.runOnNode(node, req);
