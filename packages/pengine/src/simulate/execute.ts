@@ -118,7 +118,10 @@ export function simulateTransition(ws: WorkingSet): { cib: XmlElement; lines: st
     const ns = stateFor(node.name, node.id);
     const lrm = cow.ensure(ns, "lrm", { id: node.id });
     const lrs = cow.ensure(lrm, "lrm_resources", {});
-    const anonymous = rsc.parent?.variant.kind === "clone" && !isUniqueClone(rsc.parent);
+    // A member of a cloned group is an instance too: its history may carry any instance number.
+    let clone = rsc.parent;
+    while (clone && clone.variant.kind !== "clone") clone = clone.parent;
+    const anonymous = clone !== undefined && !isUniqueClone(clone);
     const id = anonymous ? rsc.id.replace(/:\d+$/, "") : rsc.id;
     // An anonymous instance's history may be recorded under any instance number on that node;
     // a stop ends whatever any of those records says runs there.
