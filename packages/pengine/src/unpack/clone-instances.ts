@@ -17,8 +17,11 @@ function cloneOf(r: Resource): Resource | undefined {
 export function findHistoryResource(id: string, ws: WorkingSet, node: ClusterNode): Resource | undefined {
   const found = findInstance(id, ws, node);
   // The agent set its promotion score under the name the history carries (Pacemaker's
-  // clone_name): remember the last one that differs from the instance's own id.
-  if (found && found.id !== id && found.parent && cloneOf(found)) historyNames.set(found, id);
+  // clone_name): the last one read for the instance, when it is not the instance's own id.
+  if (found && found.parent && cloneOf(found)) {
+    if (found.id !== id) historyNames.set(found, id);
+    else historyNames.delete(found);
+  }
   return found;
 }
 
