@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { type XmlElement, XmlSyntaxError, cloneElement, parseXml, serializeXml } from "@hbx/cib";
 import { type InjectArgs, INJECT_USAGE, defaultInjectArgs, takeInjectOption } from "./inject-args.js";
 import { applyInjections, hasInjections } from "./inject.js";
@@ -13,6 +13,7 @@ import {
   transitionGraphXml,
   transitionDot,
 } from "@hbx/pengine";
+import { readText } from "./read-text.js";
 
 export interface Io {
   stdout: (s: string) => void;
@@ -174,7 +175,7 @@ export function run(argv: string[], io: Io): number {
   let text: string;
   try {
     // -p: fd 0 itself, since /dev/stdin cannot be opened when stdin is a socket.
-    text = readFileSync(args.ext.pipe && args.xml === "/dev/stdin" ? 0 : args.xml, "utf8");
+    text = readText(args.ext.pipe && args.xml === "/dev/stdin" ? 0 : args.xml);
   } catch (e) {
     io.stderr(
       `crm_simulate: could not read ${args.xml}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`,
