@@ -47,6 +47,13 @@ function scoreIn(rsc: Resource, node: ClusterNode, ws: WorkingSet): number | und
 
 /** The best score `source` has on an available node whose colocation attribute has `value`. */
 function bestMatching(source: Resource, attr: string, value: string | undefined, ws: WorkingSet): number {
+  // By node name (the usual case) only that node matches: look it up rather than scan every
+  // node for every node — when names are unique, as nodeByName then holds exactly ws.nodes.
+  if (attr === "#uname" && ws.nodes.length === ws.nodeByName.size) {
+    const n = value === undefined ? undefined : ws.nodeByName.get(value);
+    if (n === undefined || !nodeAvailable(n)) return MINUS_INFINITY;
+    return scoreIn(source, n, ws) ?? MINUS_INFINITY;
+  }
   let best = MINUS_INFINITY;
   let found = false;
   for (const n of ws.nodes) {
