@@ -118,6 +118,8 @@ export const commonOptions: OptionSpec[] = [
   { key: "verbose", short: "V", long: ["verbose"] },
   { key: "quiet", short: "q", long: ["quiet"] },
   { key: "output-as", long: ["output-as"], arg: "required" },
+  // hbxd's IPC socket for the live CIB (as cl_status and hbxd take it); else $HBX_SOCKET.
+  { key: "socket", long: ["socket"], arg: "required" },
 ];
 
 /** Pacemaker 2.1.5's version banner, with hbx named as the implementation. */

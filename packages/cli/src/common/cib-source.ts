@@ -10,8 +10,10 @@ import {
   readVersion,
   serializeXml,
 } from "@hbx/cib";
+import { resolveSocketPath } from "@hbx/crmd";
 import { CliError, CrmExit } from "./exit-codes.js";
 import { type CliIo } from "./io.js";
+import { IpcCibSource } from "./ipc-cib-source.js";
 
 /**
  * Where a tool reads and writes the CIB. Today a file (`CIB_file`, Pacemaker's convention);
@@ -79,14 +81,12 @@ export class FileCibSource implements CibSource {
 }
 
 /**
- * The CIB a tool works on: `CIB_file` when set. Without it a tool would talk to the local
- * hbxd; until that IPC exists, say so the way Pacemaker's tools do when no cluster runs.
+ * The CIB a tool works on: `CIB_file` when set, else the live cluster through the local hbxd
+ * (--socket, else $HBX_SOCKET, else /run/hbx/hbxd.sock). When no hbxd answers there, the first
+ * read fails with exit 102 "Could not connect to the CIB", as Pacemaker's tools do.
  */
 export function openCibSource(io: CliIo): CibSource {
   const file = io.env.CIB_file;
   if (file !== undefined && file !== "") return new FileCibSource(path.resolve(io.cwd, file));
-  throw new CliError(
-    CrmExit.DISCONNECT,
-    "Could not connect to the CIB: Transport endpoint is not connected (no local cluster daemon; set CIB_file=path to work on a file)",
-  );
+  return new IpcCibSource(resolveSocketPath(undefined, io.env));
 }

@@ -59,6 +59,9 @@ export async function runParsedTool(
       io.stdout(versionText(spec.tool));
       return CrmExit.OK;
     }
+    // --socket wins over $HBX_SOCKET for this run (openCibSource reads it from io.env).
+    const socket = args.get("socket");
+    if (socket !== undefined) io.env = { ...io.env, HBX_SOCKET: socket };
     return body(args);
   });
 }

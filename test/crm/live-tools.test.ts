@@ -1,0 +1,208 @@
+/**
+ * The CIB tools on a live cluster: two real hbxd in CRM mode, CIB_file unset, HBX_SOCKET naming
+ * one node's socket. The tools read and write through hbxd's cib.query / cib.replace.
+ */
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { childElements, firstChild, parseXml, readVersion, serializeXml } from "@hbx/cib";
+import { memoryIo, runCibadmin, runCrmFailcount, runCrmMon, runCrmResource } from "@hbx/cli";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { IpcCibSource } from "../../packages/cli/src/common/ipc-cib-source.js";
+import { CrmNode, ensureBuilt, waitFor } from "./cluster.js";
+
+const DUMMY = "/usr/lib/ocf/resource.d/heartbeat/Dummy";
+const NODES = ["alpha", "bravo"];
+// A private port per run (offset from the failover test's), so clusters do not hear each other.
+const PORT = 20000 + ((process.pid + 7919) % 20000);
+
+const CIB = `<cib admin_epoch="0" epoch="1" num_updates="0" validate-with="pacemaker-3.0" crm_feature_set="3.0.14">
+  <configuration>
+    <crm_config>
+      <cluster_property_set id="cib-bootstrap-options">
+        <nvpair id="opt-stonith" name="stonith-enabled" value="false"/>
+        <nvpair id="opt-quorum" name="no-quorum-policy" value="ignore"/>
+      </cluster_property_set>
+    </crm_config>
+    <nodes/>
+    <resources>
+      <primitive id="dummy" class="ocf" provider="heartbeat" type="Dummy">
+        <operations>
+          <op id="dummy-start" name="start" interval="0" timeout="20s"/>
+          <op id="dummy-stop" name="stop" interval="0" timeout="20s"/>
+        </operations>
+      </primitive>
+    </resources>
+    <constraints/>
+  </configuration>
+  <status/>
+</cib>
+`;
+
+/** Nodes online whose last recorded op on `rsc` left it started. */
+function runningOn(cibXml: string, rsc: string): string[] {
+  const status = firstChild(parseXml(cibXml, "cib.query"), "status");
+  const out: string[] = [];
+  for (const ns of status ? childElements(status, "node_state") : []) {
+    if (ns.attrs.in_ccm !== "true" || ns.attrs.crmd !== "online") continue;
+    const lrs = firstChild(firstChild(ns, "lrm") ?? ns, "lrm_resources");
+    const lr = lrs ? childElements(lrs, "lrm_resource").find((r) => r.attrs.id === rsc) : undefined;
+    const last = lr ? childElements(lr, "lrm_rsc_op").find((o) => o.attrs.id === `${rsc}_last_0`) : undefined;
+    if (last?.attrs["rc-code"] === "0" && ["start", "monitor"].includes(last.attrs.operation ?? ""))
+      out.push(ns.attrs.uname ?? "");
+  }
+  return out;
+}
+
+const unavailable = !existsSync(DUMMY) ? `${DUMMY} is not installed (resource-agents)` : undefined;
+
+describe.skipIf(unavailable !== undefined)(`CIB tools against two live hbxd ${unavailable ?? ""}`, () => {
+  let root: string;
+  const nodes: CrmNode[] = [];
+  // The tools talk to bravo's hbxd: not the DC (alpha, first in ha.cf), so writes are forwarded.
+  const env = () => ({ HBX_SOCKET: nodes[1].socket });
+  const tool = async (run: typeof runCibadmin, argv: string[]) => {
+    const io = memoryIo(env());
+    io.cwd = root;
+    const code = await run(argv, io);
+    return { code, out: io.out, err: io.err };
+  };
+  const liveXml = async () => (await nodes[1].request<{ xml: string }>("cib.query")).xml;
+  let first = "";
+
+  beforeAll(async () => {
+    ensureBuilt();
+    root = mkdtempSync(join(tmpdir(), "hbx-live-tools-"));
+    NODES.forEach((name, i) => {
+      const dir = join(root, name);
+      const n = new CrmNode(dir, name, `127.0.0.${i + 1}`);
+      n.configure(
+        [
+          `logfile ${join(dir, "ha-log")}`,
+          "keepalive 300ms",
+          "warntime 1",
+          "deadtime 2",
+          "initdead 3",
+          `udpport ${PORT}`,
+          `ucast lo 127.0.0.${2 - i}`,
+          `node ${NODES.join(" ")}`,
+          "crm on",
+          "",
+        ].join("\n"),
+        CIB,
+      );
+      nodes.push(n);
+    });
+    for (const n of nodes) n.start();
+    first = await waitFor(
+      "dummy started on one node, as seen from bravo",
+      async () => {
+        const on = runningOn(await liveXml(), "dummy");
+        return on.length === 1 ? on[0] : undefined;
+      },
+      25_000,
+    );
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all(nodes.map((n) => n.kill()));
+    if (root && !process.env.HBX_KEEP_TEST_DIR) rmSync(root, { recursive: true, force: true });
+  });
+
+  it("crm_mon -1 shows the Dummy Started on the node that runs it", async () => {
+    const r = await tool(runCrmMon, ["-1"]);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(new RegExp(`dummy\\s+\\(ocf:heartbeat:Dummy\\):\\s+Started ${first}`));
+  });
+
+  it("cibadmin -Q returns the live CIB, status included", async () => {
+    const r = await tool(runCibadmin, ["-Q"]);
+    expect(r.code).toBe(0);
+    const got = parseXml(r.out, "cibadmin -Q");
+    const live = parseXml(await liveXml(), "cib.query");
+    expect(readVersion(got).epoch).toBe(readVersion(live).epoch);
+    expect(runningOn(r.out, "dummy")).toEqual([first]);
+    expect(firstChild(got, "configuration")).toEqual(firstChild(live, "configuration"));
+  });
+
+  it("crm_resource -M -r dummy -H <other> moves it through the DC", async () => {
+    const other = NODES.find((n) => n !== first)!;
+    const t0 = Date.now();
+    const r = await tool(runCrmResource, ["-M", "-r", "dummy", "-H", other]);
+    expect(r.err).not.toMatch(/error|failed/i);
+    expect(r.code).toBe(0);
+    await waitFor(
+      `dummy running on ${other}`,
+      async () => (runningOn(await liveXml(), "dummy").join() === other ? true : undefined),
+      10_000,
+      50,
+    );
+    process.stdout.write(`live-tools: crm_resource -M to running on ${other} in ${Date.now() - t0} ms\n`);
+    const xml = await liveXml();
+    expect(xml).toMatch(new RegExp(`<rsc_location[^>]*rsc="dummy"[^>]*node="${other}"`));
+    expect(existsSync(join(nodes[NODES.indexOf(other)].rsctmp, "Dummy-dummy.state"))).toBe(true);
+    expect(existsSync(join(nodes[NODES.indexOf(first)].rsctmp, "Dummy-dummy.state"))).toBe(false);
+  }, 20_000);
+
+  it("cibadmin -R -x stale.xml is refused with 103 and changes nothing", async () => {
+    const before = await liveXml();
+    writeFileSync(join(root, "stale.xml"), CIB);
+    const r = await tool(runCibadmin, ["-R", "-x", "stale.xml"]);
+    expect(r.code).toBe(103);
+    expect(r.err).toContain("Update was older than existing configuration");
+    const after = await liveXml();
+    expect(firstChild(parseXml(after, "after"), "configuration")).toEqual(
+      firstChild(parseXml(before, "before"), "configuration"),
+    );
+  });
+
+  it("a write based on a configuration someone else changed since is refused with 103", async () => {
+    const src = new IpcCibSource(nodes[1].socket);
+    const doc = await src.read();
+    const based = readVersion(doc);
+    // Another admin commits first (through alpha).
+    const r = await tool(runCibadmin, [
+      "-C",
+      "-o",
+      "constraints",
+      "-X",
+      '<rsc_location id="l1" rsc="dummy" node="alpha" score="1"/>',
+    ]);
+    expect(r.code).toBe(0);
+    doc.attrs.epoch = String(based.epoch + 1);
+    await expect(src.write(doc, based)).rejects.toMatchObject({ exitCode: 103 });
+    expect(await liveXml()).toContain('id="l1"');
+  });
+
+  it("an invalid CIB is refused by hbxd's schema check with 78, naming the line", async () => {
+    const src = new IpcCibSource(nodes[1].socket);
+    const doc = await src.read();
+    const text = serializeXml(doc, { pretty: true }).replace(
+      "<resources>",
+      '<resources><primitive id="bad"/>',
+    );
+    const bad = parseXml(text, "bad");
+    bad.attrs.epoch = String(readVersion(doc).epoch + 1);
+    const err = await src.write(bad, readVersion(doc)).catch((e: unknown) => e);
+    expect(err).toMatchObject({ exitCode: 78 });
+    expect((err as { detail: string[] }).detail.join("\n")).toMatch(/cib\.replace:\d+/);
+    expect(await liveXml()).not.toContain('id="bad"');
+  });
+
+  it("crm_failcount -v (a status write) says it is not supported live yet, exits 3, changes nothing", async () => {
+    const before = await liveXml();
+    const r = await tool(runCrmFailcount, ["-r", "dummy", "-N", "alpha", "-v", "3"]);
+    expect(r.code).toBe(3);
+    expect(r.err).toContain("not supported on the live cluster yet");
+    expect(readVersion(parseXml(await liveXml(), "after")).epoch).toBe(
+      readVersion(parseXml(before, "b")).epoch,
+    );
+  });
+
+  it("without a daemon on the socket the tools exit 102 Could not connect to the CIB", async () => {
+    const io = memoryIo({ HBX_SOCKET: join(root, "nobody.sock") });
+    expect(await runCibadmin(["-Q"], io)).toBe(102);
+    expect(io.err).toContain("Could not connect to the CIB");
+  });
+});
