@@ -2,11 +2,20 @@
  * The CIB tools on a live cluster: two real hbxd in CRM mode, CIB_file unset, HBX_SOCKET naming
  * one node's socket. The tools read and write through hbxd's cib.query / cib.replace.
  */
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { childElements, firstChild, parseXml, readVersion, serializeXml } from "@hbx/cib";
-import { memoryIo, runCibadmin, runCrmFailcount, runCrmMon, runCrmResource } from "@hbx/cli";
+import { childElements, firstChild, parseXml, readVersion, repoRoot, serializeXml } from "@hbx/cib";
+import {
+  memoryIo,
+  runCibadmin,
+  runCrmAttribute,
+  runCrmFailcount,
+  runCrmMon,
+  runCrmResource,
+  runCrmStandby,
+} from "@hbx/cli";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IpcCibSource } from "../../packages/cli/src/common/ipc-cib-source.js";
 import { CrmNode, ensureBuilt, waitFor } from "./cluster.js";
@@ -72,6 +81,9 @@ describe.skipIf(unavailable !== undefined)(`CIB tools against two live hbxd ${un
 
   beforeAll(async () => {
     ensureBuilt();
+    // The built tools too: one test runs them as processes, as an admin does.
+    const b = spawnSync("npx", ["tsc", "-b", "packages/cli"], { cwd: repoRoot, encoding: "utf8" });
+    if (b.status !== 0) throw new Error(`cli build failed: ${b.stdout}${b.stderr}`);
     root = mkdtempSync(join(tmpdir(), "hbx-live-tools-"));
     NODES.forEach((name, i) => {
       const dir = join(root, name);
@@ -161,7 +173,7 @@ describe.skipIf(unavailable !== undefined)(`CIB tools against two live hbxd ${un
     const src = new IpcCibSource(nodes[1].socket);
     const doc = await src.read();
     const based = readVersion(doc);
-    // Another admin commits first (through alpha).
+    // Another admin commits first, between this read and the write.
     const r = await tool(runCibadmin, [
       "-C",
       "-o",
@@ -205,4 +217,64 @@ describe.skipIf(unavailable !== undefined)(`CIB tools against two live hbxd ${un
     expect(await runCibadmin(["-Q"], io)).toBe(102);
     expect(io.err).toContain("Could not connect to the CIB");
   });
+
+  it("the built crm_mon and cibadmin --socket work as processes with CIB_file unset", () => {
+    const penv: NodeJS.ProcessEnv = { ...process.env, HBX_SOCKET: nodes[1].socket };
+    delete penv.CIB_file;
+    const bin = (t: string) => join(repoRoot, "node_modules/.bin", t);
+    const mon = spawnSync(bin("crm_mon"), ["-1"], { env: penv, encoding: "utf8" });
+    expect(mon.stderr).toBe("");
+    expect(mon.status).toBe(0);
+    expect(mon.stdout).toMatch(/dummy\s+\(ocf:heartbeat:Dummy\):\s+Started (alpha|bravo)/);
+    // --socket wins over a wrong HBX_SOCKET.
+    const q = spawnSync(bin("cibadmin"), ["--socket", nodes[0].socket, "-Q", "-o", "resources"], {
+      env: { ...penv, HBX_SOCKET: join(root, "nobody.sock") },
+      encoding: "utf8",
+    });
+    expect(q.stderr).toBe("");
+    expect(q.status).toBe(0);
+    expect(q.stdout).toMatch(/^<resources>/);
+    expect(q.stdout).toContain('<primitive id="dummy"');
+  });
+
+  it("crm_attribute sets and reads a cluster property on the live CIB", async () => {
+    const set = await tool(runCrmAttribute, [
+      "-t",
+      "crm_config",
+      "-n",
+      "cluster-recheck-interval",
+      "-v",
+      "5min",
+    ]);
+    expect(set.err).toBe("");
+    expect(set.code).toBe(0);
+    const get = await tool(runCrmAttribute, [
+      "-t",
+      "crm_config",
+      "-n",
+      "cluster-recheck-interval",
+      "-G",
+      "-q",
+    ]);
+    expect(get.code).toBe(0);
+    expect(get.out.trim()).toBe("5min");
+    expect(await liveXml()).toMatch(/name="cluster-recheck-interval" value="5min"/);
+  });
+
+  it("crm_standby -v on moves the Dummy off the node put in standby", async () => {
+    const on = runningOn(await liveXml(), "dummy");
+    expect(on).toHaveLength(1);
+    const r = await tool(runCrmStandby, ["-N", on[0], "-v", "on"]);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    const rest = NODES.find((n) => n !== on[0])!;
+    await waitFor(
+      `dummy running on ${rest}`,
+      async () => (runningOn(await liveXml(), "dummy").join() === rest ? true : undefined),
+      10_000,
+      50,
+    );
+    const q = await tool(runCrmStandby, ["-N", on[0], "-G", "-q"]);
+    expect(q.out.trim()).toBe("on");
+  }, 20_000);
 });
