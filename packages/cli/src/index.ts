@@ -12,3 +12,4 @@ export { run as runCrmStandby } from "./crm_standby/run.js";
 export { run as runCrmNode } from "./crm_node/run.js";
 export { run as runCrmVerify } from "./crm_verify/run.js";
 export { run as runCrmMon } from "./crm_mon/run.js";
+export { IpcCibSource, ipcFailure } from "./common/ipc-cib-source.js";
