@@ -19,6 +19,8 @@ import { applyHistoryShutdownLocks, applyNewShutdownLocks } from "./unpack/shutd
 import { createFencing } from "./actions/fencing.js";
 import { propagate } from "./actions/ordering.js";
 import { addMigrationActions, markMigrations } from "./actions/migration.js";
+import { createRecurringActions } from "./actions/recurring.js";
+import { createProbes } from "./actions/probes.js";
 import "./variants/index.js";
 
 export interface ScheduleOptions {
@@ -127,6 +129,8 @@ export function schedule(cib: XmlElement, opts: ScheduleOptions = {}): Transitio
   applyOrderings(ws);
   propagate(ws);
   addMigrationActions(ws);
+  createRecurringActions(ws);
+  createProbes(ws);
   return { ws };
 }
 

@@ -77,6 +77,8 @@ describe("live migration", () => {
     const xml = cib(prim("A", true), `<rsc_location id="l" rsc="A" node="n2" score="INFINITY"/>`, ["A"], []);
     const sim = simulateTransition(schedule(parseXml(xml, "test.xml")).ws);
     expect(sim.lines.map((l) => l.replace(/\s+/g, " "))).toEqual([
+      // n2 has never seen A: it is probed first.
+      " * Resource action: A monitor on n2",
       " * Resource action: A migrate_to on n1",
       " * Resource action: A migrate_from on n2",
       " * Resource action: A stop on n1",

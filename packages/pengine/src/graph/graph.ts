@@ -11,7 +11,17 @@ function migrationMeta(a: Action): Record<string, string> {
 
 function key(a: Action): string {
   if (a.task === "stonith") return `stonith-${a.fenceTarget!.name}-${a.fenceAction}`;
-  return `${a.rsc ? a.rsc.id : ""}_${a.task}_${a.interval}`;
+  // A cancel names the recurring operation it ends.
+  const task = a.task === "cancel" ? "monitor" : a.task;
+  return `${a.rsc ? a.rsc.id : ""}_${task}_${a.interval}`;
+}
+
+/** A recurring monitor (or the cancel of one) carries its interval, as Pacemaker's graph does. */
+function intervalMeta(a: Action): Record<string, string> {
+  if (a.interval <= 0) return {};
+  const meta: Record<string, string> = { CRM_meta_interval: String(a.interval) };
+  if (a.task === "cancel") meta.CRM_meta_operation = "monitor";
+  return meta;
 }
 
 function actionElement(a: Action, id: number): XmlElement {
@@ -43,6 +53,7 @@ function actionElement(a: Action, id: number): XmlElement {
       element("attributes", {
         CRM_meta_on_node: a.node.name,
         CRM_meta_timeout: "20000",
+        ...intervalMeta(a),
         ...migrationMeta(a),
       }),
     ],

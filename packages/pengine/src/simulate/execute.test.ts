@@ -24,10 +24,12 @@ describe("simulateTransition", () => {
     expect(serializeXml(input)).toBe(before);
     const after = serializeXml(sim.cib);
     expect(after).not.toBe(before);
-    // a moves from n1 to n2 and b starts: recorded with call ids after the highest (3).
-    expect(after).toContain('id="a_stop_0" operation="stop" call-id="4"');
+    // The three probes (a on n2, b on both) come first, with call ids after the highest (3),
+    // finding nothing running (rc 7); then a moves from n1 to n2 and b starts.
+    expect(after.match(/operation="monitor" call-id="[456]" rc-code="7"/g)).toHaveLength(3);
+    expect(after).toContain('id="a_stop_0" operation="stop" call-id="7"');
     expect(after).toMatch(/<lrm id="n2">.*id="a_start_0"/s);
-    expect(after).toMatch(/id="b_start_0" operation="start" call-id="[56]"/);
+    expect(after).toMatch(/id="b_start_0" operation="start" call-id="[89]"/);
     // What the simulation did not touch is shared, not copied.
     const conf = (el: typeof input) =>
       el.children.find((c) => c.kind === "element" && c.name === "configuration");

@@ -1,5 +1,5 @@
 import { type XmlElement, childElements, element, firstChild, walkElements } from "@hbx/cib";
-import type { Action, WorkingSet } from "../types.js";
+import { type Action, Role, type WorkingSet } from "../types.js";
 import { isUniqueClone } from "../assign/clone-assign.js";
 import { historyName } from "../unpack/clone-instances.js";
 import { migrationEnds } from "../actions/migration.js";
@@ -96,7 +96,9 @@ export function simulateTransition(ws: WorkingSet): { cib: XmlElement; lines: st
     demote: 4,
     start: 5,
   };
-  const rank = (a: Action): number => RANK[a.task] ?? 6;
+  // Probes run first; recurring monitors (and cancels) follow what they depend on.
+  const rank = (a: Action): number =>
+    isProbe(a) ? 0.5 : a.task === "cancel" ? 3.5 : a.task === "monitor" ? 7 : (RANK[a.task] ?? 6);
   actions.sort((a, b) => rank(a) - rank(b) || a.uid - b.uid);
   for (const a of actions) {
     if (a.task === "stonith") {
@@ -113,8 +115,8 @@ export function simulateTransition(ws: WorkingSet): { cib: XmlElement; lines: st
     }
     const rsc = a.rsc!;
     const node = a.node!;
-    lines.push(`  * Resource action: ${rsc.id.padEnd(15)} ${a.task} on ${node.name}`);
-    if (node.unclean) continue;
+    lines.push(`  * Resource action: ${rsc.id.padEnd(15)} ${actionLabel(a)} on ${node.name}`);
+    if (node.unclean || a.task === "cancel") continue;
     const ns = stateFor(node.name, node.id);
     const lrm = cow.ensure(ns, "lrm", { id: node.id });
     const lrs = cow.ensure(lrm, "lrm_resources", {});
@@ -155,13 +157,13 @@ export function simulateTransition(ws: WorkingSet): { cib: XmlElement; lines: st
     for (const lr of targets)
       cow.ownChild(lrs, lr).children.push(
         element("lrm_rsc_op", {
-          id: `${rsc.id}_${a.task}_0`,
+          id: `${rsc.id}_${a.task}_${a.interval}`,
           operation: a.task,
           "call-id": callId,
-          "rc-code": 0,
+          "rc-code": simulatedRc(a),
           "op-status": 0,
-          interval: 0,
-          "transition-key": `0:0:0:simulated`,
+          interval: a.interval,
+          "transition-key": `0:0:${simulatedRc(a)}:simulated`,
           "last-rc-change": Math.floor(ws.now.getTime() / 1000),
           ...migrationAttrs(a),
         }),
@@ -188,4 +190,21 @@ function showsRunning(record: XmlElement): boolean {
 function migrationAttrs(a: Action): Record<string, string> {
   const e = migrationEnds(a);
   return e ? { migrate_source: e.source.name, migrate_target: e.target.name } : {};
+}
+
+/** A probe: a one-shot monitor, which finds a resource with no history there not running. */
+function isProbe(a: Action): boolean {
+  return a.task === "monitor" && a.interval === 0;
+}
+
+/** crm_simulate's action label: the task, with `=interval` for recurring ones and cancels. */
+export function actionLabel(a: Action): string {
+  return a.interval > 0 ? `${a.task}=${a.interval}` : a.task;
+}
+
+/** The result crm_simulate records: not running for a probe, promoted for a promoted monitor. */
+function simulatedRc(a: Action): number {
+  if (isProbe(a)) return 7;
+  if (a.task === "monitor" && a.rsc?.nextRole === Role.Promoted) return 8;
+  return 0;
 }
