@@ -1,4 +1,4 @@
-import type { CibOperation, LrmOp } from "@hbx/cib";
+import { type CibOperation, type LrmOp, childElements, operationDigest } from "@hbx/cib";
 import {
   type Action,
   type ClusterNode,
@@ -12,7 +12,6 @@ import { findAction, newAction } from "./action.js";
 import { orderActions } from "./ordering.js";
 import { parseInterval } from "../unpack/rules.js";
 import { sortOps } from "../unpack/history.js";
-import { compareDigests } from "../unpack/digests.js";
 
 /** A configured recurring monitor: the op, its interval in ms and the role it watches. */
 interface RecurringOp {
@@ -93,7 +92,7 @@ function monitorForActive(
   if (m.role === Role.Stopped) return;
   const recorded = start.optional ? recordedMonitor(rsc, node, m.interval) : undefined;
   // A monitor whose parameters changed is rescheduled, i.e. required again.
-  const current = recorded !== undefined && compareDigests(rsc, recorded) === "match";
+  const current = recorded !== undefined && sameDefinition(rsc, recorded, m, ws);
   const next = rsc.nextRole;
   const otherRole =
     (m.role !== undefined && m.role !== next) || (m.role === undefined && next === Role.Promoted);
@@ -121,4 +120,22 @@ function cancelMonitor(ws: WorkingSet, rsc: Resource, node: ClusterNode, interva
   if (rsc.role === Role.Promoted) after = findAction(rsc, "demote", node);
   else if (rsc.nextRole === Role.Promoted) after = findAction(rsc, "promote", node);
   if (after) orderActions(ws, cancel, after, OrderFlag.RunnableLeft);
+}
+
+/**
+ * Whether a recorded monitor ran with the parameters it would get now. A recurring operation's
+ * digest also covers its timeout (so a changed timeout reschedules it): the op's own, else
+ * op_defaults', else Pacemaker's 20 s.
+ */
+function sameDefinition(rsc: Resource, recorded: LrmOp, m: RecurringOp, ws: WorkingSet): boolean {
+  const digest = recorded.element.attrs["op-digest"];
+  if (digest === undefined) return true;
+  const params: Record<string, string> = Object.fromEntries(rsc.params);
+  for (const set of childElements(m.op.element, "instance_attributes"))
+    for (const nv of childElements(set, "nvpair"))
+      if (nv.attrs.name !== undefined && nv.attrs.value !== undefined) params[nv.attrs.name] = nv.attrs.value;
+  params.CRM_meta_interval = String(m.interval);
+  const timeout = m.op.attrs.timeout ?? ws.opDefaults.get("timeout");
+  params.CRM_meta_timeout = String(timeout !== undefined ? parseInterval(timeout) : 20000);
+  return operationDigest(params) === digest;
 }
