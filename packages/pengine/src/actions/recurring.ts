@@ -40,8 +40,15 @@ export function recurringMonitors(rsc: Resource): RecurringOp[] {
  * resource's last start there (Pacemaker's "active recurring operations"), if any.
  */
 export function recordedMonitor(rsc: Resource, node: ClusterNode, interval: number): LrmOp | undefined {
+  const op = activeRecurring(rsc, node).get(interval);
+  return op?.operation === "monitor" ? op : undefined;
+}
+
+/** The recurring operations a node's history shows running since the resource's last start. */
+function activeRecurring(rsc: Resource, node: ClusterNode): Map<number, LrmOp> {
+  const found = new Map<number, LrmOp>();
   const ops = rsc.history.get(node.name);
-  if (!ops) return undefined;
+  if (!ops) return found;
   const sorted = sortOps(ops);
   let start = -1;
   let stop = -1;
@@ -49,15 +56,38 @@ export function recordedMonitor(rsc: Resource, node: ClusterNode, interval: numb
     if (op.operation === "start" || op.operation === "migrate_from") start = i;
     else if (op.operation === "stop" && op.opStatus === 0) stop = i;
   });
-  if (stop > start) return undefined;
-  let found: LrmOp | undefined;
+  if (stop > start) return found;
   for (let i = Math.max(start, 0); i < sorted.length; i++) {
     const op = sorted[i];
-    if (op.operation === "monitor" && op.interval === interval && op.opStatus !== -1) found = op;
-    // A cancelled monitor no longer runs.
-    if (op.operation === "cancel" && op.interval === interval) found = undefined;
+    if (op.interval <= 0) continue;
+    // A cancelled operation no longer runs; a pending one is not known to.
+    if (op.operation === "cancel") found.delete(op.interval);
+    else if (op.opStatus !== -1) found.set(op.interval, op);
   }
   return found;
+}
+
+/**
+ * Cancel recorded recurring operations that must no longer run: everything of a resource or
+ * node in maintenance, and (with stop-orphan-actions) operations no longer configured or
+ * disabled. Pacemaker looks only at nodes that can run resources, or are in maintenance.
+ */
+function cancelStaleOperations(ws: WorkingSet, rsc: Resource): void {
+  for (const name of rsc.history.keys()) {
+    const node = ws.nodeByName.get(name);
+    if (!node || !((node.online && !node.unclean) || node.maintenance)) continue;
+    for (const [interval, op] of activeRecurring(rsc, node)) {
+      const maintenance = rsc.maintenance || node.maintenance;
+      const configured = rsc.operations.some(
+        (o) =>
+          o.name === op.operation &&
+          parseInterval(o.interval) === interval &&
+          (o.attrs.enabled ?? "true").toLowerCase() !== "false",
+      );
+      if (maintenance || (!configured && ws.options.stopOrphanActions))
+        newAction(ws, rsc, "cancel", node, { interval });
+    }
+  }
 }
 
 /**
@@ -71,7 +101,9 @@ export function recordedMonitor(rsc: Resource, node: ClusterNode, interval: numb
  */
 export function createRecurringActions(ws: WorkingSet): void {
   for (const rsc of ws.resourceById.values()) {
-    if (rsc.children.length > 0 || rsc.maintenance) continue;
+    if (rsc.children.length > 0) continue;
+    cancelStaleOperations(ws, rsc);
+    if (rsc.maintenance) continue;
     const node = rsc.assigned;
     if (!node || node.maintenance || rsc.nextRole <= Role.Stopped) continue;
     const monitors = recurringMonitors(rsc);
