@@ -53,6 +53,22 @@ describe("probes and recurring monitors", () => {
     expect(simulateTransition(schedule(sim.cib).ws).lines).toEqual([]);
   });
 
+  it("cancels a running monitor whose op was removed from the configuration", () => {
+    const stale = monitoring.replace(/10000/g, "5000");
+    expect(lines(cib("", history(started + stale), history(probedStopped)))).toEqual([
+      " * Resource action: a cancel=5000 on n1",
+      " * Resource action: a monitor=10000 on n1",
+    ]);
+  });
+
+  it("cancels the monitors of a resource in maintenance and schedules none", () => {
+    const xml = cib("", history(started + monitoring), history(probedStopped)).replace(
+      "</primitive>",
+      `<meta_attributes id="a-m"><nvpair id="a-mm" name="maintenance" value="true"/></meta_attributes></primitive>`,
+    );
+    expect(lines(xml)).toEqual([" * Resource action: a cancel=10000 on n1"]);
+  });
+
   it("does not probe a node whose location constraint says resource-discovery=never", () => {
     const xml = cib(
       `<rsc_location id="l" rsc="a" node="n2" score="-INFINITY" resource-discovery="never"/>`,
