@@ -1,4 +1,4 @@
-import { element, serializeXml, type XmlElement } from "@hbx/cib";
+import { escapeAttr } from "@hbx/cib";
 import type { Action, WorkingSet } from "../types.js";
 import { executableActions } from "../simulate/execute.js";
 import { migrationEnds } from "../actions/migration.js";
@@ -24,39 +24,56 @@ function intervalMeta(a: Action): Record<string, string> {
   return meta;
 }
 
-function actionElement(a: Action, id: number): XmlElement {
+/** ` name="value"` for each defined attribute, in order, escaped as serializeXml does. */
+function attrText(attrs: Record<string, string | number | undefined>): string {
+  let out = "";
+  for (const k in attrs) {
+    const v = attrs[k];
+    if (v !== undefined) out += ` ${k}="${escapeAttr(String(v))}"`;
+  }
+  return out;
+}
+
+/**
+ * One action's element as pretty XML lines, each indented by `indent`. Written by hand rather
+ * than through element()/serializeXml: a stopped 32x2000 cluster has 64,000 probes, and a tree
+ * of objects per action (rendered again in each trigger) cost seconds and most of a gigabyte.
+ */
+function actionXml(a: Action, id: number, indent: string): string {
   if (a.task === "stonith") {
     const n = a.fenceTarget!;
-    return element(
-      "crm_event",
-      {
-        id,
-        operation: "stonith",
-        operation_key: `stonith-${n.name}-${a.fenceAction}`,
-        on_node: n.name,
-        on_node_uuid: n.id,
-      },
-      [element("attributes", { CRM_meta_on_node: n.name, CRM_meta_stonith_action: a.fenceAction })],
-    );
+    const head = attrText({
+      id,
+      operation: "stonith",
+      operation_key: `stonith-${n.name}-${a.fenceAction}`,
+      on_node: n.name,
+      on_node_uuid: n.id,
+    });
+    const attrs = attrText({ CRM_meta_on_node: n.name, CRM_meta_stonith_action: a.fenceAction });
+    return `${indent}<crm_event${head}>\n${indent}  <attributes${attrs}/>\n${indent}</crm_event>\n`;
   }
   const r = a.rsc!;
   if (a.pseudo || !a.node) {
-    return element("pseudo_event", { id, operation: a.task, operation_key: key(a) }, [
-      element("attributes", {}),
-    ]);
+    const head = attrText({ id, operation: a.task, operation_key: key(a) });
+    return `${indent}<pseudo_event${head}>\n${indent}  <attributes/>\n${indent}</pseudo_event>\n`;
   }
-  return element(
-    "rsc_op",
-    { id, operation: a.task, operation_key: key(a), on_node: a.node.name, on_node_uuid: a.node.id },
-    [
-      element("primitive", { id: r.id, class: r.cls, provider: r.provider, type: r.type }),
-      element("attributes", {
-        CRM_meta_on_node: a.node.name,
-        CRM_meta_timeout: "20000",
-        ...intervalMeta(a),
-        ...migrationMeta(a),
-      }),
-    ],
+  const head = attrText({
+    id,
+    operation: a.task,
+    operation_key: key(a),
+    on_node: a.node.name,
+    on_node_uuid: a.node.id,
+  });
+  const prim = attrText({ id: r.id, class: r.cls, provider: r.provider, type: r.type });
+  const attrs = attrText({
+    CRM_meta_on_node: a.node.name,
+    CRM_meta_timeout: "20000",
+    ...intervalMeta(a),
+    ...migrationMeta(a),
+  });
+  return (
+    `${indent}<rsc_op${head}>\n${indent}  <primitive${prim}/>\n` +
+    `${indent}  <attributes${attrs}/>\n${indent}</rsc_op>\n`
   );
 }
 
@@ -65,27 +82,30 @@ export function transitionGraphXml(ws: WorkingSet): string {
   const acts = executableActions(ws);
   const ids = new Map<Action, number>();
   acts.forEach((a, i) => ids.set(a, i));
-  const synapses = acts.map((a, i) => {
-    const inputs = a.after
-      .filter((o) => ids.has(o.first))
-      .map((o) => element("trigger", {}, [actionElement(o.first, ids.get(o.first)!)]));
-    return element("synapse", { id: i }, [
-      element("action_set", {}, [actionElement(a, i)]),
-      element("inputs", {}, inputs),
-    ]);
+  // Each action is rendered once as a trigger, however many synapses it is an input of.
+  const asTrigger = new Map<Action, string>();
+  const triggerXml = (f: Action): string => {
+    let x = asTrigger.get(f);
+    if (x === undefined) asTrigger.set(f, (x = actionXml(f, ids.get(f)!, "        ")));
+    return x;
+  };
+  const parts: string[] = [
+    '<transition_graph cluster-delay="60s" stonith-timeout="60s" failed-stop-offset="INFINITY"' +
+      ' failed-start-offset="INFINITY" transition_id="0"',
+  ];
+  parts.push(acts.length === 0 ? "/>\n" : ">\n");
+  acts.forEach((a, i) => {
+    parts.push(`  <synapse id="${i}">\n    <action_set>\n`, actionXml(a, i, "      "), "    </action_set>\n");
+    let inputs = 0;
+    for (const o of a.after) {
+      if (!ids.has(o.first)) continue;
+      if (inputs++ === 0) parts.push("    <inputs>\n");
+      parts.push("      <trigger>\n", triggerXml(o.first), "      </trigger>\n");
+    }
+    parts.push(inputs === 0 ? "    <inputs/>\n" : "    </inputs>\n", "  </synapse>\n");
   });
-  const root = element(
-    "transition_graph",
-    {
-      "cluster-delay": "60s",
-      "stonith-timeout": "60s",
-      "failed-stop-offset": "INFINITY",
-      "failed-start-offset": "INFINITY",
-      transition_id: "0",
-    },
-    synapses,
-  );
-  return serializeXml(root, { pretty: true }) + "\n";
+  if (acts.length > 0) parts.push("</transition_graph>\n");
+  return parts.join("") + "\n";
 }
 
 /** The same graph in Graphviz DOT, as crm_simulate -D writes it. */
