@@ -6,16 +6,17 @@ import { OperationRunner } from "@hbx/lrm";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { DcLoop } from "./dc.js";
+import { LocalLrm } from "./local-lrm.js";
 import { ensureNodeEntries, writeClusterAttrs, writeNodeStates } from "./status.js";
 
 const DUMMY = "/usr/lib/ocf/resource.d/heartbeat/Dummy";
 const log = pino({ level: "silent" });
 
-const cib = (type: string) =>
+const cib = (type: string, ops = "") =>
   parseXml(
     `<cib admin_epoch="0" epoch="1" num_updates="0" validate-with="pacemaker-3.0"><configuration><crm_config><cluster_property_set id="o">
     <nvpair id="o1" name="stonith-enabled" value="false"/></cluster_property_set></crm_config><nodes/>
-    <resources><primitive id="d" class="ocf" provider="heartbeat" type="${type}"/></resources><constraints/></configuration><status/></cib>`,
+    <resources><primitive id="d" class="ocf" provider="heartbeat" type="${type}">${ops}</primitive></resources><constraints/></configuration><status/></cib>`,
     "test.xml",
   );
 
@@ -34,21 +35,25 @@ describe.skipIf(!existsSync(DUMMY))("DcLoop on one node with the real Dummy agen
   let dir: string;
   let store: CibStore;
   let loop: DcLoop | undefined;
+  let lrm: LocalLrm;
   afterEach(() => {
     loop?.stop();
+    lrm?.stop();
     store?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function setup(type: string) {
+  const lrmKeys = () => (lrm as unknown as { runner: OperationRunner }).runner.recurringKeys();
+
+  async function setup(type: string, ops = "") {
     dir = mkdtempSync(join(tmpdir(), "hbx-dc-"));
     store = await CibStore.open(join(dir, "cib"), { logger: log });
-    const doc = cib(type);
+    const doc = cib(type, ops);
     ensureNodeEntries(doc, ["alpha"]);
     writeNodeStates(doc, ["alpha"], ["alpha"], "alpha");
     writeClusterAttrs(doc, true);
     store.replace(doc, { client: "test", force: true });
-    const runner = new OperationRunner();
+    lrm = new LocalLrm(new OperationRunner(), () => undefined);
     const commits: string[] = [];
     const executed: string[] = [];
     loop = new DcLoop({
@@ -58,8 +63,8 @@ describe.skipIf(!existsSync(DUMMY))("DcLoop on one node with the real Dummy agen
         commits.push(operation);
       },
       runOnNode: (node, req) => {
-        executed.push(`${req.rscId}_${req.action}@${node}`);
-        return runner.execute({ ...req, env: { HA_RSCTMP: dir } });
+        executed.push(`${req.rscId}_${req.action}_${req.intervalMs}@${node}`);
+        return lrm.run({ ...req, env: { HA_RSCTMP: dir } });
       },
       log,
       debounceMs: 5,
@@ -68,16 +73,35 @@ describe.skipIf(!existsSync(DUMMY))("DcLoop on one node with the real Dummy agen
     return { commits, executed };
   }
 
-  it("starts the resource, records the start in the status section, and then has nothing more to do", async () => {
+  it("probes, starts the resource, records the start in the status section, and then has nothing more to do", async () => {
     const { executed } = await setup("Dummy");
     loop!.kick("test");
-    await waitIdle(() => ops(store.current().document, "alpha").length > 0);
+    await waitIdle(() => ops(store.current().document, "alpha").some((o) => o.includes(":start:")));
+    // The probe (monitor 0, expected rc 7) comes first and is not a failure; the start, the
+    // later non-recurring op, replaces it in d_last_0 as Pacemaker's controller keeps it.
     expect(ops(store.current().document, "alpha")).toEqual(["d_last_0:start:rc=0"]);
     expect(existsSync(join(dir, "Dummy-d.state"))).toBe(true);
     // A recheck schedules an empty transition: the recorded start matches the definition.
     loop!.kick("recheck");
     await new Promise((r) => setTimeout(r, 300));
-    expect(executed).toEqual(["d_start@alpha"]);
+    expect(executed).toEqual(["d_monitor_0@alpha", "d_start_0@alpha"]);
+  });
+
+  it("runs the configured recurring monitor after the start and keeps it running on the node", async () => {
+    const { executed } = await setup(
+      "Dummy",
+      `<operations><op id="d-mon" name="monitor" interval="200ms"/></operations>`,
+    );
+    loop!.kick("test");
+    await waitIdle(() => ops(store.current().document, "alpha").some((o) => o.startsWith("d_monitor_200")));
+    expect(ops(store.current().document, "alpha")).toEqual([
+      "d_last_0:start:rc=0",
+      "d_monitor_200:monitor:rc=0",
+    ]);
+    expect(lrmKeys()).toEqual(["d_monitor_200"]);
+    loop!.kick("recheck");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(executed).toEqual(["d_monitor_0@alpha", "d_start_0@alpha", "d_monitor_200@alpha"]);
   });
 
   it("records failures, reschedules after a failed transition, and does not spin on an agent that is not installed", async () => {
@@ -87,12 +111,14 @@ describe.skipIf(!existsSync(DUMMY))("DcLoop on one node with the real Dummy agen
       ops(store.current().document, "alpha").some((o) => o.startsWith("d_last_failure_0")),
     );
     await new Promise((r) => setTimeout(r, 500));
-    // The failed start ends the transition; the reschedule stops the resource (recovery), that
-    // stop fails too (rc 5), and without fencing the resource is then blocked: nothing more runs.
-    expect(executed).toEqual(["d_start@alpha", "d_stop@alpha"]);
+    // The probe finds the agent not installed (rc 5 where 7 was expected): a failure, recorded,
+    // that ends the transition. As in Pacemaker, a probe's "not installed" means the resource is
+    // stopped there and can never run there, so the reschedule neither starts nor stops it:
+    // nothing more runs (before probes, the start failed and the recovery stop failed too).
+    expect(executed).toEqual(["d_monitor_0@alpha"]);
     expect(ops(store.current().document, "alpha")).toEqual([
-      "d_last_0:stop:rc=5",
-      "d_last_failure_0:stop:rc=5",
+      "d_last_0:monitor:rc=5",
+      "d_last_failure_0:monitor:rc=5",
     ]);
   });
 });

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type OperationRequest, type OperationResult, OperationRunner } from "@hbx/lrm";
+import { ExecStatus, type OperationRequest, type OperationResult, OperationRunner } from "@hbx/lrm";
 import { afterEach, describe, expect, it } from "vitest";
 import { LocalLrm } from "./local-lrm.js";
 
@@ -43,5 +43,33 @@ describe.skipIf(!existsSync(DUMMY))("LocalLrm with the real Dummy agent", () => 
     expect((await lrm.run(req("stop"))).rc).toBe(0);
     await new Promise((r) => setTimeout(r, 300));
     expect(reported).toHaveLength(1);
+  });
+
+  it("ends a recurring monitor on the pengine's cancel without running an agent, answering a cancelled monitor", async () => {
+    dir = mkdtempSync(join(tmpdir(), "hbx-lrm-"));
+    const reported: OperationResult[] = [];
+    const runner = new OperationRunner();
+    lrm = new LocalLrm(runner, (r) => reported.push(r));
+    const req = (action: string, intervalMs = 0): OperationRequest => ({
+      rscId: "d",
+      spec: { standard: "ocf", provider: "heartbeat", type: "Dummy" },
+      action,
+      intervalMs,
+      timeoutMs: 10_000,
+      params: {},
+      env: { HA_RSCTMP: dir },
+    });
+    expect((await lrm.run(req("start"))).rc).toBe(0);
+    expect((await lrm.run(req("monitor", 100))).rc).toBe(0);
+    expect(runner.recurringKeys()).toEqual(["d_monitor_100"]);
+    const cancelled = await lrm.run(req("cancel", 100));
+    expect([cancelled.request.action, cancelled.request.intervalMs, cancelled.status, cancelled.pid]).toEqual(
+      ["monitor", 100, ExecStatus.CANCELLED, 0],
+    );
+    expect(runner.recurringKeys()).toEqual([]);
+    // The service dies after the cancel: nobody watches it any more, so nothing is reported.
+    rmSync(join(dir, "Dummy-d.state"));
+    await new Promise((r) => setTimeout(r, 350));
+    expect(reported).toEqual([]);
   });
 });

@@ -8,9 +8,25 @@ import { type OperationRequest, type OperationResult, type Standard, parseDurati
 export const LRM_CHANNEL = "lrm";
 export const DEFAULT_OP_TIMEOUT_MS = 20_000;
 
-/** The expected rc: a probe (monitor, interval 0) expects "not running", everything else OK. */
+/**
+ * The expected rc, as the pengine's graph carries it in the transition key: a probe (monitor,
+ * interval 0) expects "not running" (7), a recurring monitor of the Promoted role "running
+ * promoted" (8), everything else OK (0).
+ */
 export function targetRc(action: Action): number {
-  return action.task === "monitor" && action.interval === 0 ? 7 : 0;
+  if (action.task !== "monitor") return 0;
+  if (action.interval === 0) return 7;
+  const def = opDefinition(action);
+  const role = def?.role ?? def?.attrs.role;
+  return role === "Promoted" || role === "Master" ? 8 : 0;
+}
+
+/** The configured op an action comes from (a cancel names the monitor it ends). */
+function opDefinition(action: Action) {
+  const task = action.task === "cancel" ? "monitor" : action.task;
+  return action.rsc?.operations.find(
+    (o) => o.name === task && (parseDurationMs(o.interval) ?? 0) === action.interval,
+  );
 }
 
 /** The LRM request for a resource action of a transition, with Pacemaker's transition key. */
@@ -18,13 +34,12 @@ export function requestFromAction(action: Action, transitionId: number, dcUuid: 
   const rsc = action.rsc;
   if (!rsc || !action.node)
     throw new Error(`action ${action.uid} (${action.task}) is not a resource action on a node`);
-  const def = rsc.operations.find(
-    (o) => o.name === action.task && (parseDurationMs(o.interval) ?? 0) === action.interval,
-  );
+  const def = opDefinition(action);
   const timeoutMs = parseDurationMs(def?.attrs.timeout) ?? DEFAULT_OP_TIMEOUT_MS;
   return {
     rscId: rsc.id,
     spec: { standard: (rsc.cls ?? "ocf") as Standard, provider: rsc.provider, type: rsc.type ?? "" },
+    // A cancel travels as "cancel" with the monitor's interval; the node ends that monitor.
     action: action.task,
     intervalMs: action.interval,
     timeoutMs,

@@ -58,25 +58,39 @@ describe("the DC's status edits", () => {
     ensureNodeEntries(cib, ["alpha", "bravo", "charlie"]);
     writeNodeStates(cib, ["alpha", "bravo", "charlie"], ["alpha", "bravo", "charlie"], "alpha");
     writeClusterAttrs(cib, true);
-    // The start as the DC records it: the request built from the action, the LRM's result.
-    const [start] = executableActions(schedule(cib, { now: new Date(0) }).ws);
-    const request = requestFromAction(start, 1, "uuid");
-    recordOperation(cib, "alpha", {
-      callId: 1,
-      request,
-      rc: 0,
-      status: ExecStatus.DONE,
-      exitReason: "",
-      stdout: "",
-      stderr: "",
-      outputTruncated: false,
-      enqueuedAt: 0,
-      startedAt: 0,
-      finishedAt: 10,
-      execTimeMs: 10,
-      queueTimeMs: 0,
-      pid: 1,
-    });
+    // The transition as the DC records it: requests built from the actions, the LRM's results.
+    // First the probes on every node (rc 7, as expected), then the start on alpha (rc 0).
+    const record = (node: string, request: ReturnType<typeof requestFromAction>, rc: number) =>
+      recordOperation(cib, node, {
+        callId: 1,
+        request,
+        rc,
+        status: ExecStatus.DONE,
+        exitReason: "",
+        stdout: "",
+        stderr: "",
+        outputTruncated: false,
+        enqueuedAt: 0,
+        startedAt: 0,
+        finishedAt: 10,
+        execTimeMs: 10,
+        queueTimeMs: 0,
+        pid: 1,
+      });
+    const first = executableActions(schedule(cib, { now: new Date(0) }).ws);
+    expect(first.map((a) => `${a.task}@${a.node?.name}`).sort()).toEqual([
+      "monitor@alpha",
+      "monitor@bravo",
+      "monitor@charlie",
+      "start@alpha",
+    ]);
+    // In the graph's order: a start runs only after the probe on its node has completed.
+    const probesFirst = [...first].sort(
+      (a, b) => Number(a.task !== "monitor") - Number(b.task !== "monitor"),
+    );
+    for (const a of probesFirst)
+      record(a.node!.name, requestFromAction(a, 1, "uuid"), a.task === "monitor" ? 7 : 0);
+    // Everything is known (probed) and d runs where it should: nothing more to do.
     expect(
       executableActions(schedule(cib, { now: new Date(0) }).ws).map((a) => `${a.task}@${a.node?.name}`),
     ).toEqual([]);
