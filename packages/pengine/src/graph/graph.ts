@@ -24,12 +24,16 @@ function intervalMeta(a: Action): Record<string, string> {
   return meta;
 }
 
+const NEEDS_ESCAPE = /[&<>"\n\r\t]/;
+
 /** ` name="value"` for each defined attribute, in order, escaped as serializeXml does. */
 function attrText(attrs: Record<string, string | number | undefined>): string {
   let out = "";
   for (const k in attrs) {
     const v = attrs[k];
-    if (v !== undefined) out += ` ${k}="${escapeAttr(String(v))}"`;
+    if (v === undefined) continue;
+    const text = String(v);
+    out += ` ${k}="${NEEDS_ESCAPE.test(text) ? escapeAttr(text) : text}"`;
   }
   return out;
 }
@@ -82,30 +86,35 @@ export function transitionGraphXml(ws: WorkingSet): string {
   const acts = executableActions(ws);
   const ids = new Map<Action, number>();
   acts.forEach((a, i) => ids.set(a, i));
-  // Each action is rendered once as a trigger, however many synapses it is an input of.
-  const asTrigger = new Map<Action, string>();
-  const triggerXml = (f: Action): string => {
-    let x = asTrigger.get(f);
-    if (x === undefined) asTrigger.set(f, (x = actionXml(f, ids.get(f)!, "        ")));
-    return x;
-  };
-  const parts: string[] = [
+  const chunks: string[] = [];
+  let out =
     '<transition_graph cluster-delay="60s" stonith-timeout="60s" failed-stop-offset="INFINITY"' +
-      ' failed-start-offset="INFINITY" transition_id="0"',
-  ];
-  parts.push(acts.length === 0 ? "/>\n" : ">\n");
+    ` failed-start-offset="INFINITY" transition_id="0"${acts.length === 0 ? "/>\n" : ">\n"}`;
   acts.forEach((a, i) => {
-    parts.push(`  <synapse id="${i}">\n    <action_set>\n`, actionXml(a, i, "      "), "    </action_set>\n");
+    out += `  <synapse id="${i}">\n    <action_set>\n${actionXml(a, i, "      ")}    </action_set>\n`;
     let inputs = 0;
     for (const o of a.after) {
-      if (!ids.has(o.first)) continue;
-      if (inputs++ === 0) parts.push("    <inputs>\n");
-      parts.push("      <trigger>\n", triggerXml(o.first), "      </trigger>\n");
+      const id = ids.get(o.first);
+      if (id === undefined) continue;
+      if (inputs++ === 0) out += "    <inputs>\n";
+      out += `      <trigger>\n${actionXml(o.first, id, "        ")}      </trigger>\n`;
     }
-    parts.push(inputs === 0 ? "    <inputs/>\n" : "    </inputs>\n", "  </synapse>\n");
+    out += inputs === 0 ? "    <inputs/>\n  </synapse>\n" : "    </inputs>\n  </synapse>\n";
+    // Flatten into a chunk now and then, so the many small pieces die young instead of
+    // surviving into the old generation (which made garbage collection most of the cost).
+    if (out.length > 1 << 16) {
+      chunks.push(flat(out));
+      out = "";
+    }
   });
-  if (acts.length > 0) parts.push("</transition_graph>\n");
-  return parts.join("") + "\n";
+  if (acts.length > 0) out += "</transition_graph>\n";
+  chunks.push(out, "\n");
+  return chunks.join("");
+}
+
+/** A flat copy of a concatenated string, holding none of its pieces. */
+function flat(s: string): string {
+  return Buffer.from(s, "utf8").toString("utf8");
 }
 
 /** The same graph in Graphviz DOT, as crm_simulate -D writes it. */
