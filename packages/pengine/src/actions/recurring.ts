@@ -48,7 +48,8 @@ export function recordedMonitor(rsc: Resource, node: ClusterNode, interval: numb
 function activeRecurring(rsc: Resource, node: ClusterNode): Map<number, LrmOp> {
   const found = new Map<number, LrmOp>();
   const ops = rsc.history.get(node.name);
-  if (!ops) return found;
+  // Most histories hold only a probe, start or stop: skip sorting them (64,000 on 32x2000).
+  if (!ops || !ops.some((op) => op.interval > 0)) return found;
   const sorted = sortOps(ops);
   let start = -1;
   let stop = -1;
