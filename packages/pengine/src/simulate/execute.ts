@@ -127,19 +127,18 @@ export function simulateTransition(ws: WorkingSet): { cib: XmlElement; lines: st
     const id = anonymous ? rsc.id.replace(/:\d+$/, "") : rsc.id;
     // An anonymous instance's history may be recorded under any instance number on that node;
     // a stop ends whatever any of those records says runs there.
-    const records = childElements(lrs, "lrm_resource");
-    const sameBase = (r: XmlElement): boolean => (r.attrs.id ?? "").replace(/:\d+$/, "") === id;
-    let targets = records.filter((r) => r.attrs.id === id || r.attrs.id === rsc.id);
+    const records = recordIndex(lrs);
+    let targets = records.find(id === rsc.id ? [id] : [id, rsc.id]);
     // An anonymous instance known there under another name (a record read as this instance)
     // goes on in the record that shows it running.
     const known = anonymous ? historyName(rsc) : undefined;
-    const byHistory = known === undefined ? [] : records.filter((r) => r.attrs.id === known);
+    const byHistory = known === undefined ? [] : records.find([known]);
     if (byHistory.length > 0 && !targets.some((r) => r.attrs.id === id)) {
       const running = [...targets, ...byHistory].filter(showsRunning);
       targets = running.length > 0 ? [running[0]] : targets.length > 0 ? targets : byHistory;
     }
     if (anonymous && (targets.length === 0 || a.task === "stop"))
-      targets = [...targets, ...records.filter((r) => sameBase(r) && !targets.includes(r))];
+      targets = [...targets, ...records.withBase(id).filter((r) => !targets.includes(r))];
     if (targets.length > 1 && a.task !== "stop") targets = [targets[0]];
     if (targets.length === 0) {
       const lr = cow.created(
@@ -151,6 +150,7 @@ export function simulateTransition(ws: WorkingSet): { cib: XmlElement; lines: st
         }),
       );
       lrs.children.push(lr);
+      records.add(lrs.children.length - 1);
       targets = [lr];
     }
     callId++;
@@ -170,6 +170,54 @@ export function simulateTransition(ws: WorkingSet): { cib: XmlElement; lines: st
       );
   }
   return { cib, lines };
+}
+
+interface RecordIndex {
+  /** The lrm_resource records with any of these ids, in document order. */
+  find(ids: string[]): XmlElement[];
+  /** The records whose id without an instance number is `base`, in document order. */
+  withBase(base: string): XmlElement[];
+  /** Note the record just appended at child position `i`. */
+  add(i: number): void;
+}
+
+const indexes = new WeakMap<XmlElement, RecordIndex>();
+
+/**
+ * An lrm_resources' records by id, built once per section: scanning every record for each of
+ * 64,000 probes was quadratic. Positions, not elements, are kept, because a record is replaced
+ * by its copy the first time the simulation writes to it.
+ */
+function recordIndex(lrs: XmlElement): RecordIndex {
+  let index = indexes.get(lrs);
+  if (index) return index;
+  const byId = new Map<string, number[]>();
+  const byBase = new Map<string, number[]>();
+  const note = (m: Map<string, number[]>, k: string, i: number): void => {
+    const list = m.get(k);
+    if (list) list.push(i);
+    else m.set(k, [i]);
+  };
+  const add = (i: number): void => {
+    const c = lrs.children[i];
+    if (c.kind !== "element" || c.name !== "lrm_resource") return;
+    const rid = c.attrs.id;
+    if (rid !== undefined) note(byId, rid, i);
+    note(byBase, (rid ?? "").replace(/:\d+$/, ""), i);
+  };
+  lrs.children.forEach((_, i) => add(i));
+  const elements = (positions: number[]): XmlElement[] => positions.map((i) => lrs.children[i] as XmlElement);
+  index = {
+    find: (ids) => {
+      const positions = ids.flatMap((k) => byId.get(k) ?? []);
+      if (ids.length > 1) positions.sort((a, b) => a - b);
+      return elements(positions);
+    },
+    withBase: (base) => elements(byBase.get(base) ?? []),
+    add,
+  };
+  indexes.set(lrs, index);
+  return index;
 }
 
 /** Whether a history record's latest operation leaves the resource running. */
