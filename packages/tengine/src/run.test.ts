@@ -46,7 +46,7 @@ describe("runTransition", () => {
 });
 
 describe("graphFromTransition", () => {
-  it("orders a group's second member's start after its first member's start", () => {
+  it("orders a group's second member's start after its first member's start, and each start after its probe", () => {
     const cib = parseXml(
       `<cib admin_epoch="0" epoch="1" num_updates="0" have-quorum="1"><configuration><crm_config><cluster_property_set id="o"><nvpair id="o1" name="stonith-enabled" value="false"/></cluster_property_set></crm_config>
       <nodes><node id="alpha" uname="alpha"/></nodes>
@@ -60,9 +60,13 @@ describe("graphFromTransition", () => {
       return `${a.rsc!.id}_${a.task}_${a.interval}`;
     };
     const byName = new Map(g.actions.map((a) => [name(a.id), a]));
-    expect([...byName.keys()].sort()).toEqual(["a_start_0", "b_start_0"]);
+    // Nothing is known about alpha yet, so each member is probed there (monitor, interval 0) first.
+    expect([...byName.keys()].sort()).toEqual(["a_monitor_0", "a_start_0", "b_monitor_0", "b_start_0"]);
     const deps = (n: string) => byName.get(n)!.deps.map(name).sort();
-    expect(deps("b_start_0")).toEqual(["a_start_0"]);
-    expect(deps("a_start_0")).toEqual([]);
+    expect(deps("b_start_0")).toContain("a_start_0");
+    expect(deps("b_start_0")).toContain("b_monitor_0");
+    expect(deps("a_start_0")).toContain("a_monitor_0");
+    expect(deps("a_start_0")).not.toContain("b_start_0");
+    expect(deps("a_monitor_0")).toEqual([]);
   });
 });

@@ -17,9 +17,15 @@ export function clusterProperties(cib: XmlElement): Map<string, string> {
   return props;
 }
 
-/** Primitives, the unit Pacemaker counts as "resource instances". */
+/**
+ * Primitives, the unit Pacemaker counts as "resource instances". Pacemaker counts them when it
+ * reads the configuration, so instances made up later from the status section (an orphan
+ * instance of an anonymous clone found running once too often) are not among them.
+ */
 export function primitives(ws: WorkingSet): Resource[] {
-  return [...ws.resourceById.values()].filter((r) => r.variant.kind === "primitive");
+  return [...ws.resourceById.values()].filter(
+    (r) => r.variant.kind === "primitive" && !(r.orphan && r.parent !== undefined),
+  );
 }
 
 function isDisabled(r: Resource): boolean {
