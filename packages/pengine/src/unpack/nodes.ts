@@ -48,25 +48,7 @@ export function unpackNodes(
     seen.add(n.uname);
     const remote = n.type === "remote";
     const attrs = resolveSets(n.attributes, { now });
-    const node: ClusterNode = {
-      name: n.uname,
-      id: n.id,
-      type: n.type,
-      online: false,
-      unclean: false,
-      shutdown: false,
-      standby: false,
-      standbyOnFail: false,
-      maintenance: false,
-      pending: false,
-      unseen: true,
-      expectedUp: false,
-      remote,
-      attrs,
-      health: 0,
-      assignedCount: 0,
-      index: 0,
-    };
+    const node = newClusterNode(n.uname, n.id, n.type, remote, attrs);
     const state = byId.get(n.id) ?? byUname.get(n.uname);
     if (state) {
       node.unseen = false;
@@ -176,4 +158,33 @@ function pendingTooLong(a: Record<string, string>, timeout: number, now: number)
   const crmd = a.crmd ?? "";
   const online = crmd === "online" ? 1 : /^\d+$/.test(crmd) ? Number(crmd) : 0;
   return member > 0 && online <= 0 && now >= member + timeout;
+}
+
+/** A node as configured, before its state is read: offline, unseen, nothing assigned. */
+export function newClusterNode(
+  name: string,
+  id: string,
+  type: ClusterNode["type"],
+  remote: boolean,
+  attrs: ClusterNode["attrs"],
+): ClusterNode {
+  return {
+    name,
+    id,
+    type,
+    online: false,
+    unclean: false,
+    shutdown: false,
+    standby: false,
+    standbyOnFail: false,
+    maintenance: false,
+    pending: false,
+    unseen: true,
+    expectedUp: false,
+    remote,
+    attrs,
+    health: 0,
+    assignedCount: 0,
+    index: 0,
+  };
 }

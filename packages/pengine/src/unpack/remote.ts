@@ -1,7 +1,7 @@
 import { MINUS_INFINITY, type NodeStateRecord } from "@hbx/cib";
 import { type ClusterNode, type Resource, Role, type WorkingSet } from "../types.js";
 import { isTrue, resolveSets } from "./attributes.js";
-import { compareNodeNames } from "./nodes.js";
+import { compareNodeNames, newClusterNode } from "./nodes.js";
 
 /** An `ocf:pacemaker:remote` primitive: the connection that makes a Pacemaker Remote node. */
 export function isRemoteConnection(rsc: Resource): boolean {
@@ -20,29 +20,17 @@ export function addRemoteNodes(ws: WorkingSet): void {
     if (!isRemoteConnection(rsc)) continue;
     let node = ws.nodeByName.get(rsc.id);
     if (node === undefined) {
-      node = {
-        name: rsc.id,
-        id: rsc.id,
-        type: "remote",
-        online: false,
-        unclean: false,
-        shutdown: false,
-        standby: false,
-        standbyOnFail: false,
-        maintenance: false,
-        pending: false,
-        unseen: true,
-        expectedUp: false,
-        remote: true,
-        attrs: new Map([
+      node = newClusterNode(
+        rsc.id,
+        rsc.id,
+        "remote",
+        true,
+        new Map([
           ["#uname", rsc.id],
           ["#id", rsc.id],
           ["#kind", "remote"],
         ]),
-        health: 0,
-        assignedCount: 0,
-        index: 0,
-      };
+      );
       ws.nodes.push(node);
       ws.nodeByName.set(node.name, node);
       ws.nodeById.set(node.id, node);
