@@ -6,7 +6,15 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { childElements, firstChild, parseXml, readVersion, repoRoot, serializeXml } from "@hbx/cib";
+import {
+  childElements,
+  cloneElement,
+  firstChild,
+  parseXml,
+  readVersion,
+  repoRoot,
+  serializeXml,
+} from "@hbx/cib";
 import {
   memoryIo,
   runCibadmin,
@@ -202,11 +210,32 @@ describe.skipIf(unavailable !== undefined)(`CIB tools against two live hbxd ${un
     expect(await liveXml()).not.toContain('id="bad"');
   });
 
-  it("crm_failcount -v (a status write) says it is not supported live yet, exits 3, changes nothing", async () => {
+  it("crm_failcount -v/-D go to the DC as transient attributes; other status edits exit 3, change nothing", async () => {
+    const set = await tool(runCrmFailcount, ["-r", "dummy", "-N", "alpha", "-v", "3"]);
+    expect(set.err).toBe("");
+    expect(set.code).toBe(0);
+    const get = async () =>
+      (await tool(runCrmFailcount, ["-G", "-Q", "-r", "dummy", "-N", "alpha"])).out.trim();
+    await waitFor(
+      "fail-count 3 seen from bravo",
+      async () => ((await get()) === "3" ? true : undefined),
+      5000,
+    );
+    expect((await tool(runCrmFailcount, ["-D", "-r", "dummy", "-N", "alpha"])).code).toBe(0);
+    await waitFor("fail-count gone", async () => ((await get()) === "0" ? true : undefined), 5000);
+
+    const src = new IpcCibSource(nodes[1].socket);
+    const doc = await src.read();
+    // A copy: the source compares the edit with what it read.
+    const edited = cloneElement(doc);
+    const ns = childElements(firstChild(edited, "status")!, "node_state").find(
+      (n) => n.attrs.uname === "alpha",
+    )!;
+    ns.attrs.expected = "down";
     const before = await liveXml();
-    const r = await tool(runCrmFailcount, ["-r", "dummy", "-N", "alpha", "-v", "3"]);
-    expect(r.code).toBe(3);
-    expect(r.err).toContain("not supported on the live cluster yet");
+    const err = await src.write(edited, readVersion(doc)).catch((e: unknown) => e);
+    expect(err).toMatchObject({ exitCode: 3 });
+    expect((err as Error).message).toContain("not supported on the live cluster yet");
     expect(readVersion(parseXml(await liveXml(), "after")).epoch).toBe(
       readVersion(parseXml(before, "b")).epoch,
     );

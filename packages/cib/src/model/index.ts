@@ -1,3 +1,4 @@
 export * from "./attributes.js";
 export * from "./configuration.js";
 export * from "./status.js";
+export * from "./transient.js";

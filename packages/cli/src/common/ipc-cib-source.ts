@@ -10,6 +10,7 @@ import {
 import { IpcClient, IpcError } from "@hbx/crmd";
 import { type CibSource, StaleCibError } from "./cib-source.js";
 import { CliError, CrmExit } from "./exit-codes.js";
+import { liveStatusChange } from "./live-status.js";
 
 /** What hbxd's `cib.query` answers (packages/crmd/src/crm/README.md). */
 interface CibQueryReply {
@@ -39,8 +40,9 @@ function configVersion(v: CibVersion): CibVersion {
 /**
  * The live cluster's CIB through the local hbxd (`cib.query` / `cib.replace`), used when
  * CIB_file is unset. hbxd replaces the configuration and keeps the DC's status section, so a
- * write whose only change is in the status (fail-counts, transient attributes, cleanup) is
- * refused here rather than sent as a whole CIB that would silently drop it.
+ * write whose only change is in the status goes as `cib.status-update` (transient attributes:
+ * fail-counts, crm_attribute -l reboot) and `cib.cleanup` (dropped resource history), and any
+ * other status edit is refused rather than sent as a whole CIB that would silently drop it.
  */
 export class IpcCibSource implements CibSource {
   /** The document last read: what the tool's change was computed from. */
@@ -74,9 +76,16 @@ export class IpcCibSource implements CibSource {
       sectionText(base, "status") !== sectionText(next, "status") &&
       sectionText(base, "configuration") === sectionText(next, "configuration")
     ) {
+      // Transient attributes and clean-ups go to the DC as such; other status edits cannot.
+      const change = liveStatusChange(base, next);
+      if (change) {
+        for (const u of change.updates) await this.call("cib.status-update", { ...u });
+        for (const c of change.cleanups) await this.call("cib.cleanup", { ...c });
+        return;
+      }
       throw new CliError(
         CrmExit.UNIMPLEMENT_FEATURE,
-        "Call failed: status-section changes (fail-counts, transient node attributes, resource cleanup) are not supported on the live cluster yet; nothing was changed (set CIB_file=path to edit a file)",
+        "Call failed: status-section changes other than transient node attributes and resource cleanup are not supported on the live cluster yet; nothing was changed (set CIB_file=path to edit a file)",
       );
     }
     // hbxd refuses only an older configuration; an edit based on a version someone else has

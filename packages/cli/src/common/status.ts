@@ -1,5 +1,5 @@
-import { type XmlElement, childElements, firstChild } from "@hbx/cib";
-import { type NodeName, removeChild, section } from "./cib-model.js";
+import { type XmlElement, childElements, cleanupResourceStatus, firstChild } from "@hbx/cib";
+import { type NodeName, section } from "./cib-model.js";
 
 /**
  * Read and clean the status section the way the tools need it: where a primitive runs (from
@@ -141,49 +141,15 @@ export function queryFailCount(
 
 /**
  * Forget a resource's failures (and, for a clean-up, its operation history so its state is
- * re-probed): fail-count and last-failure attributes, and its lrm_resource entries, on one node
- * or all. Returns the node names that had something to clean.
+ * re-probed) on one node or all: @hbx/cib's writer, shared with hbxd's cib.cleanup.
+ * Returns the node names that had something to clean.
  */
 export function cleanupResource(
   cib: XmlElement,
   rscIds: string[],
   opts: { node?: NodeName; op?: string; intervalMs?: number; history: boolean; onlyFailed?: boolean },
 ): NodeName[] {
-  const cleaned: NodeName[] = [];
-  const status = section(cib, "status");
-  if (!status) return cleaned;
-  for (const state of childElements(status, "node_state")) {
-    const node = nodeName(state);
-    if (opts.node !== undefined && node !== opts.node) continue;
-    let touched = false;
-    for (const rsc of rscIds) {
-      if (opts.onlyFailed && !hasFailures(cib, rsc, node)) continue;
-      const set = transientSet(state);
-      if (set) {
-        for (const p of childElements(set, "nvpair")) {
-          const n = p.attrs.name ?? "";
-          const matches = (prefix: string) =>
-            opts.op === undefined
-              ? n === prefix || n.startsWith(`${prefix}#`)
-              : n === `${prefix}#${opts.op}_${opts.intervalMs ?? 0}`;
-          if (matches(`fail-count-${rsc}`) || matches(`last-failure-${rsc}`)) {
-            removeChild(set, p);
-            touched = true;
-          }
-        }
-      }
-      if (opts.history) {
-        const lrm = lrmResource(state, rsc);
-        if (lrm) {
-          const parent = firstChild(firstChild(state, "lrm")!, "lrm_resources")!;
-          removeChild(parent, lrm);
-          touched = true;
-        }
-      }
-    }
-    if (touched) cleaned.push(node);
-  }
-  return cleaned;
+  return cleanupResourceStatus(cib, rscIds, opts);
 }
 
 /** Milliseconds from "10s", "2min", "1h", "500ms", "PT30S" or a bare number of seconds. */

@@ -7,9 +7,10 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import { type XmlElement } from "@hbx/cib";
-import { type OperationRequest, type OperationResult, isFailure, recordOperation } from "@hbx/lrm";
+import { type OperationRequest, type OperationResult, isFailure } from "@hbx/lrm";
 import { type Action, schedule } from "@hbx/pengine";
 import { type RunningTransition, graphFromTransition, runTransition } from "@hbx/tengine";
+import { recordResult } from "./failcount.js";
 import { requestFromAction } from "./lrm-wire.js";
 
 export interface DcDeps {
@@ -118,10 +119,11 @@ export class DcLoop {
     const node = action.node!.name;
     const req = requestFromAction(action, transitionId, this.uuid);
     const result = await this.deps.runOnNode(node, req);
-    this.deps.update(
-      (doc) => void recordOperation(doc, node, result),
-      `${req.action} ${req.rscId} on ${node}`,
-    );
+    // The history and, for a failure, the fail-count in one version: the next schedule sees both.
+    this.deps.update((doc) => {
+      const fc = recordResult(doc, node, result, new Date());
+      if (fc) this.deps.log.warn(fc, `${fc.name}=${fc.value} on ${node}`);
+    }, `${req.action} ${req.rscId} on ${node}`);
     const failed = isFailure(result);
     this.deps.log.info(
       {

@@ -1,6 +1,7 @@
 import { formatVersion, serializeXml } from "@hbx/cib";
 import { IpcError } from "../ipc/protocol.js";
 import type { IpcHandler } from "../ipc/server.js";
+import { type StatusRequest, parseStatusRequest } from "./status-ops.js";
 
 export class CibReplaceError extends IpcError {}
 
@@ -12,12 +13,16 @@ export interface CrmIpcSource {
     current(): { document: import("@hbx/cib").XmlElement; version: import("@hbx/cib").CibVersion };
   };
   replace(xml: string): Promise<string>;
+  /** Apply a status change on the DC (forwarded when this node is not the DC); the new version. */
+  modifyStatus(req: StatusRequest): Promise<string>;
 }
 
 /**
  * `cib.query` → `{xml, version, dc, node}`: this node's copy of the CIB (the DC's latest version
  * it received). `cib.replace {xml}` → `{version}`: forwarded to the DC, validated against the
  * schema and refused when older than the current version; the status section stays the DC's.
+ * `cib.status-update {node, set?, delete?}` and `cib.cleanup {resource, node?}` → `{version}`:
+ * a node's transient attributes, or a resource's fail-counts and history, changed by the DC.
  */
 export function crmIpcHandlers(crm: CrmIpcSource): Record<string, IpcHandler> {
   return {
@@ -35,5 +40,11 @@ export function crmIpcHandlers(crm: CrmIpcSource): Record<string, IpcHandler> {
         throw new IpcError("bad-request", "cib.replace needs {xml}");
       return { version: await crm.replace(args.xml) };
     },
+    "cib.status-update": async (args) => ({
+      version: await crm.modifyStatus(parseStatusRequest("cib.status-update", args)),
+    }),
+    "cib.cleanup": async (args) => ({
+      version: await crm.modifyStatus(parseStatusRequest("cib.cleanup", args)),
+    }),
   };
 }

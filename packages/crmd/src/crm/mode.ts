@@ -19,7 +19,8 @@ import {
   readVersion,
   serializeXml,
 } from "@hbx/cib";
-import { type OperationResult, OperationRunner, recordOperation } from "@hbx/lrm";
+import { type OperationResult, OperationRunner } from "@hbx/lrm";
+import { recordResult } from "./failcount.js";
 import { LocalLrm } from "./local-lrm.js";
 import type { HaCf, HeartbeatNode } from "@hbx/transport";
 import { DcLoop } from "./dc.js";
@@ -32,11 +33,15 @@ import {
   writeNodeStates,
 } from "./status.js";
 import { CibReplaceError, crmIpcHandlers } from "./ipc-ops.js";
+import { type StatusRequest, applyStatusRequest } from "./status-ops.js";
+import { IpcError } from "../ipc/protocol.js";
 
 export const CIB_CHANNEL = "cib";
 export const CIB_SYNC_CHANNEL = "cib-sync";
 export const CIB_REPLACE_CHANNEL = "cib-replace";
 export const JOIN_CHANNEL = "crm-join";
+/** cib.status-update / cib.cleanup forwarded to the DC (JSON StatusRequest). */
+export const CIB_STATUS_CHANNEL = "cib-status";
 /** A node reports a changed recurring result to the DC. */
 export const LRM_EVENT_CHANNEL = "lrm-event";
 
@@ -135,6 +140,14 @@ export class CrmMode {
     this.bus.on(CIB_REPLACE_CHANNEL, async (msg) => {
       try {
         return JSON.stringify({ ok: true, version: await this.replaceOnDc(text(msg.payload)) });
+      } catch (e) {
+        return JSON.stringify({ ok: false, message: (e as Error).message });
+      }
+    });
+    this.bus.on(CIB_STATUS_CHANNEL, (msg) => {
+      try {
+        const req = JSON.parse(text(msg.payload)) as StatusRequest;
+        return JSON.stringify({ ok: true, version: this.modifyStatusOnDc(req) });
       } catch (e) {
         return JSON.stringify({ ok: false, message: (e as Error).message });
       }
@@ -238,7 +251,10 @@ export class CrmMode {
       { node, rsc: req.rscId, op: req.action, rc: result.rc },
       `${req.rscId}_${req.action}_${req.intervalMs} on ${node}: rc=${result.rc}`,
     );
-    this.commit((doc) => void recordOperation(doc, node, result), `${req.action} ${req.rscId} on ${node}`);
+    this.commit((doc) => {
+      const fc = recordResult(doc, node, result, new Date());
+      if (fc) this.log.warn(fc, `${fc.name}=${fc.value} on ${node}`);
+    }, `${req.action} ${req.rscId} on ${node}`);
     this.dcLoop.kick(`${req.rscId} ${req.action} on ${node} rc=${result.rc}`);
   }
 
@@ -304,6 +320,28 @@ export class CrmMode {
       message?: string;
     };
     if (!reply.ok) throw new CibReplaceError("failed", reply.message ?? "replace failed on the DC");
+    return reply.version!;
+  }
+
+  /** A status change on the DC: applied in one version, broadcast, rescheduled. */
+  modifyStatusOnDc(req: StatusRequest): string {
+    if (!this.isDc || !this.dcLoop) throw new IpcError("failed", `${this.self} is not the DC`);
+    let nodes: string[] = [];
+    this.commit((doc) => void (nodes = applyStatusRequest(doc, req)), req.op);
+    this.log.info({ req, nodes }, `${req.op} on ${nodes.join(" ") || "(nothing to change)"}`);
+    this.dcLoop.kick(req.op);
+    return formatVersion(this.store.currentVersion());
+  }
+
+  /** cib.status-update / cib.cleanup anywhere: on the DC directly, else forwarded to it. */
+  async modifyStatus(req: StatusRequest): Promise<string> {
+    if (this.isDc) return this.modifyStatusOnDc(req);
+    const dc = this.dc;
+    if (!dc) throw new IpcError("failed", "no DC elected yet");
+    const reply = JSON.parse(
+      text(await this.bus.request(CIB_STATUS_CHANNEL, dc, JSON.stringify(req), 15_000)),
+    ) as { ok: boolean; version?: string; message?: string };
+    if (!reply.ok) throw new IpcError("failed", reply.message ?? `${req.op} failed on the DC`);
     return reply.version!;
   }
 

@@ -105,7 +105,7 @@ export const LRM_INSTANCE_ATTR = "hbx-lrm-instance";
 /**
  * For each node whose LRM instance is known: if it differs from the one its node_state names,
  * the node restarted since that history was written, so drop the history (nothing it ran then
- * runs now) and record the new instance.
+ * runs now) and its transient attributes (fail-counts) and record the new instance.
  */
 export function adoptLrmInstances(cib: XmlElement, instances: ReadonlyMap<NodeName, string>): NodeName[] {
   const status = firstChild(cib, "status");
@@ -115,7 +115,11 @@ export function adoptLrmInstances(cib: XmlElement, instances: ReadonlyMap<NodeNa
     if (inst === undefined || ns.attrs[LRM_INSTANCE_ATTR] === inst) continue;
     if (ns.attrs[LRM_INSTANCE_ATTR] !== undefined || firstChild(ns, "lrm"))
       cleared.push(ns.attrs.uname ?? "");
-    ns.children = ns.children.filter((c) => !(c.kind === "element" && c.name === "lrm"));
+    // Transient attributes (fail-counts among them) lived in the old instance's attribute
+    // manager: a restarted node has none, as after a Pacemaker node restart.
+    ns.children = ns.children.filter(
+      (c) => !(c.kind === "element" && (c.name === "lrm" || c.name === "transient_attributes")),
+    );
     ns.attrs[LRM_INSTANCE_ATTR] = inst;
   }
   return cleared;
