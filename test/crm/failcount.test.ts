@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { childElements, firstChild, parseXml, repoRoot, type XmlElement } from "@hbx/cib";
-import { memoryIo, runCrmFailcount, runCrmResource } from "@hbx/cli";
+import { memoryIo, runCrmAttribute, runCrmFailcount, runCrmResource } from "@hbx/cli";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CrmNode, ensureBuilt, waitFor } from "./cluster.js";
 
@@ -206,4 +206,22 @@ describe.skipIf(unavailable !== undefined)(`fail-counts on two live hbxd ${unava
       15_000,
     );
   }, 30_000);
+
+  it("crm_attribute -l reboot sets and deletes a transient attribute through the DC", async () => {
+    const set = memoryIo(env());
+    expect(await runCrmAttribute(["-N", "bravo", "-l", "reboot", "-n", "pingd", "-v", "100"], set)).toBe(0);
+    expect(set.err).toBe("");
+    await waitFor(
+      "pingd=100 on bravo",
+      async () => (transient(await live(), "bravo", "pingd") === "100" ? true : undefined),
+      5000,
+    );
+    const del = memoryIo(env());
+    expect(await runCrmAttribute(["-N", "bravo", "-l", "reboot", "-n", "pingd", "-D"], del)).toBe(0);
+    await waitFor(
+      "pingd gone",
+      async () => (transient(await live(), "bravo", "pingd") === undefined ? true : undefined),
+      5000,
+    );
+  });
 });
