@@ -12,6 +12,7 @@ import { type Action, schedule } from "@hbx/pengine";
 import { type RunningTransition, graphFromTransition, runTransition } from "@hbx/tengine";
 import { recordResult } from "./failcount.js";
 import { requestFromAction } from "./lrm-wire.js";
+import { clearExpiredFailures, nextRecheckDelayMs } from "./recheck.js";
 
 export interface DcDeps {
   /** The current CIB (a copy). */
@@ -29,6 +30,8 @@ export interface DcDeps {
 export class DcLoop {
   private readonly uuid = randomUUID();
   private timer?: NodeJS.Timeout;
+  /** The self-scheduled recheck: the earliest failure-timeout expiry or cluster-recheck-interval. */
+  private recheckTimer?: NodeJS.Timeout;
   private running?: RunningTransition;
   private pendingReason?: string;
   private transitionId = 0;
@@ -52,6 +55,7 @@ export class DcLoop {
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.recheckTimer) clearTimeout(this.recheckTimer);
     this.running?.abort("no longer DC");
   }
 
@@ -63,11 +67,15 @@ export class DcLoop {
     if (this.stopped) return;
     const reason = this.pendingReason ?? "recheck";
     this.pendingReason = undefined;
+    if (this.recheckTimer) clearTimeout(this.recheckTimer);
+    this.recheckTimer = undefined;
     const id = ++this.transitionId;
     const log = this.deps.log;
+    const now = new Date();
     let graph;
     try {
-      graph = graphFromTransition(schedule(this.deps.current(), { now: new Date() }));
+      this.clearExpired(now);
+      graph = graphFromTransition(schedule(this.deps.current(), { now }));
     } catch (e) {
       log.error({ err: (e as Error).message, transition: id }, `scheduling failed: ${(e as Error).message}`);
       return;
@@ -107,7 +115,48 @@ export class DcLoop {
   }
 
   private afterTransition(): void {
-    if (this.pendingReason !== undefined) this.kick(this.pendingReason);
+    if (this.pendingReason !== undefined) return this.kick(this.pendingReason);
+    this.armRecheck();
+  }
+
+  /**
+   * Expired fail-counts are deleted before scheduling, in their own CIB version, as Pacemaker's
+   * controller clears them: the status then says what the policy engine already ignores.
+   */
+  private clearExpired(now: Date): void {
+    // Checked on a copy first, so a recheck with nothing expired writes no new version.
+    if (clearExpiredFailures(this.deps.current(), now).length === 0) return;
+    this.deps.update((doc) => {
+      for (const f of clearExpiredFailures(doc, now))
+        this.deps.log.info(
+          { node: f.node, rsc: f.rsc, cleared: f.names },
+          `failure-timeout of ${f.rsc} on ${f.node} expired: ${f.names.join(" ")} cleared`,
+        );
+    }, "clear expired fail-counts");
+  }
+
+  /** Schedule again by ourselves when the next failure expires (at most cluster-recheck-interval). */
+  private armRecheck(): void {
+    if (this.stopped) return;
+    if (this.recheckTimer) clearTimeout(this.recheckTimer);
+    this.recheckTimer = undefined;
+    let delay: number | undefined;
+    try {
+      delay = nextRecheckDelayMs(this.deps.current(), new Date());
+    } catch (e) {
+      this.deps.log.error({ err: (e as Error).message }, `recheck not armed: ${(e as Error).message}`);
+    }
+    if (delay === undefined) return;
+    this.deps.log.debug({ delayMs: delay }, `recheck in ${delay} ms`);
+    // Expiry is compared in whole seconds; a few ms late makes sure it has passed.
+    this.recheckTimer = setTimeout(
+      () => {
+        this.recheckTimer = undefined;
+        this.kick("recheck");
+      },
+      Math.min(delay + 5, 2 ** 31 - 1),
+    );
+    this.recheckTimer.unref?.();
   }
 
   private async execute(action: Action, transitionId: number): Promise<{ ok: boolean; detail?: string }> {

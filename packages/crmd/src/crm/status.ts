@@ -37,7 +37,8 @@ export function ensureNodeEntries(cib: XmlElement, nodes: readonly NodeName[]): 
  * node_state for every configured node: a member is in_ccm, crmd online, join member, expected
  * member; a node that left is in_ccm false, crmd offline, join down (expected stays as it was,
  * so with fencing the policy engine would see it went down unexpectedly). Its lrm history is
- * kept: without fencing the policy engine ignores an offline node's history.
+ * kept: without fencing the policy engine ignores an offline node's history. Its transient
+ * attributes are erased when it is lost (not again while it stays away).
  */
 export function writeNodeStates(
   cib: XmlElement,
@@ -66,6 +67,11 @@ export function writeNodeStates(
         expected: "member",
       });
     } else if (ns.attrs.in_ccm !== undefined) {
+      // Lost now (it was a member): its transient attributes, fail-counts among them, went with
+      // its attribute manager, so the DC erases them at once as Pacemaker's controller does when
+      // a peer leaves. Its lrm history stays until it rejoins (nothing fenced it).
+      if (ns.attrs.crmd === "online" || ns.attrs.in_ccm === "true")
+        ns.children = ns.children.filter((c) => !(c.kind === "element" && c.name === "transient_attributes"));
       Object.assign(ns.attrs, {
         in_ccm: "false",
         crmd: "offline",
