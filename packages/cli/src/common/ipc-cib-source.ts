@@ -112,7 +112,19 @@ export class IpcCibSource implements CibSource {
       throw new CliError(CrmExit.DISCONNECT, `Could not connect to the CIB: ${why}`);
     }
     try {
-      return await client.request<T>(op, args, 20_000);
+      // A write needs a DC. While the cluster is electing one (after a node loss, or a late
+      // heartbeat under load), wait for it a little, as Pacemaker's tools wait for the CIB,
+      // instead of failing the administrator's command.
+      const deadline = Date.now() + ELECTION_WAIT_MS;
+      for (;;) {
+        try {
+          return await client.request<T>(op, args, 20_000);
+        } catch (e) {
+          const electing = e instanceof IpcError && NO_DC.test(e.message) && Date.now() < deadline;
+          if (!electing) throw e;
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      }
     } catch (e) {
       if (e instanceof IpcError) throw ipcFailure(op, e);
       throw e;
@@ -121,6 +133,10 @@ export class IpcCibSource implements CibSource {
     }
   }
 }
+
+/** How long a write waits for a DC to be elected before it gives up. */
+const ELECTION_WAIT_MS = 10_000;
+const NO_DC = /no DC elected yet/;
 
 /** Map an IPC error to what Pacemaker's tools print and exit with for the same failure. */
 export function ipcFailure(op: string, e: IpcError): CliError {
