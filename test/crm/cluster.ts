@@ -1,6 +1,7 @@
-/** Three real hbxd processes in CRM mode on 127.0.0.1–.3, each with its own HA_RSCTMP. */
+/** Real hbxd processes in CRM mode on 127.0.0.1, .2, …, each with its own HA_RSCTMP. */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repoRoot } from "@hbx/cib";
 import { IpcClient } from "@hbx/crmd";
@@ -101,4 +102,94 @@ export class CrmNode {
     const f = join(this.dir, "ha-log");
     return existsSync(f) ? readFileSync(f, "utf8") : "";
   }
+}
+
+export const DUMMY_AGENT = "/usr/lib/ocf/resource.d/heartbeat/Dummy";
+/** Why the CRM tests cannot run here, or undefined when they can. */
+export const dummyUnavailable = existsSync(DUMMY_AGENT)
+  ? undefined
+  : `${DUMMY_AGENT} is not installed (resource-agents)`;
+
+/** A CIB for the CRM tests: no fencing, quorum ignored, the given resources and constraints. */
+export function crmTestCib(resources: string, constraints = "<constraints/>"): string {
+  return `<cib admin_epoch="0" epoch="1" num_updates="0" validate-with="pacemaker-3.0" crm_feature_set="3.0.14">
+  <configuration>
+    <crm_config>
+      <cluster_property_set id="cib-bootstrap-options">
+        <nvpair id="opt-stonith" name="stonith-enabled" value="false"/>
+        <nvpair id="opt-quorum" name="no-quorum-policy" value="ignore"/>
+      </cluster_property_set>
+    </crm_config>
+    <nodes/>
+    <resources>
+${resources}
+    </resources>
+    ${constraints}
+  </configuration>
+  <status/>
+</cib>
+`;
+}
+
+export interface CrmClusterOptions {
+  /** Node names, bound to 127.0.0.1, .2, … in this order (the first is the DC). */
+  names: string[];
+  cib: string;
+  /** Added to the process id to pick a private UDP port, so concurrent test clusters never meet. */
+  portSalt: number;
+  tmpPrefix: string;
+  deadtimeS?: number;
+  initdeadS?: number;
+}
+
+/** Several real hbxd in CRM mode on loopback, each ucast to all the others. */
+export class CrmCluster {
+  readonly nodes: CrmNode[] = [];
+  readonly root: string;
+
+  constructor(opts: CrmClusterOptions) {
+    const port = 20000 + ((process.pid + opts.portSalt) % 20000);
+    this.root = mkdtempSync(join(tmpdir(), opts.tmpPrefix));
+    opts.names.forEach((name, i) => {
+      const dir = join(this.root, name);
+      const n = new CrmNode(dir, name, `127.0.0.${i + 1}`);
+      const peers = opts.names.map((_, j) => `127.0.0.${j + 1}`).filter((_, j) => j !== i);
+      n.configure(
+        [
+          `logfile ${join(dir, "ha-log")}`,
+          "keepalive 300ms",
+          "warntime 1",
+          `deadtime ${opts.deadtimeS ?? 2}`,
+          `initdead ${opts.initdeadS ?? 3}`,
+          `udpport ${port}`,
+          ...peers.map((p) => `ucast lo ${p}`),
+          `node ${opts.names.join(" ")}`,
+          "crm on",
+          "",
+        ].join("\n"),
+        opts.cib,
+      );
+      this.nodes.push(n);
+    });
+  }
+
+  start(): void {
+    for (const n of this.nodes) n.start();
+  }
+
+  node(name: string): CrmNode {
+    return this.nodes.find((x) => x.name === name)!;
+  }
+
+  /** Kill every hbxd and remove the directory (kept when HBX_KEEP_TEST_DIR is set). */
+  async stop(): Promise<void> {
+    await Promise.all(this.nodes.map((n) => n.kill()));
+    if (!process.env.HBX_KEEP_TEST_DIR) rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+/** Build the CLI too, for tests that run the tools as processes, as an administrator does. */
+export function ensureCliBuilt(): void {
+  const b = spawnSync("npx", ["tsc", "-b", "packages/cli"], { cwd: repoRoot, encoding: "utf8" });
+  if (b.status !== 0) throw new Error(`cli build failed: ${b.stdout}${b.stderr}`);
 }

@@ -6,30 +6,17 @@
  * read and clear the count through hbxd's socket.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { childElements, firstChild, parseXml, repoRoot, type XmlElement } from "@hbx/cib";
+import { childElements, findNodeState, firstChild, parseXml, repoRoot, type XmlElement } from "@hbx/cib";
 import { memoryIo, runCrmAttribute, runCrmFailcount, runCrmResource } from "@hbx/cli";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CrmNode, ensureBuilt, waitFor } from "./cluster.js";
+import { CrmCluster, crmTestCib, dummyUnavailable, ensureBuilt, ensureCliBuilt, waitFor } from "./cluster.js";
 
-const DUMMY = "/usr/lib/ocf/resource.d/heartbeat/Dummy";
 const NODES = ["alpha", "bravo"];
-// A private port per run, offset from the other CRM tests', so clusters do not hear each other.
-const PORT = 20000 + ((process.pid + 15485) % 20000);
 
-const CIB = `<cib admin_epoch="0" epoch="1" num_updates="0" validate-with="pacemaker-3.0" crm_feature_set="3.0.14">
-  <configuration>
-    <crm_config>
-      <cluster_property_set id="cib-bootstrap-options">
-        <nvpair id="opt-stonith" name="stonith-enabled" value="false"/>
-        <nvpair id="opt-quorum" name="no-quorum-policy" value="ignore"/>
-      </cluster_property_set>
-    </crm_config>
-    <nodes/>
-    <resources>
-      <primitive id="d" class="ocf" provider="heartbeat" type="Dummy">
+const CIB = crmTestCib(
+  `      <primitive id="d" class="ocf" provider="heartbeat" type="Dummy">
         <meta_attributes id="d-meta">
           <nvpair id="d-meta-mt" name="migration-threshold" value="2"/>
         </meta_attributes>
@@ -38,26 +25,17 @@ const CIB = `<cib admin_epoch="0" epoch="1" num_updates="0" validate-with="pacem
           <op id="d-stop" name="stop" interval="0" timeout="20s"/>
           <op id="d-monitor" name="monitor" interval="1s" timeout="10s"/>
         </operations>
-      </primitive>
-    </resources>
-    <constraints>
+      </primitive>`,
+  `<constraints>
       <rsc_location id="d-prefers-alpha" rsc="d" node="alpha" score="100"/>
-    </constraints>
-  </configuration>
-  <status/>
-</cib>
-`;
-
-function nodeState(cib: XmlElement, node: string): XmlElement | undefined {
-  const status = firstChild(cib, "status");
-  return status ? childElements(status, "node_state").find((n) => n.attrs.uname === node) : undefined;
-}
+    </constraints>`,
+);
 
 /** Online nodes where d's last non-recurring op is a successful start and its monitor answers 0. */
 function runningOn(cib: XmlElement): string[] {
   const out: string[] = [];
   for (const node of NODES) {
-    const ns = nodeState(cib, node);
+    const ns = findNodeState(cib, node);
     if (ns?.attrs.crmd !== "online") continue;
     const lrs = firstChild(firstChild(ns, "lrm") ?? ns, "lrm_resources");
     const lr = lrs ? childElements(lrs, "lrm_resource").find((r) => r.attrs.id === "d") : undefined;
@@ -75,153 +53,134 @@ function runningOn(cib: XmlElement): string[] {
 }
 
 function transient(cib: XmlElement, node: string, name: string): string | undefined {
-  const ta = firstChild(nodeState(cib, node) ?? cib, "transient_attributes");
+  const ta = firstChild(findNodeState(cib, node) ?? cib, "transient_attributes");
   const set = ta ? firstChild(ta, "instance_attributes") : undefined;
   return set ? childElements(set, "nvpair").find((p) => p.attrs.name === name)?.attrs.value : undefined;
 }
 
-const unavailable = !existsSync(DUMMY) ? `${DUMMY} is not installed (resource-agents)` : undefined;
+describe.skipIf(dummyUnavailable !== undefined)(
+  `fail-counts on two live hbxd ${dummyUnavailable ?? ""}`,
+  () => {
+    const cluster = new CrmCluster({ names: NODES, cib: CIB, portSalt: 15485, tmpPrefix: "hbx-failcount-" });
+    const nodes = cluster.nodes;
+    // Tools talk to bravo (not the DC), so their status changes are forwarded to alpha.
+    const env = () => ({ HBX_SOCKET: nodes[1].socket });
+    const live = async () =>
+      parseXml((await nodes[1].request<{ xml: string }>("cib.query")).xml, "cib.query");
+    const stateFile = () => join(nodes[0].rsctmp, "Dummy-d.state");
 
-describe.skipIf(unavailable !== undefined)(`fail-counts on two live hbxd ${unavailable ?? ""}`, () => {
-  let root: string;
-  const nodes: CrmNode[] = [];
-  // Tools talk to bravo (not the DC), so their status changes are forwarded to alpha.
-  const env = () => ({ HBX_SOCKET: nodes[1].socket });
-  const live = async () => parseXml((await nodes[1].request<{ xml: string }>("cib.query")).xml, "cib.query");
-  const stateFile = () => join(nodes[0].rsctmp, "Dummy-d.state");
-
-  beforeAll(async () => {
-    ensureBuilt();
-    const b = spawnSync("npx", ["tsc", "-b", "packages/cli"], { cwd: repoRoot, encoding: "utf8" });
-    if (b.status !== 0) throw new Error(`cli build failed: ${b.stdout}${b.stderr}`);
-    root = mkdtempSync(join(tmpdir(), "hbx-failcount-"));
-    NODES.forEach((name, i) => {
-      const dir = join(root, name);
-      const n = new CrmNode(dir, name, `127.0.0.${i + 1}`);
-      n.configure(
-        [
-          `logfile ${join(dir, "ha-log")}`,
-          "keepalive 300ms",
-          "warntime 1",
-          "deadtime 2",
-          "initdead 3",
-          `udpport ${PORT}`,
-          `ucast lo 127.0.0.${2 - i}`,
-          `node ${NODES.join(" ")}`,
-          "crm on",
-          "",
-        ].join("\n"),
-        CIB,
+    beforeAll(async () => {
+      ensureBuilt();
+      ensureCliBuilt();
+      cluster.start();
+      await waitFor(
+        "d started and monitored on alpha",
+        async () => (runningOn(await live()).join() === "alpha" ? true : undefined),
+        25_000,
       );
-      nodes.push(n);
+    }, 60_000);
+
+    afterAll(() => cluster.stop());
+
+    it("a failed monitor is counted and recovered in place; the second moves d to bravo", async () => {
+      expect(existsSync(stateFile())).toBe(true);
+      let t0 = Date.now();
+      rmSync(stateFile());
+      await waitFor(
+        "fail-count 1 on alpha and d running there again",
+        async () => {
+          const cib = await live();
+          return transient(cib, "alpha", "fail-count-d#monitor_1000") === "1" &&
+            runningOn(cib).join() === "alpha"
+            ? true
+            : undefined;
+        },
+        15_000,
+      );
+      const recovered = Date.now() - t0;
+      const cib = await live();
+      const stamp = Number(transient(cib, "alpha", "last-failure-d#monitor_1000"));
+      expect(Math.abs(stamp - Date.now() / 1000)).toBeLessThan(30);
+      expect(existsSync(stateFile())).toBe(true);
+
+      t0 = Date.now();
+      rmSync(stateFile());
+      await waitFor(
+        "d running on bravo",
+        async () => {
+          const cib = await live();
+          return transient(cib, "alpha", "fail-count-d#monitor_1000") === "2" &&
+            runningOn(cib).join() === "bravo"
+            ? true
+            : undefined;
+        },
+        15_000,
+      );
+      const moved = Date.now() - t0;
+      expect(existsSync(join(nodes[1].rsctmp, "Dummy-d.state"))).toBe(true);
+      // Measured figures for the README; each includes up to one 1 s monitor interval.
+      process.stderr.write(
+        `failcount: recovered in place after ${recovered} ms, moved to bravo after ${moved} ms\n`,
+      );
+    }, 40_000);
+
+    it("crm_failcount -G through hbxd's socket shows 2 on alpha (built tool, as a process)", () => {
+      const penv: NodeJS.ProcessEnv = { ...process.env, ...env() };
+      delete penv.CIB_file;
+      const r = spawnSync(
+        join(repoRoot, "node_modules/.bin/crm_failcount"),
+        ["-G", "-r", "d", "-N", "alpha"],
+        {
+          env: penv,
+          encoding: "utf8",
+        },
+      );
+      expect(r.stderr).toBe("");
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/name=fail-count-d value=2/);
     });
-    for (const n of nodes) n.start();
-    await waitFor(
-      "d started and monitored on alpha",
-      async () => (runningOn(await live()).join() === "alpha" ? true : undefined),
-      25_000,
-    );
-  }, 60_000);
 
-  afterAll(async () => {
-    await Promise.all(nodes.map((n) => n.kill()));
-    if (root && !process.env.HBX_KEEP_TEST_DIR) rmSync(root, { recursive: true, force: true });
-  });
+    it("crm_resource --cleanup -r d clears the count and history through the DC, which re-probes", async () => {
+      const io = memoryIo(env());
+      const code = await runCrmResource(["--cleanup", "-r", "d"], io);
+      expect(io.err).toBe("");
+      expect(code).toBe(0);
+      expect(io.out).toContain("Cleaned up d on alpha");
+      await waitFor(
+        "fail-count cleared",
+        async () => {
+          const q = memoryIo(env());
+          await runCrmFailcount(["-G", "-Q", "-r", "d", "-N", "alpha"], q);
+          return q.out.trim() === "0" ? true : undefined;
+        },
+        5000,
+      );
+      const cib = await live();
+      expect(transient(cib, "alpha", "last-failure-d#monitor_1000")).toBeUndefined();
+      // With the ban gone, d goes back to the node it prefers, found stopped there by a new probe.
+      await waitFor(
+        "d back on alpha",
+        async () => (runningOn(await live()).join() === "alpha" ? true : undefined),
+        15_000,
+      );
+    }, 30_000);
 
-  it("a failed monitor is counted and recovered in place; the second moves d to bravo", async () => {
-    expect(existsSync(stateFile())).toBe(true);
-    let t0 = Date.now();
-    rmSync(stateFile());
-    await waitFor(
-      "fail-count 1 on alpha and d running there again",
-      async () => {
-        const cib = await live();
-        return transient(cib, "alpha", "fail-count-d#monitor_1000") === "1" &&
-          runningOn(cib).join() === "alpha"
-          ? true
-          : undefined;
-      },
-      15_000,
-    );
-    const recovered = Date.now() - t0;
-    const cib = await live();
-    const stamp = Number(transient(cib, "alpha", "last-failure-d#monitor_1000"));
-    expect(Math.abs(stamp - Date.now() / 1000)).toBeLessThan(30);
-    expect(existsSync(stateFile())).toBe(true);
-
-    t0 = Date.now();
-    rmSync(stateFile());
-    await waitFor(
-      "d running on bravo",
-      async () => {
-        const cib = await live();
-        return transient(cib, "alpha", "fail-count-d#monitor_1000") === "2" &&
-          runningOn(cib).join() === "bravo"
-          ? true
-          : undefined;
-      },
-      15_000,
-    );
-    const moved = Date.now() - t0;
-    expect(existsSync(join(nodes[1].rsctmp, "Dummy-d.state"))).toBe(true);
-    // Measured figures for the README; each includes up to one 1 s monitor interval.
-    process.stderr.write(
-      `failcount: recovered in place after ${recovered} ms, moved to bravo after ${moved} ms\n`,
-    );
-  }, 40_000);
-
-  it("crm_failcount -G through hbxd's socket shows 2 on alpha (built tool, as a process)", () => {
-    const penv: NodeJS.ProcessEnv = { ...process.env, ...env() };
-    delete penv.CIB_file;
-    const r = spawnSync(join(repoRoot, "node_modules/.bin/crm_failcount"), ["-G", "-r", "d", "-N", "alpha"], {
-      env: penv,
-      encoding: "utf8",
+    it("crm_attribute -l reboot sets and deletes a transient attribute through the DC", async () => {
+      const set = memoryIo(env());
+      expect(await runCrmAttribute(["-N", "bravo", "-l", "reboot", "-n", "pingd", "-v", "100"], set)).toBe(0);
+      expect(set.err).toBe("");
+      await waitFor(
+        "pingd=100 on bravo",
+        async () => (transient(await live(), "bravo", "pingd") === "100" ? true : undefined),
+        5000,
+      );
+      const del = memoryIo(env());
+      expect(await runCrmAttribute(["-N", "bravo", "-l", "reboot", "-n", "pingd", "-D"], del)).toBe(0);
+      await waitFor(
+        "pingd gone",
+        async () => (transient(await live(), "bravo", "pingd") === undefined ? true : undefined),
+        5000,
+      );
     });
-    expect(r.stderr).toBe("");
-    expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/name=fail-count-d value=2/);
-  });
-
-  it("crm_resource --cleanup -r d clears the count and history through the DC, which re-probes", async () => {
-    const io = memoryIo(env());
-    const code = await runCrmResource(["--cleanup", "-r", "d"], io);
-    expect(io.err).toBe("");
-    expect(code).toBe(0);
-    expect(io.out).toContain("Cleaned up d on alpha");
-    await waitFor(
-      "fail-count cleared",
-      async () => {
-        const q = memoryIo(env());
-        await runCrmFailcount(["-G", "-Q", "-r", "d", "-N", "alpha"], q);
-        return q.out.trim() === "0" ? true : undefined;
-      },
-      5000,
-    );
-    const cib = await live();
-    expect(transient(cib, "alpha", "last-failure-d#monitor_1000")).toBeUndefined();
-    // With the ban gone, d goes back to the node it prefers, found stopped there by a new probe.
-    await waitFor(
-      "d back on alpha",
-      async () => (runningOn(await live()).join() === "alpha" ? true : undefined),
-      15_000,
-    );
-  }, 30_000);
-
-  it("crm_attribute -l reboot sets and deletes a transient attribute through the DC", async () => {
-    const set = memoryIo(env());
-    expect(await runCrmAttribute(["-N", "bravo", "-l", "reboot", "-n", "pingd", "-v", "100"], set)).toBe(0);
-    expect(set.err).toBe("");
-    await waitFor(
-      "pingd=100 on bravo",
-      async () => (transient(await live(), "bravo", "pingd") === "100" ? true : undefined),
-      5000,
-    );
-    const del = memoryIo(env());
-    expect(await runCrmAttribute(["-N", "bravo", "-l", "reboot", "-n", "pingd", "-D"], del)).toBe(0);
-    await waitFor(
-      "pingd gone",
-      async () => (transient(await live(), "bravo", "pingd") === undefined ? true : undefined),
-      5000,
-    );
-  });
-});
+  },
+);

@@ -1,41 +1,24 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { childElements, firstChild, parseXml, type XmlElement } from "@hbx/cib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CrmNode, ensureBuilt, waitFor } from "./cluster.js";
+import { CrmCluster, crmTestCib, dummyUnavailable, ensureBuilt, waitFor } from "./cluster.js";
 
-const DUMMY = "/usr/lib/ocf/resource.d/heartbeat/Dummy";
 const NODES = ["alpha", "bravo", "charlie"];
 const DEADTIME_MS = 2000;
-// A private port per run, so parallel runs and other tests' clusters do not hear each other.
-const PORT = 20000 + (process.pid % 20000);
 
-const CIB = `<cib admin_epoch="0" epoch="1" num_updates="0" validate-with="pacemaker-3.0" crm_feature_set="3.0.14">
-  <configuration>
-    <crm_config>
-      <cluster_property_set id="cib-bootstrap-options">
-        <nvpair id="opt-stonith" name="stonith-enabled" value="false"/>
-        <nvpair id="opt-quorum" name="no-quorum-policy" value="ignore"/>
-      </cluster_property_set>
-    </crm_config>
-    <nodes/>
-    <resources>
-      <primitive id="dummy" class="ocf" provider="heartbeat" type="Dummy">
+const CIB = crmTestCib(
+  `      <primitive id="dummy" class="ocf" provider="heartbeat" type="Dummy">
         <operations>
           <op id="dummy-start" name="start" interval="0" timeout="20s"/>
           <op id="dummy-stop" name="stop" interval="0" timeout="20s"/>
         </operations>
-      </primitive>
-    </resources>
-    <constraints>
+      </primitive>`,
+  `<constraints>
       <rsc_location id="dummy-prefers-alpha" rsc="dummy" node="alpha" score="100"/>
       <rsc_location id="dummy-then-bravo" rsc="dummy" node="bravo" score="50"/>
-    </constraints>
-  </configuration>
-  <status/>
-</cib>
-`;
+    </constraints>`,
+);
 
 interface CibQuery {
   xml: string;
@@ -62,44 +45,23 @@ function runningOn(cibXml: string, rsc: string): string[] {
   return out;
 }
 
-const unavailable = !existsSync(DUMMY) ? `${DUMMY} is not installed (resource-agents)` : undefined;
+describe.skipIf(dummyUnavailable !== undefined)(`three hbxd in CRM mode ${dummyUnavailable ?? ""}`, () => {
+  const cluster = new CrmCluster({
+    names: NODES,
+    cib: CIB,
+    portSalt: 0,
+    tmpPrefix: "hbx-crm-",
+    deadtimeS: DEADTIME_MS / 1000,
+    initdeadS: 4,
+  });
+  const byName = (n: string) => cluster.node(n);
 
-describe.skipIf(unavailable !== undefined)(`three hbxd in CRM mode ${unavailable ?? ""}`, () => {
-  let root: string;
-  const nodes: CrmNode[] = [];
-  const byName = (n: string) => nodes.find((x) => x.name === n)!;
-
-  beforeAll(async () => {
+  beforeAll(() => {
     ensureBuilt();
-    root = mkdtempSync(join(tmpdir(), "hbx-crm-"));
-    NODES.forEach((name, i) => {
-      const dir = join(root, name);
-      const n = new CrmNode(dir, name, `127.0.0.${i + 1}`);
-      const peers = NODES.map((_, j) => `127.0.0.${j + 1}`).filter((_, j) => j !== i);
-      n.configure(
-        [
-          `logfile ${join(dir, "ha-log")}`,
-          "keepalive 300ms",
-          "warntime 1",
-          `deadtime ${DEADTIME_MS / 1000}`,
-          "initdead 4",
-          `udpport ${PORT}`,
-          ...peers.map((p) => `ucast lo ${p}`),
-          `node ${NODES.join(" ")}`,
-          "crm on",
-          "",
-        ].join("\n"),
-        CIB,
-      );
-      nodes.push(n);
-    });
-    for (const n of nodes) n.start();
+    cluster.start();
   }, 60_000);
 
-  afterAll(async () => {
-    await Promise.all(nodes.map((n) => n.kill()));
-    if (root && !process.env.HBX_KEEP_TEST_DIR) rmSync(root, { recursive: true, force: true });
-  });
+  afterAll(() => cluster.stop());
 
   it("elects alpha DC and starts the Dummy on alpha, where its location prefers it", async () => {
     const q = await waitFor(
