@@ -10,24 +10,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseXml, walkElements } from "@hbx/cib";
 import { run } from "../../packages/cli/src/crm_simulate/run.js";
+import { STORY_CONFIGURATION } from "./scoring-story-cib.js";
 
 const STORY = `<cib admin_epoch="0" epoch="1" num_updates="0" have-quorum="1">
-  <configuration>
-    <crm_config><cluster_property_set id="opts"><attributes>
-      <nvpair id="o1" name="stonith-enabled" value="false"/>
-      <nvpair id="o2" name="default_resource_stickiness" value="100"/>
-      <nvpair id="o3" name="default_resource_failure_stickiness" value="-100"/>
-    </attributes></cluster_property_set></crm_config>
-    <nodes><node id="mysql1" uname="mysql1" type="normal"/><node id="mysql2" uname="mysql2" type="normal"/></nodes>
-    <resources><primitive id="mysql" class="lsb" type="mysql">
-      <operations><op id="mysql_mon" name="monitor" interval="10s" timeout="20s"/></operations>
-    </primitive></resources>
-    <constraints>
-      <rsc_location id="prefer-1" rsc="mysql" node="mysql1" score="200"/>
-      <rsc_location id="prefer-2" rsc="mysql" node="mysql2" score="150"/>
-    </constraints>
-  </configuration>
-  <status>
+${STORY_CONFIGURATION}  <status>
     <node_state id="mysql1" uname="mysql1" in_ccm="true" crmd="online" join="member" expected="member">
       <lrm id="mysql1"><lrm_resources><lrm_resource id="mysql" class="lsb" type="mysql">
         <lrm_rsc_op id="mysql_start_0" operation="start" call-id="10" rc-code="0" op-status="0" interval="0" transition-key="1:1:0:x"/>

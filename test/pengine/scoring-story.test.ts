@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseXml, repoRoot } from "@hbx/cib";
 import { schedule, transitionSummaryLines } from "@hbx/pengine";
+import { STORY_CONFIGURATION } from "./scoring-story-cib.js";
 
 type Node = "mysql1" | "mysql2";
 
@@ -35,22 +36,7 @@ function cib(on: Node, failed: boolean, failCounts: Partial<Record<Node, number>
     </node_state>`;
   };
   return `<cib admin_epoch="0" epoch="1" num_updates="0" have-quorum="1">
-  <configuration>
-    <crm_config><cluster_property_set id="opts"><attributes>
-      <nvpair id="o1" name="stonith-enabled" value="false"/>
-      <nvpair id="o2" name="default_resource_stickiness" value="100"/>
-      <nvpair id="o3" name="default_resource_failure_stickiness" value="-100"/>
-    </attributes></cluster_property_set></crm_config>
-    <nodes><node id="mysql1" uname="mysql1" type="normal"/><node id="mysql2" uname="mysql2" type="normal"/></nodes>
-    <resources><primitive id="mysql" class="lsb" type="mysql">
-      <operations><op id="mysql_mon" name="monitor" interval="10s" timeout="20s"/></operations>
-    </primitive></resources>
-    <constraints>
-      <rsc_location id="prefer-1" rsc="mysql" node="mysql1" score="200"/>
-      <rsc_location id="prefer-2" rsc="mysql" node="mysql2" score="150"/>
-    </constraints>
-  </configuration>
-  <status>${state("mysql1")}${state("mysql2")}</status>
+${STORY_CONFIGURATION}  <status>${state("mysql1")}${state("mysql2")}</status>
 </cib>`;
 }
 
