@@ -201,9 +201,9 @@ export function deleteObject(cib: XmlElement, obj: XmlElement, scope: string | u
   return false;
 }
 
-/** cibadmin -E: an empty configuration and status, admin_epoch raised so it wins over any copy. */
-export function eraseCib(cib: XmlElement): XmlElement {
-  const next = element("cib", { ...cib.attrs }, [
+/** The sections of an empty CIB: a configuration with its four empty sections, and a status. */
+export function emptyCibSections(): XmlElement[] {
+  return [
     element("configuration", {}, [
       element("crm_config"),
       element("nodes"),
@@ -211,7 +211,12 @@ export function eraseCib(cib: XmlElement): XmlElement {
       element("constraints"),
     ]),
     element("status"),
-  ]);
+  ];
+}
+
+/** cibadmin -E: an empty configuration and status, admin_epoch raised so it wins over any copy. */
+export function eraseCib(cib: XmlElement): XmlElement {
+  const next = element("cib", { ...cib.attrs }, emptyCibSections());
   const v = readVersion(cib);
   next.attrs.admin_epoch = String(v.adminEpoch + 1);
   return next;

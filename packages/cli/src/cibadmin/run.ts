@@ -9,6 +9,7 @@ import { XPathError, compileXPath, evaluateXPath, nodePath, parentOf } from "../
 import {
   createObject,
   deleteObject,
+  emptyCibSections,
   eraseCib,
   modifyObject,
   replaceObject,
@@ -200,14 +201,6 @@ function emptyCib(): XmlElement {
   return element(
     "cib",
     { crm_feature_set: "3.16.1", "validate-with": "pacemaker-3.8", epoch: 1, num_updates: 0, admin_epoch: 0 },
-    [
-      element("configuration", {}, [
-        element("crm_config"),
-        element("nodes"),
-        element("resources"),
-        element("constraints"),
-      ]),
-      element("status"),
-    ],
+    emptyCibSections(),
   );
 }
