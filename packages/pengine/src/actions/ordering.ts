@@ -1,5 +1,6 @@
 import { type Action, type ClusterNode, OrderFlag, type Resource, Role, type WorkingSet } from "../types.js";
 import { isMigrating, loseMigration } from "./migration.js";
+import { blockColocationDependents } from "./colocation-block.js";
 
 export function orderActions(ws: WorkingSet, first: Action, then: Action, flags: number, id?: string): void {
   const o = { first, then, flags, id };
@@ -103,12 +104,18 @@ export function propagate(ws: WorkingSet): void {
       queue.push(a);
     }
   };
+  // An unrunnable action stays so: its colocation dependents need blocking only once.
+  const colocationChecked = new Set<Action>();
   // An index, not shift(): shifting a large array is linear and would make this quadratic.
   let head = 0;
   while (head < queue.length && head < 5_000_000) {
     const a = queue[head++];
     queued.delete(a);
     if (a.runnable && tooFewRunnable(a)) a.runnable = false;
+    if (!a.runnable && !colocationChecked.has(a)) {
+      colocationChecked.add(a);
+      blockColocationDependents(a, push);
+    }
     for (const o of a.before) {
       const t = o.then;
       if (o.flags & ASYMMETRIC && !a.runnable) {
