@@ -5,4 +5,4 @@ export { formatClusterStatus, clusterStatusLines } from "./print/status.js";
 export { simulateTransition, executableActions } from "./simulate/execute.js";
 export { evaluateRule, parseInterval } from "./unpack/rules.js";
 export { failuresToMoveLines } from "./print/failures.js";
-export { transitionGraphXml, transitionDot } from "./graph/graph.js";
+export { transitionGraphXml, writeTransitionGraph, transitionDot } from "./graph/graph.js";

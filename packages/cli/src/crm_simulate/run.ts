@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { closeSync, openSync, writeFileSync, writeSync } from "node:fs";
 import { type XmlElement, XmlSyntaxError, cloneElement, parseXml, serializeXml } from "@hbx/cib";
 import { type InjectArgs, INJECT_USAGE, defaultInjectArgs, takeInjectOption } from "./inject-args.js";
 import { applyInjections, hasInjections } from "./inject.js";
@@ -10,8 +10,9 @@ import {
   simulateTransition,
   transitionSummaryLines,
   failuresToMoveLines,
-  transitionGraphXml,
+  writeTransitionGraph,
   transitionDot,
+  type WorkingSet,
 } from "@hbx/pengine";
 import { readText } from "./read-text.js";
 
@@ -202,6 +203,16 @@ export function run(argv: string[], io: Io): number {
   }
 }
 
+/** -G: streamed to the file, since a stopped 32x2000 cluster's graph is 40 MB. */
+function saveGraph(path: string, ws: WorkingSet): void {
+  const fd = openSync(path, "w");
+  try {
+    writeTransitionGraph(ws, (chunk) => writeSync(fd, chunk));
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function simulate(input: XmlElement, args: Args, now: Date, io: Io): number {
   const out: string[] = [];
   let cib = input;
@@ -223,7 +234,7 @@ function simulate(input: XmlElement, args: Args, now: Date, io: Io): number {
     out.push("Failures to move:", ...failuresToMoveLines(t.ws).map((l) => `  * ${l}`), "");
   }
   if (!args.quiet) out.push("Transition Summary:", ...transitionSummaryLines(t.ws).map((l) => `  * ${l}`));
-  if (args.graph) writeFileSync(args.graph, transitionGraphXml(t.ws));
+  if (args.graph) saveGraph(args.graph, t.ws);
   if (args.dot) writeFileSync(args.dot, transitionDot(t.ws));
   if (args.simulate) {
     const sim = simulateTransition(t.ws);

@@ -1,13 +1,7 @@
 import { escapeAttr } from "@hbx/cib";
-import type { Action, WorkingSet } from "../types.js";
+import type { Action, ClusterNode, Resource, WorkingSet } from "../types.js";
 import { executableActions } from "../simulate/execute.js";
 import { migrationEnds } from "../actions/migration.js";
-
-/** The agent learns where a migration goes from its migrate_source/migrate_target meta. */
-function migrationMeta(a: Action): Record<string, string> {
-  const e = migrationEnds(a);
-  return e ? { CRM_meta_migrate_source: e.source.name, CRM_meta_migrate_target: e.target.name } : {};
-}
 
 function key(a: Action): string {
   if (a.task === "stonith") return `stonith-${a.fenceTarget!.name}-${a.fenceAction}`;
@@ -16,107 +10,121 @@ function key(a: Action): string {
   return `${a.rsc ? a.rsc.id : ""}_${task}_${a.interval}`;
 }
 
-/** A recurring monitor (or the cancel of one) carries its interval, as Pacemaker's graph does. */
-function intervalMeta(a: Action): Record<string, string> {
-  if (a.interval <= 0) return {};
-  const meta: Record<string, string> = { CRM_meta_interval: String(a.interval) };
-  if (a.task === "cancel") meta.CRM_meta_operation = "monitor";
-  return meta;
-}
-
 const NEEDS_ESCAPE = /[&<>"\n\r\t]/;
 
-/** ` name="value"` for each defined attribute, in order, escaped as serializeXml does. */
-function attrText(attrs: Record<string, string | number | undefined>): string {
-  let out = "";
-  for (const k in attrs) {
-    const v = attrs[k];
-    if (v === undefined) continue;
-    const text = String(v);
-    out += ` ${k}="${NEEDS_ESCAPE.test(text) ? escapeAttr(text) : text}"`;
-  }
-  return out;
+/** An attribute value escaped as serializeXml does; most values need nothing. */
+function esc(v: string | number): string {
+  const text = String(v);
+  return NEEDS_ESCAPE.test(text) ? escapeAttr(text) : text;
 }
 
 /**
- * One action's element as pretty XML lines, each indented by `indent`. Written by hand rather
- * than through element()/serializeXml: a stopped 32x2000 cluster has 64,000 probes, and a tree
- * of objects per action (rendered again in each trigger) cost seconds and most of a gigabyte.
+ * Writes the graph by hand rather than through element()/serializeXml: a stopped 32x2000
+ * cluster has 64,000 probes (a 40 MB graph), and a tree of objects per action, rendered again
+ * in each trigger, cost seconds and most of a gigabyte. The parts every action of a resource or
+ * on a node repeats are escaped once and kept.
  */
-function actionXml(a: Action, id: number, indent: string): string {
-  if (a.task === "stonith") {
-    const n = a.fenceTarget!;
-    const head = attrText({
-      id,
-      operation: "stonith",
-      operation_key: `stonith-${n.name}-${a.fenceAction}`,
-      on_node: n.name,
-      on_node_uuid: n.id,
-    });
-    const attrs = attrText({ CRM_meta_on_node: n.name, CRM_meta_stonith_action: a.fenceAction });
-    return `${indent}<crm_event${head}>\n${indent}  <attributes${attrs}/>\n${indent}</crm_event>\n`;
+class ActionWriter {
+  private readonly primitives = new Map<Resource, string>();
+  private readonly nodes = new Map<ClusterNode, string>();
+
+  /** `<primitive id=… class=… provider=… type=…/>` of a resource. */
+  private primitive(r: Resource): string {
+    let s = this.primitives.get(r);
+    if (s === undefined) {
+      s = `<primitive id="${esc(r.id)}"`;
+      if (r.cls !== undefined) s += ` class="${esc(r.cls)}"`;
+      if (r.provider !== undefined) s += ` provider="${esc(r.provider)}"`;
+      if (r.type !== undefined) s += ` type="${esc(r.type)}"`;
+      s += "/>";
+      this.primitives.set(r, s);
+    }
+    return s;
   }
-  const r = a.rsc!;
-  if (a.pseudo || !a.node) {
-    const head = attrText({ id, operation: a.task, operation_key: key(a) });
-    return `${indent}<pseudo_event${head}>\n${indent}  <attributes/>\n${indent}</pseudo_event>\n`;
+
+  /** ` on_node=… on_node_uuid=…` of a node. */
+  private onNode(n: ClusterNode): string {
+    let s = this.nodes.get(n);
+    if (s === undefined) {
+      s = ` on_node="${esc(n.name)}" on_node_uuid="${esc(n.id)}"`;
+      this.nodes.set(n, s);
+    }
+    return s;
   }
-  const head = attrText({
-    id,
-    operation: a.task,
-    operation_key: key(a),
-    on_node: a.node.name,
-    on_node_uuid: a.node.id,
-  });
-  const prim = attrText({ id: r.id, class: r.cls, provider: r.provider, type: r.type });
-  const attrs = attrText({
-    CRM_meta_on_node: a.node.name,
-    CRM_meta_timeout: "20000",
-    ...intervalMeta(a),
-    ...migrationMeta(a),
-  });
-  return (
-    `${indent}<rsc_op${head}>\n${indent}  <primitive${prim}/>\n` +
-    `${indent}  <attributes${attrs}/>\n${indent}</rsc_op>\n`
-  );
+
+  /** One action's element as pretty XML lines, each indented by `indent`. */
+  xml(a: Action, id: number, indent: string): string {
+    if (a.task === "stonith") {
+      const n = a.fenceTarget!;
+      const op = `stonith-${esc(n.name)}-${esc(a.fenceAction!)}`;
+      return (
+        `${indent}<crm_event id="${id}" operation="stonith" operation_key="${op}"${this.onNode(n)}>\n` +
+        `${indent}  <attributes CRM_meta_on_node="${esc(n.name)}" CRM_meta_stonith_action="${esc(a.fenceAction!)}"/>\n` +
+        `${indent}</crm_event>\n`
+      );
+    }
+    if (a.pseudo || !a.node) {
+      return (
+        `${indent}<pseudo_event id="${id}" operation="${esc(a.task)}" operation_key="${esc(key(a))}">\n` +
+        `${indent}  <attributes/>\n${indent}</pseudo_event>\n`
+      );
+    }
+    // A recurring monitor (or the cancel of one) carries its interval, as Pacemaker's graph
+    // does; the agent learns where a migration goes from its migrate_source/migrate_target.
+    let meta = `CRM_meta_on_node="${esc(a.node.name)}" CRM_meta_timeout="20000"`;
+    if (a.interval > 0) {
+      meta += ` CRM_meta_interval="${a.interval}"`;
+      if (a.task === "cancel") meta += ` CRM_meta_operation="monitor"`;
+    }
+    const ends = migrationEnds(a);
+    if (ends) {
+      meta += ` CRM_meta_migrate_source="${esc(ends.source.name)}" CRM_meta_migrate_target="${esc(ends.target.name)}"`;
+    }
+    return (
+      `${indent}<rsc_op id="${id}" operation="${esc(a.task)}" operation_key="${esc(key(a))}"${this.onNode(a.node)}>\n` +
+      `${indent}  ${this.primitive(a.rsc!)}\n${indent}  <attributes ${meta}/>\n${indent}</rsc_op>\n`
+    );
+  }
 }
 
-/** The transition graph as Pacemaker writes it: one synapse per action and its inputs. */
-export function transitionGraphXml(ws: WorkingSet): string {
+/**
+ * The transition graph as Pacemaker writes it, one synapse per action and its inputs, handed to
+ * `write` in pieces of about 64 KB: a 40 MB graph never exists as one string, and the many
+ * small pieces die young instead of surviving into the old generation.
+ */
+export function writeTransitionGraph(ws: WorkingSet, write: (chunk: string) => void): void {
   const acts = executableActions(ws);
   const ids = new Map<Action, number>();
   acts.forEach((a, i) => ids.set(a, i));
-  const chunks: string[] = [];
+  const w = new ActionWriter();
   let out =
     '<transition_graph cluster-delay="60s" stonith-timeout="60s" failed-stop-offset="INFINITY"' +
     ` failed-start-offset="INFINITY" transition_id="0"${acts.length === 0 ? "/>\n" : ">\n"}`;
   acts.forEach((a, i) => {
-    out += `  <synapse id="${i}">\n    <action_set>\n${actionXml(a, i, "      ")}    </action_set>\n`;
+    out += `  <synapse id="${i}">\n    <action_set>\n${w.xml(a, i, "      ")}    </action_set>\n`;
     let inputs = 0;
     for (const o of a.after) {
       const id = ids.get(o.first);
       if (id === undefined) continue;
       if (inputs++ === 0) out += "    <inputs>\n";
-      out += `      <trigger>\n${actionXml(o.first, id, "        ")}      </trigger>\n`;
+      out += `      <trigger>\n${w.xml(o.first, id, "        ")}      </trigger>\n`;
     }
     out += inputs === 0 ? "    <inputs/>\n  </synapse>\n" : "    </inputs>\n  </synapse>\n";
-    // Flatten into a chunk now and then, so the many small pieces die young instead of
-    // surviving into the old generation (which made garbage collection most of the cost).
     if (out.length > 1 << 16) {
-      chunks.push(flat(out));
+      write(out);
       out = "";
     }
   });
   if (acts.length > 0) out += "</transition_graph>\n";
-  chunks.push(out, "\n");
+  write(out + "\n");
+}
+
+/** The whole transition graph as one string (see writeTransitionGraph). */
+export function transitionGraphXml(ws: WorkingSet): string {
+  const chunks: string[] = [];
+  writeTransitionGraph(ws, (c) => chunks.push(c));
   return chunks.join("");
 }
-
-/** A flat copy of a concatenated string, holding none of its pieces. */
-function flat(s: string): string {
-  return Buffer.from(s, "utf8").toString("utf8");
-}
-
 /** The same graph in Graphviz DOT, as crm_simulate -D writes it. */
 export function transitionDot(ws: WorkingSet): string {
   const acts = executableActions(ws);
