@@ -29,6 +29,25 @@ describe("fastParseXml", () => {
     expect(nodes).toEqual(parseGeneral(text, "t"));
   });
 
+  it("reads attributes in any order and number when elements of one name differ", () => {
+    // The reader predicts each element's attribute names from the last element of that name;
+    // every way a prediction can fail must still give the general parser's tree.
+    const text =
+      `<a><b x="1" y="2"/><b x="1"/><b x="1" y="2" z="3"/><b y="1" x="2"/>` +
+      `<b x = "1" y="2"/><b/><b x="1" y="2" z="3"/><b x="1" y="2" w="4"/><c x="1"/></a>`;
+    const nodes = fastParseXml(text);
+    expect(nodes).toBeDefined();
+    expect(nodes).toEqual(parseGeneral(text, "t"));
+  });
+
+  it.each([
+    [`<a><b x="1" y="2"/><b x="1" x="2"/></a>`],
+    [`<a><b x="1" y="2"/><b x="1"y="2"/></a>`],
+    [`<a><b x="1"/><b x="1" toString="2"/></a>`],
+  ])("leaves a bad attribute after a predicted one to the general parser: %s", (text) => {
+    expect(fastParseXml(text)).toBeUndefined();
+  });
+
   it.each([
     [`<a><b></a>`],
     [`<a x="1" x="2"/>`],
