@@ -2,6 +2,7 @@ import { type Resource, Role, OrderFlag, type WorkingSet } from "../types.js";
 import { newAction } from "./action.js";
 import { orderActions } from "./ordering.js";
 import { nodeAvailable } from "../assign/scores.js";
+import { activeNode, multiplyActive, needsFencing } from "../unpack/active.js";
 
 /**
  * A primitive's stops (one per node it runs on) and its start on the assigned node, marked
@@ -9,7 +10,7 @@ import { nodeAvailable } from "../assign/scores.js";
  */
 export function createPrimitiveActions(rsc: Resource, ws: WorkingSet): void {
   const next = rsc.assigned;
-  const multiple = rsc.runningOn.length > 1;
+  const multiple = multiplyActive(rsc, ws);
   rsc.nextRole = next
     ? rsc.targetRole === Role.Stopped
       ? Role.Stopped
@@ -27,15 +28,19 @@ export function createPrimitiveActions(rsc: Resource, ws: WorkingSet): void {
     ws.options.haveQuorum ||
     ws.options.noQuorumPolicy === "ignore" ||
     (rsc.meta.get("requires") ?? "").toLowerCase() === "nothing";
+  const current = activeNode(rsc, ws);
   const stops = [];
   for (const node of rsc.runningOn) {
     const needed =
       next === null ||
-      next !== node ||
+      // Moving stops every copy; staying stops only what multiple-active or a failure asks for.
+      next !== current ||
       rsc.failed ||
       multiple ||
       rsc.definitionChanged.has(node.name) ||
-      node.unclean ||
+      // A copy on a node being fenced goes down with it; one that needs no fencing and stays where
+      // it also runs cleanly needs no stop of its own.
+      (node.unclean && needsFencing(rsc, ws)) ||
       rsc.stopUnexpected === true;
     let reason: string | undefined;
     if (next === null)
@@ -54,7 +59,9 @@ export function createPrimitiveActions(rsc: Resource, ws: WorkingSet): void {
     });
     if (fenced && ws.options.stonithEnabled) {
       const f = ws.fencing.find((a) => a.fenceTarget === node);
-      if (f) orderActions(ws, f, stop, OrderFlag.ImpliesThen | OrderFlag.RunnableLeft);
+      // Only what needs fencing waits for it; the fencing does not make another copy's stop needed.
+      if (f && needsFencing(rsc, ws))
+        orderActions(ws, f, stop, OrderFlag.ImpliesThen | OrderFlag.RunnableLeft);
     }
     stops.push(stop);
   }

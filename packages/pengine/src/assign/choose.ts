@@ -2,13 +2,14 @@ import type { ClusterNode, NodeScore, Resource, WorkingSet } from "../types.js";
 import { nodeAvailable } from "./scores.js";
 import { preferredNode } from "./prefer.js";
 import { partialMigrationTarget } from "./partial-migration.js";
+import { activeNode } from "../unpack/active.js";
 
 /**
  * Pick the best node as Pacemaker does: highest score; on a tie the node with fewer resources
  * assigned so far, then the node the resource runs on now, then the lowest-sorting name.
  */
 export function chooseNode(rsc: Resource, table: Map<string, NodeScore>, ws: WorkingSet): ClusterNode | null {
-  const current = rsc.runningOn.length > 0 ? rsc.runningOn[0] : undefined;
+  const current = activeNode(rsc, ws);
   let best: NodeScore | undefined;
   for (const e of table.values()) {
     if (e.score < 0 || !nodeAvailable(e.node)) continue;

@@ -1,4 +1,5 @@
 import { migrates } from "../actions/migration.js";
+import { activeNode } from "../unpack/active.js";
 import { type Action, type ClusterNode, type Resource, Role, roleText, type WorkingSet } from "../types.js";
 
 /**
@@ -55,13 +56,13 @@ function line(
 }
 
 /** One primitive's Transition Summary entries (Pacemaker's LogActions). */
-function summarise(rsc: Resource, out: Item[]): void {
+function summarise(rsc: Resource, out: Item[], ws: WorkingSet): void {
   if (rsc.children.length > 0) {
-    for (const c of rsc.children) summarise(c, out);
+    for (const c of rsc.children) summarise(c, out, ws);
     return;
   }
   const next = rsc.assigned ?? undefined;
-  const current = rsc.runningOn[0];
+  const current = activeNode(rsc, ws);
   if (current === undefined && rsc.orphan) return;
   if (!rsc.managed || (current === undefined && next === undefined)) return;
   if (current && rsc.role === Role.Stopped) rsc.role = Role.Started;
@@ -124,7 +125,7 @@ export function transitionSummaryLines(ws: WorkingSet): string[] {
     out.push(`Fence (${f.fenceAction}) ${f.fenceTarget!.name} '${f.reason}'`);
   }
   const items: Item[] = [];
-  for (const r of ws.resources) summarise(r, items);
+  for (const r of ws.resources) summarise(r, items, ws);
   // Grow the widths in call order as Pacemaker does: an id longer than the
   // current width widens the column to its length plus two, so the result
   // depends on order, not just on the longest id.
