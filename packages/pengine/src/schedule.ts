@@ -6,6 +6,7 @@ import { unpackNodes } from "./unpack/nodes.js";
 import { unpackResources } from "./unpack/resources.js";
 import { unpackStatus } from "./unpack/status.js";
 import { checkDefinitions } from "./unpack/digests.js";
+import { blockGroupsOfMultiplyActive } from "./unpack/multiple-active.js";
 import { resolveSets } from "./unpack/attributes.js";
 import { applyNodeHealth } from "./unpack/health.js";
 import { addRemoteNodes, banConnectionsFromRemoteNodes, connectionsFirst } from "./unpack/remote.js";
@@ -67,6 +68,7 @@ export function unpackCluster(cib: XmlElement, opts: ScheduleOptions = {}): Work
   addGroupColocations(ws);
   addRemoteNodes(ws);
   unpackStatus(states, ws);
+  blockGroupsOfMultiplyActive(ws);
   checkDefinitions(ws);
   for (const r of ws.resourceById.values()) initialScores(r, ws);
   applyNodeHealth(ws);

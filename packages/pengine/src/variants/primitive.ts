@@ -6,6 +6,7 @@ import { chooseNode } from "../assign/choose.js";
 import { colocatedTable, colocationsAsDependentOf } from "../constraints/colocation-apply.js";
 import { mergeColocatedScores } from "../constraints/colocation-merge.js";
 import { createPrimitiveActions } from "../actions/primitive-actions.js";
+import { activeNode } from "../unpack/active.js";
 
 /** Mark a node chosen for a resource, counting it for the balancing tie-break. */
 export function assignTo(rsc: Resource, node: ClusterNode | null): ClusterNode | null {
@@ -44,8 +45,9 @@ export const primitiveVariant: Variant = {
     recordScores(ws, "pcmk__primitive_assign", rsc, table);
     rsc.allowed = table;
     if (!rsc.managed) {
-      // Unmanaged resources stay exactly where they are.
-      return assignTo(rsc, rsc.runningOn.length === 1 ? rsc.runningOn[0] : null);
+      // Unmanaged resources stay exactly where they are (where they count as active, when
+      // multiple-active=block left them on several nodes).
+      return assignTo(rsc, activeNode(rsc, ws) ?? null);
     }
     if (rsc.targetRole === Role.Stopped || rsc.stopOnly) return assignTo(rsc, null);
     if (rsc.lockNode) {
