@@ -1,2 +1,4 @@
 #!/usr/bin/env node
-import "../dist/cibadmin/main.js";
+import { launch } from "./launch.js";
+
+await launch("cibadmin");

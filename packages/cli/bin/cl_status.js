@@ -1,2 +1,4 @@
 #!/usr/bin/env node
-import "../dist/cl_status/main.js";
+import { launch } from "./launch.js";
+
+await launch("cl_status");

@@ -1,2 +1,4 @@
 #!/usr/bin/env node
-import "../dist/crm_failcount/main.js";
+import { launch } from "./launch.js";
+
+await launch("crm_failcount");

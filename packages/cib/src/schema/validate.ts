@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { validateXML } from "xmllint-wasm";
 import { repoRoot } from "../corpus.js";
 import { elementAt, type ElementLocation, locateElements } from "./locate.js";
 import { ATTRIBUTE_FORMS, expectationFor } from "./expectations.js";
@@ -157,6 +156,8 @@ export interface CibDocument {
 export async function validateCibs(docs: readonly CibDocument[]): Promise<CibValidationResult[]> {
   if (docs.length === 0) return [];
   const names = docs.map((_, i) => `cib-${i}.xml`);
+  // Loaded here, not at the top: most tools that read a CIB never validate one.
+  const { validateXML } = await import("xmllint-wasm");
   const result = await validateXML({
     xml: docs.map((d, i) => ({ fileName: names[i], contents: d.text })),
     schema: [{ fileName: "cib.rng", contents: schema() }],
