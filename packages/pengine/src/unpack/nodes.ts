@@ -108,6 +108,13 @@ function determineOnline(node: ClusterNode, a: Record<string, string>, options: 
     }
     return;
   }
+  const shutdown = node.attrs.get("shutdown");
+  if (shutdown !== undefined && shutdown !== "0" && shutdown !== "") {
+    // A node asked to shut down is judged only by whether its controller still runs: a dead
+    // peer cannot be shut down, a live one is online (though it takes no resources), not pending.
+    node.online = peerOnline;
+    return;
+  }
   if (inCluster === undefined) {
     node.unclean = true;
     node.fenceReason = "peer has not been seen by the cluster";
