@@ -3,6 +3,7 @@ import { type Resource, Role, type WorkingSet, parseRole } from "../types.js";
 import { boolOption, looseScore, resolveSets } from "./attributes.js";
 import { parseInterval } from "./rules.js";
 import { variants } from "../variants/registry.js";
+import { forceAnonymous } from "./force-anon.js";
 
 /** Build the resource tree; members inherit their parent's meta attributes. */
 export function unpackResources(
@@ -78,6 +79,10 @@ function build(
   for (const [k, v] of inst) if (META_NAMES.has(k.replace(/_/g, "-"))) meta.set(k.replace(/_/g, "-"), v);
   for (const [k, v] of own) meta.set(k.replace(/_/g, "-"), v);
   if (d.kind === "master") meta.set("promotable", "true");
+  if (kind === "clone") {
+    const warning = forceAnonymous(d, meta, ws.nodes.length);
+    if (warning) ws.warnings.push(warning);
+  }
   rsc.meta = meta;
   applyMeta(rsc, ws, cluster);
   ws.resourceById.set(rsc.id, rsc);

@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { parseXml } from "@hbx/cib";
+import { unpackCluster } from "../schedule.js";
+import { isUniqueClone } from "../assign/clone-assign.js";
+
+function clone(cls: string) {
+  const agent =
+    cls === "lsb" ? `class="lsb" type="LSBDummy"` : `class="${cls}" provider="heartbeat" type="Dummy"`;
+  const xml = `<cib have-quorum="1"><configuration><crm_config/>
+    <nodes><node id="n1" uname="node1"/><node id="n2" uname="node2"/></nodes>
+    <resources><clone id="c"><meta_attributes id="cm">
+      <nvpair id="cm1" name="globally-unique" value="true"/><nvpair id="cm2" name="clone-max" value="5"/>
+      <nvpair id="cm3" name="clone-node-max" value="3"/></meta_attributes>
+      <group id="g"><primitive id="a" class="ocf" provider="heartbeat" type="Dummy"/><primitive id="b" ${agent}/></group>
+    </clone></resources><constraints/></configuration><status/></cib>`;
+  return unpackCluster(parseXml(xml, "t.xml"));
+}
+
+describe("a globally-unique clone of agents that cannot be unique", () => {
+  it("becomes anonymous with one instance per node and no more instances than nodes", () => {
+    const ws = clone("lsb");
+    const c = ws.resourceById.get("c")!;
+    expect(isUniqueClone(c)).toBe(false);
+    expect(c.meta.get("clone-node-max")).toBe("1");
+    expect(c.children.map((i) => i.id)).toEqual(["g:0", "g:1"]);
+    expect(ws.warnings.some((w) => w.includes("c"))).toBe(true);
+  });
+
+  it("stays unique when every agent inside is OCF", () => {
+    const c = clone("ocf").resourceById.get("c")!;
+    expect(isUniqueClone(c)).toBe(true);
+    expect(c.children).toHaveLength(5);
+  });
+});
