@@ -64,12 +64,24 @@ const PREDEFINED = /^&(lt|gt|amp|apos|quot);$/;
 const ENTITIES: Record<string, string> = { lt: "<", gt: ">", amp: "&", apos: "'", quot: '"' };
 
 /**
- * The attribute names last seen on each element name, in order. CIB elements of one kind carry
- * the same attributes in the same order (66,000 lrm_rsc_op with 18 each in a 2000-resource
- * status), so the next name is checked in place against the prediction instead of being cut out
- * and looked up, which was most of the reading time.
+ * The attribute names last seen on each element name, in order, and the value each had. CIB
+ * elements of one kind carry the same attributes in the same order (66,000 lrm_rsc_op with 18
+ * each in a 2000-resource status), and many values repeat from one element to the next (the
+ * node, the feature set, rc-code, op-status, the digest). So the next name, and then its value,
+ * is checked in place against the last one instead of being cut out: that was most of the
+ * reading time, and the garbage collector's time copying a million small strings.
  */
-type Shapes = Map<string, string[]>;
+interface Shape {
+  names: string[];
+  /** The last value of each name; undefined when it held a quote, `&` or `<`, or none yet. */
+  values: (string | undefined)[];
+}
+type Shapes = Map<string, Shape>;
+
+/** A value the next element may share: one with nothing to decode or refuse in it. */
+function reusable(v: string): string | undefined {
+  return /["'&<]/.test(v) ? undefined : v;
+}
 
 /** Reads `name attrs... (/)>` from `start`; returns the position after `>`, or -1. */
 function readStartTag(
@@ -82,8 +94,10 @@ function readStartTag(
   let p = nameEnd(text, start);
   if (p < 0) return -1;
   const tag = text.slice(start, p);
-  let shape = shapes.get(tag);
-  if (shape === undefined) shapes.set(tag, (shape = []));
+  let known = shapes.get(tag);
+  if (known === undefined) shapes.set(tag, (known = { names: [], values: [] }));
+  const shape = known.names;
+  const lastValues = known.values;
   // Plain object in document order, as the general parser builds it; a name the prototype
   // already answers for (toString, __proto__) is left to that parser.
   const attrs: Record<string, string> = {};
@@ -113,8 +127,10 @@ function readStartTag(
         // The prediction ends here: remember this element's names from here on.
         predicted = false;
         shape.length = i;
+        lastValues.length = i;
       }
       shape.push(name);
+      lastValues.push(undefined);
     }
     i++;
     while (isSpace(text.charCodeAt(p))) p++;
@@ -123,6 +139,17 @@ function readStartTag(
     while (isSpace(text.charCodeAt(p))) p++;
     const quote = text.charCodeAt(p);
     if (quote !== 0x22 && quote !== 0x27) return -1;
+    // i - 1: the position of this attribute in the shape.
+    const last = lastValues[i - 1];
+    if (
+      last !== undefined &&
+      text.startsWith(last, p + 1) &&
+      text.charCodeAt(p + 1 + last.length) === quote
+    ) {
+      attrs[name] = last;
+      p += last.length + 2;
+      continue;
+    }
     const close = text.indexOf(quote === 0x22 ? '"' : "'", p + 1);
     if (close < 0) return -1;
     const raw = text.slice(p + 1, close);
@@ -130,9 +157,13 @@ function readStartTag(
     const value = raw.includes("&") ? decode(raw) : raw;
     if (value === undefined) return -1;
     attrs[name] = value;
+    lastValues[i - 1] = reusable(raw);
     p = close + 1;
   }
-  if (predicted && shape.length > i) shape.length = i;
+  if (predicted && shape.length > i) {
+    shape.length = i;
+    lastValues.length = i;
+  }
   const c = text.charCodeAt(p);
   children.push(el);
   if (c === 0x3e /* > */) {
