@@ -138,7 +138,8 @@ export function propagate(ws: WorkingSet): void {
       ) {
         if (t.rsc && t.task === "start" && !t.rsc.managed) continue;
         t.optional = false;
-        t.reason ??= `required ${describe(a)}`;
+        // Pacemaker names no reason when an action is required by its own resource's action.
+        if (a.rsc !== t.rsc) t.reason ??= `required ${describe(a)}`;
         push(t);
         // Pacemaker passes an ordering with a group's action on to its members' actions, so a
         // member restarts naming the group's first as its reason.
