@@ -1,7 +1,10 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseSizes, type BenchRow } from "./bench.js";
 import { compareDecisions } from "./decisions.js";
-import { measure, type Measurement } from "./measure.js";
+import { measure, measureMedian, type Measurement } from "./measure.js";
 import { decisionsCell, formatMarkdownTable, speedUp } from "./table.js";
 
 const OUT = (lines: string[]): string =>
@@ -100,5 +103,21 @@ describe("measure", () => {
     const r = await measure("/bin/sh", ["-c", "sleep 20"], 300);
     expect(r.failure).toBe("timed out after 0.3 s");
     expect(r.seconds).toBeLessThan(5);
+  });
+
+  it("reports the run with the median wall time of several", async () => {
+    // Three runs sleep 0.6 s, 0.05 s and 0.3 s in turn (a counter file says which run it is).
+    const dir = mkdtempSync(join(tmpdir(), "hbx-median-"));
+    const script =
+      `n=$(cat ${dir}/n 2>/dev/null || echo 0); echo $((n + 1)) > ${dir}/n; ` +
+      `case $n in 0) sleep 0.6;; 1) sleep 0.05;; *) sleep 0.3;; esac; echo run$n`;
+    const r = await measureMedian("/bin/sh", ["-c", script], 5000, 3);
+    expect(r.stdout).toBe("run2\n");
+    expect(r.seconds).toBeGreaterThanOrEqual(0.3);
+  });
+
+  it("stops at the first failed run and reports it", async () => {
+    const r = await measureMedian("/bin/sh", ["-c", "sleep 20"], 300, 3);
+    expect(r.failure).toBe("timed out after 0.3 s");
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compareDecisions, type DecisionComparison } from "./decisions.js";
 import { generateBenchCibText, type BenchVariant } from "./generate.js";
-import { measure, type Measurement } from "./measure.js";
+import { measureMedian, type Measurement } from "./measure.js";
 
 export interface BenchSize {
   readonly nodes: number;
@@ -22,6 +22,8 @@ export interface BenchOptions {
   /** Skip Pacemaker on sizes of more than this many resources. */
   readonly pacemakerMaxResources?: number;
   readonly timeoutMs: number;
+  /** Runs of each timing; the median (by wall time) is reported. */
+  readonly runs: number;
   /** Keep the generated files here instead of a temporary directory. */
   readonly keepDir?: string;
   readonly log: (line: string) => void;
@@ -77,9 +79,19 @@ export async function runBench(options: BenchOptions): Promise<BenchRow[]> {
         options.log(`bench: ${label}: CIB ${cibMb.toFixed(1)} MB`);
         const graph = (who: string): string => join(dir, `${label}.${who}.graph.xml`);
 
-        const hbx = await measure(options.hbx, ["-x", cib, "-G", graph("hbx")], options.timeoutMs);
+        const hbx = await measureMedian(
+          options.hbx,
+          ["-x", cib, "-G", graph("hbx")],
+          options.timeoutMs,
+          options.runs,
+        );
         options.log(`bench: ${label}: hbx -G ${describeRun(hbx)}`);
-        const hbxSimulate = await measure(options.hbx, ["-x", cib, "-S"], options.timeoutMs);
+        const hbxSimulate = await measureMedian(
+          options.hbx,
+          ["-x", cib, "-S"],
+          options.timeoutMs,
+          options.runs,
+        );
         options.log(`bench: ${label}: hbx -S ${describeRun(hbxSimulate)}`);
 
         let pacemaker: Measurement | undefined;
@@ -93,14 +105,20 @@ export async function runBench(options: BenchOptions): Promise<BenchRow[]> {
         ) {
           pacemakerSkipped = "skipped (--skip-pacemaker-large)";
         } else {
-          pacemaker = await measure(
+          pacemaker = await measureMedian(
             options.pacemaker,
             ["-x", cib, "-G", graph("pacemaker")],
             options.timeoutMs,
+            options.runs,
           );
           options.log(`bench: ${label}: Pacemaker -G ${describeRun(pacemaker)}`);
           if (options.withPacemakerSimulate) {
-            pacemakerSimulate = await measure(options.pacemaker, ["-x", cib, "-S"], options.timeoutMs);
+            pacemakerSimulate = await measureMedian(
+              options.pacemaker,
+              ["-x", cib, "-S"],
+              options.timeoutMs,
+              options.runs,
+            );
             options.log(`bench: ${label}: Pacemaker -S ${describeRun(pacemakerSimulate)}`);
           }
         }

@@ -8,13 +8,14 @@ export interface RunContext {
   readonly node: string;
   readonly pacemakerVersion?: string;
   readonly timeoutSeconds: number;
+  readonly runs: number;
 }
 
 /** docs/benchmarks.md: what the bench measures, then the latest table. */
 export function benchmarksMarkdown(rows: readonly BenchRow[], ctx: RunContext): string {
   return `# Benchmarks
 
-\`pnpm bench\` (after \`npx tsc -b tsconfig.build.json\`) generates synthetic CIBs and times hbx's
+\`pnpm bench\` (after \`pnpm run build\`) generates synthetic CIBs and times hbx's
 \`crm_simulate\` against Pacemaker's (\`/usr/sbin/crm_simulate\` from pacemaker-cli-utils) on the same
 file, in one run, on one machine.
 
@@ -27,20 +28,22 @@ where a previous transition placed it, and probed — not running — on every o
 
 **What is timed**: \`crm_simulate -x CIB -G graph.xml\` (schedule, print the status and the
 Transition Summary, save the graph) for both; \`-S\` (simulated execution) for hbx, and for
-Pacemaker only with \`--with-pacemaker-simulate\` because it takes minutes at these sizes. Wall
+Pacemaker only with \`--with-pacemaker-simulate\` because it takes minutes at these sizes. hbx runs
+as users run it, \`node_modules/.bin/crm_simulate\` (Node's start and module loading included). Each
+timing is run \`--runs\` times (3 unless told) and the run with the median wall time is reported. Wall
 time of the whole process (CPU seconds, user + system, in brackets: the machine is shared, so wall
 time can include waiting for a core); peak memory is GNU time's maximum resident set size. *same decisions*
 compares the two Transition Summaries as multisets of lines (the count of lines in brackets).
 
 Options: \`--sizes 16x1000,32x2000\`, \`--variants stopped,running\`, \`--skip-pacemaker-large\`
 (no Pacemaker above 1000 resources), \`--with-pacemaker-simulate\`, \`--timeout SECONDS\`,
-\`--keep DIR\` (keep the generated CIBs and graphs).
+\`--runs N\`, \`--keep DIR\` (keep the generated CIBs and graphs).
 
 ## Latest run
 
 ${ctx.date.toISOString().slice(0, 10)}, ${ctx.cores} cores, Node ${ctx.node}${
     ctx.pacemakerVersion ? `, ${ctx.pacemakerVersion}` : ""
-  }, timeout ${ctx.timeoutSeconds} s per run.
+  }, timeout ${ctx.timeoutSeconds} s per run, median of ${ctx.runs} run${ctx.runs === 1 ? "" : "s"}.
 
 ${formatMarkdownTable(rows)}
 `;

@@ -26,6 +26,7 @@ Times hbx's crm_simulate and Pacemaker's on generated CIBs and checks they take 
   --skip-pacemaker-large     do not run Pacemaker above 1000 resources
   --with-pacemaker-simulate  also time Pacemaker's -S (minutes at large sizes)
   --timeout SECONDS          per program run (default 600)
+  --runs N                   run each timing N times and report the median (default 3)
   --hbx PATH                 hbx's crm_simulate (default node_modules/.bin/crm_simulate)
   --pacemaker PATH           Pacemaker's crm_simulate (default ${PACEMAKER_CRM_SIMULATE})
   --keep DIR                 keep the generated CIBs and graphs in DIR
@@ -50,6 +51,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   let sizes: BenchSize[];
   let variants: BenchVariant[];
   let timeoutSeconds: number;
+  let runs: number;
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -59,6 +61,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         "skip-pacemaker-large": { type: "boolean" },
         "with-pacemaker-simulate": { type: "boolean" },
         timeout: { type: "string" },
+        runs: { type: "string" },
         hbx: { type: "string" },
         pacemaker: { type: "string" },
         keep: { type: "string" },
@@ -76,6 +79,10 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
       throw new Error(`--timeout expects seconds, found "${values.timeout}"`);
     }
+    runs = values.runs === undefined ? 3 : Number(values.runs);
+    if (!Number.isInteger(runs) || runs < 1) {
+      throw new Error(`--runs expects a whole number of runs, 1 or more, found "${values.runs}"`);
+    }
   } catch (err) {
     io.stderr.write(`bench: ${(err as Error).message}\n${USAGE}`);
     return 2;
@@ -86,7 +93,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   }
   const hbx = values.hbx !== undefined ? resolve(values.hbx) : HBX_CRM_SIMULATE;
   if (values.hbx === undefined && !existsSync(HBX_BUILT_MAIN)) {
-    io.stderr.write("bench: hbx crm_simulate is not built: run `npx tsc -b tsconfig.build.json` first\n");
+    io.stderr.write("bench: hbx crm_simulate is not built: run `pnpm run build` first\n");
     return 2;
   }
   const pacemaker = values.pacemaker ?? PACEMAKER_CRM_SIMULATE;
@@ -98,6 +105,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     withPacemakerSimulate: values["with-pacemaker-simulate"] ?? false,
     pacemakerMaxResources: values["skip-pacemaker-large"] ? 1000 : undefined,
     timeoutMs: timeoutSeconds * 1000,
+    runs,
     keepDir: values.keep !== undefined ? resolve(values.keep) : undefined,
     log: (line) => io.stderr.write(`${line}\n`),
   });
@@ -110,6 +118,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       node: process.versions.node,
       pacemakerVersion: existsSync(pacemaker) ? pacemakerVersion(pacemaker) : undefined,
       timeoutSeconds,
+      runs,
     });
     io.stderr.write(`bench: wrote ${file}\n`);
   }
