@@ -44,6 +44,8 @@ describe("fastParseXml", () => {
     [`<a><b x="1" y="2"/><b x="1" x="2"/></a>`],
     [`<a><b x="1" y="2"/><b x="1"y="2"/></a>`],
     [`<a><b x="1"/><b x="1" toString="2"/></a>`],
+    [`<a><b x="p'q"/><b x='p'q'/></a>`],
+    [`<a><b x="1"/><b x="1<"/></a>`],
   ])("leaves a bad attribute after a predicted one to the general parser: %s", (text) => {
     expect(fastParseXml(text)).toBeUndefined();
   });

@@ -78,11 +78,6 @@ interface Shape {
 }
 type Shapes = Map<string, Shape>;
 
-/** A value the next element may share: one with nothing to decode or refuse in it. */
-function reusable(v: string): string | undefined {
-  return /["'&<]/.test(v) ? undefined : v;
-}
-
 /** Reads `name attrs... (/)>` from `start`; returns the position after `>`, or -1. */
 function readStartTag(
   text: string,
@@ -154,10 +149,13 @@ function readStartTag(
     if (close < 0) return -1;
     const raw = text.slice(p + 1, close);
     if (raw.includes("<")) return -1;
-    const value = raw.includes("&") ? decode(raw) : raw;
+    const entities = raw.includes("&");
+    const value = entities ? decode(raw) : raw;
     if (value === undefined) return -1;
     attrs[name] = value;
-    lastValues[i - 1] = reusable(raw);
+    // Shared next time only when the same text means the same value and ends at the same
+    // quote: nothing to decode, and no quote of the other kind inside.
+    lastValues[i - 1] = entities || raw.includes(quote === 0x22 ? "'" : '"') ? undefined : raw;
     p = close + 1;
   }
   if (predicted && shape.length > i) {
