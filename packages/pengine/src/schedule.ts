@@ -7,6 +7,7 @@ import { unpackResources } from "./unpack/resources.js";
 import { unpackStatus } from "./unpack/status.js";
 import { checkDefinitions } from "./unpack/digests.js";
 import { blockGroupsOfMultiplyActive } from "./unpack/multiple-active.js";
+import { banAnonymousClonesAtThreshold } from "./unpack/anonymous-failcounts.js";
 import { resolveSets } from "./unpack/attributes.js";
 import { applyNodeHealth } from "./unpack/health.js";
 import { addRemoteNodes, banConnectionsFromRemoteNodes, connectionsFirst } from "./unpack/remote.js";
@@ -69,6 +70,7 @@ export function unpackCluster(cib: XmlElement, opts: ScheduleOptions = {}): Work
   addRemoteNodes(ws);
   unpackStatus(states, ws);
   blockGroupsOfMultiplyActive(ws);
+  banAnonymousClonesAtThreshold(ws);
   checkDefinitions(ws);
   for (const r of ws.resourceById.values()) initialScores(r, ws);
   applyNodeHealth(ws);

@@ -53,8 +53,8 @@ function findInstance(id: string, ws: WorkingSet, node: ClusterNode): Resource |
     const nodes = activeNodes(inst);
     if (nodes.length > 0) {
       if (nodes.includes(node)) {
-        if (!leaf.history.has(node.name)) return leaf;
-        if (leaf.runningOn.length > 0 && inst.children.length === 0) skipInactive = true;
+        if (leaf.runningOn.length === 0) return leaf;
+        skipInactive = true;
       }
     } else if (inactive === undefined && !(leaf.pendingNode && leaf.pendingNode !== node)) {
       inactive = leaf;
@@ -64,26 +64,42 @@ function findInstance(id: string, ws: WorkingSet, node: ClusterNode): Resource |
   return anonymousOrphan(clone, base, ws);
 }
 
-/** A new instance of an anonymous clone for a history no configured instance can take. */
+/**
+ * A new instance of an anonymous clone for a history no configured instance can take, numbered
+ * after every instance there is. For a cloned group that is a whole new group instance (as
+ * Pacemaker creates one), and the member the history names is returned.
+ */
 function anonymousOrphan(clone: Resource, base: string, ws: WorkingSet): Resource | undefined {
   const sample = clone.children[0];
-  if (!sample || sample.children.length > 0) return undefined;
+  if (!sample) return undefined;
+  const baseOf = (r: Resource): string => r.id.replace(/:\d+$/, "");
+  const members = sample.children.length > 0 ? sample.children : [sample];
   let n = clone.children.length;
-  while (ws.resourceById.has(`${base}:${n}`)) n++;
-  const orphan = blankResource(`${base}:${n}`, ws);
-  orphan.parent = clone;
-  orphan.variant = sample.variant;
-  orphan.cls = sample.cls;
-  orphan.provider = sample.provider;
-  orphan.type = sample.type;
-  orphan.operations = sample.operations;
-  orphan.element = sample.element;
-  orphan.params = sample.params;
-  orphan.meta = sample.meta;
+  const taken = (k: number): boolean =>
+    ws.resourceById.has(`${baseOf(sample)}:${k}`) ||
+    members.some((m) => ws.resourceById.has(`${baseOf(m)}:${k}`));
+  while (taken(n)) n++;
+  const instance = orphanLike(sample, clone, n, ws);
+  if (sample.children.length > 0) instance.children = members.map((m) => orphanLike(m, instance, n, ws));
+  clone.children.push(instance);
+  return instance.children.length > 0 ? instance.children.find((m) => baseOf(m) === base) : instance;
+}
+
+/** An orphan copy of a configured instance (or member) `like`, numbered `n`. */
+function orphanLike(like: Resource, parent: Resource, n: number, ws: WorkingSet): Resource {
+  const orphan = blankResource(`${like.id.replace(/:\d+$/, "")}:${n}`, ws);
+  orphan.parent = parent;
+  orphan.variant = like.variant;
+  orphan.cls = like.cls;
+  orphan.provider = like.provider;
+  orphan.type = like.type;
+  orphan.operations = like.operations;
+  orphan.element = like.element;
+  orphan.params = like.params;
+  orphan.meta = like.meta;
   orphan.orphan = true;
   if (ws.options.stopOrphanResources) orphan.targetRole = Role.Stopped;
   else orphan.managed = false;
-  clone.children.push(orphan);
   ws.resourceById.set(orphan.id, orphan);
   return orphan;
 }
