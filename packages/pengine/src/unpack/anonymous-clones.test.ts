@@ -54,3 +54,17 @@ describe("anonymous clone histories", () => {
     expect(lines.map((l) => l.replace(/\s+/g, " "))).toEqual(["Move p:0 ( node1 -> node2 )"]);
   });
 });
+
+describe("instance attributes of a clone", () => {
+  it("are inherited by what it holds, so a digest recorded with them matches", () => {
+    const clone = `<clone id="c"><instance_attributes id="ci"><nvpair id="ci1" name="clone-max" value="2"/>
+      </instance_attributes><primitive id="p" class="ocf" provider="heartbeat" type="Dummy">
+      <instance_attributes id="pi"><nvpair id="pi1" name="state" value="/run/p"/>
+      <nvpair id="pi2" name="clone-max" value="7"/></instance_attributes></primitive></clone>`;
+    const { ws } = schedule(parseXml(cib(clone, state("node1", "") + state("node2", "")), "t.xml"));
+    expect(Object.fromEntries(ws.resourceById.get("p:0")!.params)).toEqual({
+      "clone-max": "7",
+      state: "/run/p",
+    });
+  });
+});

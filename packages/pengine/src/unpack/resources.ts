@@ -72,7 +72,9 @@ function build(
   const own = resolveSets(d.meta, ctx);
   // Heartbeat v2 CIBs put meta options among the instance attributes too.
   const inst = resolveSets(d.instance, ctx);
-  rsc.params = inst;
+  // Instance attributes are inherited from the group or clone around it, as Pacemaker does; its
+  // own win. They take part in the operation digests.
+  rsc.params = parent && parent.params.size > 0 ? new Map([...parent.params, ...inst]) : inst;
   const meta = new Map<string, string>();
   for (const [k, v] of ws.rscDefaults) meta.set(k, v);
   if (parent) for (const [k, v] of parent.meta) meta.set(k, v);
