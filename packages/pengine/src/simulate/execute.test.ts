@@ -36,3 +36,23 @@ describe("simulateTransition", () => {
     expect(conf(sim.cib)).toBe(conf(input));
   });
 });
+
+describe("simulateTransition with anonymous clone records", () => {
+  it("stops a duplicate instance only in the record it was read from", () => {
+    const rec = (id: string, task: string, call: number) =>
+      `<lrm_resource id="${id}" class="ocf" provider="heartbeat" type="Dummy"><lrm_rsc_op id="${id}_${task}" operation="${task}" call-id="${call}" rc-code="0" op-status="0" interval="0" transition-key="1:1:0:x"/></lrm_resource>`;
+    // p runs on n1 twice: recorded as p:1 (a start) and as p:0 (a probe that found it running).
+    const cib = `<cib have-quorum="1"><configuration><crm_config><cluster_property_set id="o">
+      <nvpair id="o1" name="stonith-enabled" value="false"/></cluster_property_set></crm_config>
+      <nodes><node id="n1" uname="n1"/></nodes><resources><clone id="c">
+      <primitive id="p" class="ocf" provider="heartbeat" type="Dummy"/></clone></resources><constraints/></configuration>
+      <status><node_state id="n1" uname="n1" in_ccm="true" crmd="online" join="member" expected="member">
+      <lrm id="n1"><lrm_resources>${rec("p:1", "start", 5)}${rec("p:0", "monitor", 6)}</lrm_resources></lrm></node_state></status></cib>`;
+    const sim = simulateTransition(schedule(parseXml(cib, "t.xml")).ws);
+    expect(sim.lines).toHaveLength(1);
+    expect(sim.lines[0]).toMatch(/ stop on n1$/);
+    const after = schedule(sim.cib).ws;
+    expect(after.resourceById.get("p:0")!.runningOn.map((n) => n.name)).toEqual(["n1"]);
+    expect(after.resourceById.get("p:1")?.runningOn ?? []).toEqual([]);
+  });
+});

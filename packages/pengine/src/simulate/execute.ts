@@ -129,15 +129,14 @@ export function simulateTransition(ws: WorkingSet): { cib: XmlElement; lines: st
     // a stop ends whatever any of those records says runs there.
     const records = recordIndex(lrs);
     let targets = records.find(id === rsc.id ? [id] : [id, rsc.id]);
-    // An anonymous instance known there under another name (a record read as this instance)
-    // goes on in the record that shows it running.
+    // An anonymous instance known there under another name (Pacemaker's clone_name: the record
+    // last read as this instance) goes on in that record.
     const known = anonymous ? historyName(rsc) : undefined;
     const byHistory = known === undefined ? [] : records.find([known]);
-    if (byHistory.length > 0 && !targets.some((r) => r.attrs.id === id)) {
-      const running = [...targets, ...byHistory].filter(showsRunning);
-      targets = running.length > 0 ? [running[0]] : targets.length > 0 ? targets : byHistory;
-    }
-    if (anonymous && (targets.length === 0 || a.task === "stop"))
+    if (byHistory.length > 0 && !targets.some((r) => r.attrs.id === id)) targets = [byHistory[0]];
+    // An instance known under one record (Pacemaker's clone_name) stops only there: other records
+    // of the same base on the node belong to other instances.
+    if (anonymous && (targets.length === 0 || (a.task === "stop" && byHistory.length === 0)))
       targets = [...targets, ...records.withBase(id).filter((r) => !targets.includes(r))];
     if (targets.length > 1 && a.task !== "stop") targets = [targets[0]];
     if (targets.length === 0) {
@@ -218,20 +217,6 @@ function recordIndex(lrs: XmlElement): RecordIndex {
   };
   indexes.set(lrs, index);
   return index;
-}
-
-/** Whether a history record's latest operation leaves the resource running. */
-function showsRunning(record: XmlElement): boolean {
-  let last: XmlElement | undefined;
-  for (const op of childElements(record, "lrm_rsc_op")) {
-    if (Number(op.attrs.interval ?? 0) > 0) continue;
-    if (!last || Number(op.attrs["call-id"] ?? 0) >= Number(last.attrs["call-id"] ?? 0)) last = op;
-  }
-  if (!last) return false;
-  const rc = last.attrs["rc-code"];
-  if (last.attrs.operation === "stop") return false;
-  if (last.attrs.operation === "monitor") return rc === "0" || rc === "8";
-  return rc === "0";
 }
 
 /** A migrate_to/migrate_from records where the migration went from and to. */
