@@ -1,5 +1,5 @@
 import { type ClusterNode, type Resource, Role, roleText, type WorkingSet } from "../types.js";
-import { primitiveLine } from "./status.js";
+import { PROBE_FAILURES, primitiveLine } from "./status.js";
 import { isUniqueClone } from "../assign/clone-assign.js";
 import { isPromotableClone } from "../variants/promotable.js";
 
@@ -66,17 +66,47 @@ export function printClone(r: Resource, ws: WorkingSet, indent: string, out: str
     list.push(nodes[0]);
     byRole.set(role, list);
   }
+  let listed = 0;
   for (const role of ["Promoted", "Unpromoted", "Started"]) {
     const list = byRole.get(role);
     if (!list) continue;
     list.sort((a, b) => a.index - b.index);
+    listed += list.length;
     out.push(`${inner}* ${role}: [ ${list.map((n) => n.name).join(" ")} ]`);
   }
+  // Where it could run but does not, only while fewer instances run than clone-max allows.
+  const cloneMax = r.children.filter((c) => !c.orphan).length;
+  if (cloneMax <= listed) return;
   const stopped = ws.nodes.filter(
     (n) =>
       !active.has(n.name) && (ws.options.symmetric || r.allowed.has(n.name) || child?.allowed.has(n.name)),
   );
-  const disabled = r.targetRole === Role.Stopped ? " (disabled)" : "";
-  if (stopped.length > 0)
-    out.push(`${inner}* Stopped${disabled}: [ ${stopped.map((n) => n.name).join(" ")} ]`);
+  const disabled = r.targetRole === Role.Stopped ? "Stopped (disabled)" : "Stopped";
+  // Grouped by state, the states in text order as Pacemaker sorts them.
+  const byState = new Map<string, string[]>();
+  for (const n of stopped) {
+    const probe = failedProbe(r, childId, n);
+    const state = probe === undefined ? disabled : `Stopped (${probe})`;
+    const list = byState.get(state) ?? [];
+    list.push(n.name);
+    byState.set(state, list);
+  }
+  for (const state of [...byState.keys()].sort())
+    out.push(`${inner}* ${state}: [ ${byState.get(state)!.join(" ")} ]`);
+}
+
+/**
+ * What a failed probe of the clone's resource found on a node ("Not installed"), if one did:
+ * Pacemaker matches the probe recorded under the resource's own name, without an instance number.
+ */
+function failedProbe(clone: Resource, base: string, node: ClusterNode): string | undefined {
+  for (const inst of clone.children)
+    for (const leaf of inst.variant.leaves(inst))
+      for (const op of leaf.history.get(node.name) ?? []) {
+        if (op.operation !== "monitor" || op.interval !== 0) continue;
+        const text = PROBE_FAILURES[op.rc];
+        const key = op.element.attrs.operation_key ?? "";
+        if (text !== undefined && key.replace(/_monitor_0$/, "") === base) return text;
+      }
+  return undefined;
 }

@@ -17,7 +17,7 @@ function isPromotable(r: Resource): boolean {
 }
 
 /** Agent results that mean the resource cannot run where a probe returned them. */
-const PROBE_FAILURES: Record<number, string> = { 2: "Invalid parameter", 5: "Not installed" };
+export const PROBE_FAILURES: Record<number, string> = { 2: "Invalid parameter", 5: "Not installed" };
 
 /** A stopped resource whose probe found it unusable somewhere says why: ` (Not installed) `. */
 function failedProbeNote(r: Resource): string {
