@@ -202,7 +202,10 @@ export function assignInstances(
   }
 }
 
-/** globally-unique, read as Pacemaker reads booleans ("1", "yes", "true"…). */
+/**
+ * globally-unique, read as Pacemaker reads booleans ("1", "yes", "true"…). Unset, it follows
+ * clone-node-max: several instances on one node must be told apart.
+ */
 export function isUniqueClone(clone: Resource): boolean {
-  return boolOption(clone.meta.get("globally-unique"), false);
+  return boolOption(clone.meta.get("globally-unique"), Number(clone.meta.get("clone-node-max") ?? 1) > 1);
 }

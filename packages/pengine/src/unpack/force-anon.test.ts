@@ -32,3 +32,17 @@ describe("a globally-unique clone of agents that cannot be unique", () => {
     expect(c.children).toHaveLength(5);
   });
 });
+
+describe("globally-unique left unset", () => {
+  it("follows clone-node-max: more than one instance per node makes the clone unique", () => {
+    const xml = (max: string) =>
+      `<cib><configuration><crm_config/><nodes/><resources><clone id="c"><meta_attributes id="m">
+      <nvpair id="m1" name="clone-node-max" value="${max}"/></meta_attributes>
+      <primitive id="p" class="ocf" provider="heartbeat" type="Dummy"/></clone></resources><constraints/>
+      </configuration><status/></cib>`;
+    const unique = (max: string) =>
+      isUniqueClone(unpackCluster(parseXml(xml(max), "t.xml")).resourceById.get("c")!);
+    expect(unique("2")).toBe(true);
+    expect(unique("1")).toBe(false);
+  });
+});
