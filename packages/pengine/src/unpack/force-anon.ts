@@ -10,7 +10,7 @@ function supportsUnique(d: CibResource): boolean {
 
 /**
  * Only OCF agents and fencing devices can run several distinct instances on a node: a globally-unique clone of
- * anything else (lsb, systemd, stonith…) is made anonymous, as Pacemaker does with a warning,
+ * anything else (lsb, systemd…) is made anonymous, as Pacemaker does with a warning,
  * with at most one instance per node and no more instances than nodes.
  */
 export function forceAnonymous(
@@ -18,8 +18,8 @@ export function forceAnonymous(
   meta: Map<string, string>,
   nodeCount: number,
 ): string | undefined {
-  if (!boolOption(meta.get("globally-unique"), false) || clone.children.every(supportsUnique))
-    return undefined;
+  const unique = boolOption(meta.get("globally-unique"), Number(meta.get("clone-node-max") ?? 1) > 1);
+  if (!unique || clone.children.every(supportsUnique)) return undefined;
   meta.set("globally-unique", "false");
   meta.set("clone-node-max", "1");
   const max = Number(meta.get("clone-max") ?? nodeCount);
