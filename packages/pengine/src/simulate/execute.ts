@@ -4,6 +4,9 @@ import { isUniqueClone } from "../assign/clone-assign.js";
 import { historyName } from "../unpack/clone-instances.js";
 import { migrationEnds } from "../actions/migration.js";
 
+/** The DC uuid Pacemaker's simulator puts in the operation records it makes up. */
+const FAKE_TE_ID = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+
 /** The actions a transition would execute: required and runnable, resource actions not pseudo. */
 export function executableActions(ws: WorkingSet): Action[] {
   return ws.actions.filter(
@@ -163,6 +166,9 @@ export function simulateTransition(ws: WorkingSet): { cib: XmlElement; lines: st
           "op-status": 0,
           interval: a.interval,
           "transition-key": `0:0:${simulatedRc(a)}:simulated`,
+          // As Pacemaker's simulator records it: a fake DC uuid and transition -1, which sorts
+          // after any operation left pending by a real transition of that (test) DC.
+          "transition-magic": `0:${simulatedRc(a)};${callId}:-1:${simulatedRc(a)}:${FAKE_TE_ID}`,
           "last-rc-change": Math.floor(ws.now.getTime() / 1000),
           ...migrationAttrs(a),
         }),

@@ -41,12 +41,39 @@ export interface NodeHistoryResult {
   bans: string[];
 }
 
+/** A node's operations oldest first, as Pacemaker orders them (its sort_op_by_callid). */
 export function sortOps(ops: LrmOp[]): LrmOp[] {
-  return [...ops].sort((a, b) => {
-    const ca = a.callId < 0 ? Number.MAX_SAFE_INTEGER : a.callId;
-    const cb = b.callId < 0 ? Number.MAX_SAFE_INTEGER : b.callId;
-    return ca - cb;
-  });
+  return [...ops].sort(compareOps);
+}
+
+/**
+ * By call id; two records of one call by when the result changed. A pending operation (call id
+ * -1) has no call id yet: it is placed by the transition that scheduled it, so a start left
+ * pending by an older transition comes before the stop a newer one ran.
+ */
+function compareOps(a: LrmOp, b: LrmOp): number {
+  if (a.callId === -1 && b.callId === -1) return 0;
+  if (a.callId >= 0 && b.callId >= 0) {
+    if (a.callId !== b.callId) return a.callId - b.callId;
+    return (a.lastRcChange ?? -1) - (b.lastRcChange ?? -1);
+  }
+  const ma = transitionOf(a);
+  const mb = transitionOf(b);
+  if (ma && mb && ma.uuid === mb.uuid && ma.id !== mb.id) {
+    // A transition id of -1 marks a shutdown's operation, which always comes last.
+    if ((ma.id >= 0 && ma.id < mb.id) || mb.id === -1) return -1;
+    return 1;
+  }
+  return a.callId === -1 ? 1 : -1;
+}
+
+/** The transition (graph id and DC uuid) recorded in an operation's transition-magic. */
+function transitionOf(op: LrmOp): { id: number; uuid: string } | undefined {
+  const magic = op.element.attrs["transition-magic"] ?? op.element.attrs["transition-key"];
+  const key = magic?.includes(";") ? magic.slice(magic.indexOf(";") + 1) : magic;
+  const parts = key?.split(":");
+  if (!parts || parts.length < 4) return undefined;
+  return { id: Number(parts[1]), uuid: parts.slice(3).join(":") };
 }
 
 /** The configured on-fail for an operation, with Pacemaker's defaults. */
