@@ -15,6 +15,11 @@ export interface LrmOp {
   execTime?: number;
   digest?: string;
   restartDigest?: string;
+  /** op-force-restart: the parameters restartDigest covers. */
+  forceRestart?: string;
+  /** op-secure-params and op-secure-digest: the digest without the sensitive parameters. */
+  secureParams?: string;
+  secureDigest?: string;
   migrateSource?: string;
   migrateTarget?: string;
   element: XmlElement;
@@ -104,6 +109,9 @@ function readOp(el: XmlElement): LrmOp {
     execTime: num(a["exec-time"]),
     digest: a["op-digest"],
     restartDigest: a["op-restart-digest"],
+    forceRestart: a["op-force-restart"],
+    secureParams: a["op-secure-params"],
+    secureDigest: a["op-secure-digest"],
     migrateSource: a.migrate_source,
     migrateTarget: a.migrate_target,
     element: el,

@@ -24,7 +24,10 @@ export function fastParseXml(input: string): XmlNode[] | undefined {
   while (pos < len) {
     const lt = text.indexOf("<", pos);
     const end = lt < 0 ? len : lt;
-    if (end > pos && !addText(text.slice(pos, end), children, stack.length === 0)) return undefined;
+    // Mostly the indentation between tags: looked at in place, not cut out.
+    let q = pos;
+    while (q < end && isSpace(text.charCodeAt(q))) q++;
+    if (q < end && !addText(text.slice(pos, end), children, stack.length === 0)) return undefined;
     if (lt < 0) break;
     const next = text.charCodeAt(lt + 1);
     if (next === 0x21 /* ! */) {

@@ -161,7 +161,7 @@ function cancelMonitor(ws: WorkingSet, rsc: Resource, node: ClusterNode, interva
  * op_defaults', else Pacemaker's 20 s.
  */
 function sameDefinition(rsc: Resource, recorded: LrmOp, m: RecurringOp, ws: WorkingSet): boolean {
-  const digest = recorded.element.attrs["op-digest"];
+  const digest = recorded.digest;
   if (digest === undefined) return true;
   const params: Record<string, string> = Object.fromEntries(rsc.params);
   for (const set of childElements(m.op.element, "instance_attributes"))

@@ -59,16 +59,15 @@ export type DigestVerdict = "match" | "restart" | "reload";
  * restarted.
  */
 export function compareDigests(rsc: Resource, op: LrmOp, sanitized = false): DigestVerdict {
-  const attrs = op.element.attrs;
   const params = currentParameters(rsc, op);
-  const restartList = attrs["op-force-restart"];
-  const restartRecorded = attrs["op-restart-digest"];
+  const restartList = op.forceRestart;
+  const restartRecorded = op.restartDigest;
   if (restartList !== undefined && restartRecorded !== undefined) {
     if (restartDigest(params, parseParameterList(restartList)) !== restartRecorded) return "restart";
   }
-  const recorded = attrs["op-digest"];
+  const recorded = op.digest;
   if (recorded === undefined || operationDigest(params) === recorded) return "match";
-  if (onlySanitizedChanged(rsc, params, attrs, sanitized)) return "match";
+  if (onlySanitizedChanged(rsc, params, op, sanitized)) return "match";
   return restartRecorded !== undefined ? "reload" : "restart";
 }
 
@@ -80,11 +79,11 @@ export function compareDigests(rsc: Resource, op: LrmOp, sanitized = false): Dig
 function onlySanitizedChanged(
   rsc: Resource,
   params: Record<string, string>,
-  attrs: Record<string, string>,
+  op: LrmOp,
   sanitized: boolean,
 ): boolean {
-  const list = attrs["op-secure-params"];
-  const recorded = attrs["op-secure-digest"];
+  const list = op.secureParams;
+  const recorded = op.secureDigest;
   if (list === undefined || recorded === undefined) return false;
   const secure = parseParameterList(list);
   const masked = sanitized || secure.some((n) => /^\*+$/.test(params[n] ?? ""));
