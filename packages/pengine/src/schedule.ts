@@ -12,6 +12,7 @@ import { resolveSets } from "./unpack/attributes.js";
 import { applyNodeHealth } from "./unpack/health.js";
 import { addRemoteNodes, banConnectionsFromRemoteNodes, connectionsFirst } from "./unpack/remote.js";
 import { applyLocation } from "./constraints/location.js";
+import { applyExclusiveDiscovery } from "./constraints/discovery.js";
 import { unpackColocation } from "./constraints/colocation.js";
 import { applyOrderings, unpackOrdering } from "./constraints/ordering.js";
 import { addNodeScore, initialScores } from "./assign/scores.js";
@@ -27,6 +28,8 @@ import "./variants/index.js";
 
 export interface ScheduleOptions {
   now?: Date;
+  /** Record the allocation score lines (crm_simulate -s) in ws.scoreLines. */
+  scores?: boolean;
 }
 
 /** Unpack a CIB (configuration and status) into a working set, with no decisions yet. */
@@ -50,6 +53,7 @@ export function unpackCluster(cib: XmlElement, opts: ScheduleOptions = {}): Work
     orderings: [],
     fencing: [],
     scoreLines: [],
+    keepScoreLines: opts.scores ?? false,
     warnings: [],
     nextUid: 0,
     opDefaults: resolveSets(conf.opDefaults, { now }),
@@ -110,7 +114,7 @@ function applyStickiness(ws: WorkingSet): void {
     if (r.children.length > 0 || !r.managed || r.stickiness === 0 || r.runningOn.length !== 1) continue;
     const node = r.runningOn[0];
     if (!ws.options.symmetric && !r.allowed.has(node.name)) continue;
-    addNodeScore(r, node, r.stickiness, "resource-stickiness");
+    addNodeScore(r, node, r.stickiness);
   }
 }
 
@@ -121,6 +125,7 @@ export interface Transition {
 /** The policy engine: from a CIB and a time to where everything runs and what to do. */
 export function schedule(cib: XmlElement, opts: ScheduleOptions = {}): Transition {
   const ws = unpackCluster(cib, opts);
+  applyExclusiveDiscovery(ws);
   applyStickiness(ws);
   applyNewShutdownLocks(ws);
   createFencing(ws);

@@ -1,20 +1,10 @@
-import { type XmlElement, childElements, firstChild } from "@hbx/cib";
+import { childElements, firstChild } from "@hbx/cib";
 import { type ClusterNode, OrderFlag, type Resource, type WorkingSet } from "../types.js";
 import { findAction, newAction } from "./action.js";
 import { orderActions } from "./ordering.js";
-import { resolveResources } from "../constraints/location.js";
-import { evaluateRule } from "../unpack/rules.js";
+import { type DiscoveryTable, discoveryOf, discoveryTable } from "../constraints/discovery.js";
 import { isUniqueClone } from "../assign/clone-assign.js";
 import { isRemoteConnection } from "../unpack/remote.js";
-
-type Discovery = "always" | "never" | "exclusive";
-
-/** resource-discovery of the location constraints: per resource id, per node name. */
-interface DiscoveryTable {
-  modes: Map<string, Map<string, Discovery>>;
-  /** Resources named by an exclusive constraint: probed only where one marks the node. */
-  exclusive: Set<string>;
-}
 
 function truthy(text: string | undefined, dflt: boolean): boolean {
   if (text === undefined) return dflt;
@@ -30,54 +20,6 @@ function startupProbes(ws: WorkingSet): boolean {
     for (const nv of childElements(set, "nvpair"))
       if (nv.attrs.name === "enable-startup-probes") value = nv.attrs.value;
   return truthy(value, true);
-}
-
-/**
- * Read resource-discovery from rsc_location: `never` keeps a node from probing the resource,
- * `exclusive` limits probing to the nodes such constraints name (their node or matching rules).
- */
-function discoveryTable(ws: WorkingSet): DiscoveryTable {
-  const table: DiscoveryTable = { modes: new Map(), exclusive: new Set() };
-  const conf = firstChild(ws.cib, "configuration");
-  const constraints = conf ? firstChild(conf, "constraints") : undefined;
-  if (!constraints) return table;
-  for (const c of childElements(constraints, "rsc_location")) {
-    const mode = (c.attrs["resource-discovery"] ?? "always").toLowerCase() as Discovery;
-    if (mode !== "never" && mode !== "exclusive") continue;
-    const targets = resolveResources(ws, c.attrs.rsc, c.attrs["rsc-pattern"]);
-    for (const s of childElements(c, "resource_set"))
-      for (const ref of childElements(s, "resource_ref")) targets.push(...resolveResources(ws, ref.attrs.id));
-    const nodes = constraintNodes(c, ws);
-    for (const r of targets) {
-      if (mode === "exclusive") table.exclusive.add(r.id);
-      let m = table.modes.get(r.id);
-      if (!m) table.modes.set(r.id, (m = new Map()));
-      for (const n of nodes) if (m.get(n.name) !== "never") m.set(n.name, mode);
-    }
-  }
-  return table;
-}
-
-function constraintNodes(c: XmlElement, ws: WorkingSet): ClusterNode[] {
-  if (c.attrs.node !== undefined) {
-    const n = ws.nodeByName.get(c.attrs.node);
-    return n ? [n] : [];
-  }
-  const rules = childElements(c, "rule");
-  return ws.nodes.filter((n) =>
-    rules.some((rule) => evaluateRule(rule, { nodeAttrs: n.attrs, now: ws.now })),
-  );
-}
-
-/** The discovery mode for a resource on a node: its own, else its nearest ancestor's. */
-function discoveryOf(rsc: Resource, node: ClusterNode, t: DiscoveryTable): Discovery | "not-allowed" {
-  for (let r: Resource | undefined = rsc; r; r = r.parent) {
-    const mode = t.modes.get(r.id)?.get(node.name);
-    if (mode === "never") return "never";
-    if (t.exclusive.has(r.id)) return mode === "exclusive" ? "exclusive" : "not-allowed";
-    if (mode) return mode;
-  }
-  return "always";
 }
 
 /**

@@ -46,3 +46,13 @@ describe("globally-unique left unset", () => {
     expect(unique("1")).toBe(false);
   });
 });
+
+describe("clone-max left unset", () => {
+  it("counts the remote nodes that connection resources define", () => {
+    const xml = `<cib><configuration><crm_config/><nodes><node id="n1" uname="n1"/><node id="n2" uname="n2"/></nodes>
+      <resources><primitive id="r1" class="ocf" provider="pacemaker" type="remote"/>
+      <clone id="c"><primitive id="p" class="ocf" provider="heartbeat" type="Dummy"/></clone></resources>
+      <constraints/></configuration><status/></cib>`;
+    expect(unpackCluster(parseXml(xml, "t.xml")).resourceById.get("c")!.children).toHaveLength(3);
+  });
+});

@@ -11,7 +11,23 @@ export function unpackResources(
   ws: WorkingSet,
   clusterRaw: Map<string, string>,
 ): Resource[] {
+  clusterSizes.set(ws, clusterSize(defs, ws));
   return defs.map((d) => build(d, undefined, ws, clusterRaw)).filter((r): r is Resource => r !== undefined);
+}
+
+/** Per working set: how many nodes the cluster has, counted before remote nodes are added. */
+const clusterSizes = new WeakMap<WorkingSet, number>();
+
+/**
+ * The cluster's node count, which a clone's clone-max defaults to: the configured nodes and the
+ * remote nodes their connection resources define (Pacemaker knows those before any clone).
+ */
+function clusterSize(defs: CibResource[], ws: WorkingSet): number {
+  let n = ws.nodes.length;
+  for (const d of defs)
+    if (d.kind === "primitive" && d.class === "ocf" && d.provider === "pacemaker" && d.type === "remote")
+      if (!ws.nodeByName.has(d.id)) n++;
+  return n;
 }
 
 export function blankResource(id: string, ws: WorkingSet): Resource {
@@ -82,7 +98,7 @@ function build(
   for (const [k, v] of own) meta.set(k.replace(/_/g, "-"), v);
   if (d.kind === "master") meta.set("promotable", "true");
   if (kind === "clone") {
-    const warning = forceAnonymous(d, meta, ws.nodes.length);
+    const warning = forceAnonymous(d, meta, clusterSizes.get(ws) ?? ws.nodes.length);
     if (warning) ws.warnings.push(warning);
   }
   rsc.meta = meta;
@@ -91,7 +107,7 @@ function build(
   if (kind === "clone") {
     // Instances are named child:0, child:1, … as Pacemaker names them.
     const child = d.children[0];
-    const max = Number(meta.get("clone-max") ?? ws.nodes.length) || 0;
+    const max = Number(meta.get("clone-max") ?? clusterSizes.get(ws) ?? ws.nodes.length) || 0;
     rsc.children = [];
     for (let i = 0; child && i < max; i++) {
       const inst = build(child, rsc, ws, cluster, `:${i}`);
