@@ -28,6 +28,8 @@ import "./variants/index.js";
 
 export interface ScheduleOptions {
   now?: Date;
+  /** Record the allocation score lines (crm_simulate -s) in ws.scoreLines. */
+  scores?: boolean;
 }
 
 /** Unpack a CIB (configuration and status) into a working set, with no decisions yet. */
@@ -51,6 +53,7 @@ export function unpackCluster(cib: XmlElement, opts: ScheduleOptions = {}): Work
     orderings: [],
     fencing: [],
     scoreLines: [],
+    keepScoreLines: opts.scores ?? false,
     warnings: [],
     nextUid: 0,
     opDefaults: resolveSets(conf.opDefaults, { now }),
@@ -111,7 +114,7 @@ function applyStickiness(ws: WorkingSet): void {
     if (r.children.length > 0 || !r.managed || r.stickiness === 0 || r.runningOn.length !== 1) continue;
     const node = r.runningOn[0];
     if (!ws.options.symmetric && !r.allowed.has(node.name)) continue;
-    addNodeScore(r, node, r.stickiness, "resource-stickiness");
+    addNodeScore(r, node, r.stickiness);
   }
 }
 

@@ -60,16 +60,10 @@ export interface ClusterNode {
   index: number;
 }
 
-/** A score that reached a node, with where it came from, so `-s` can explain it. */
-export interface ScoreContribution {
-  source: string;
-  score: Score;
-}
-
+/** A resource's score on one node. */
 export interface NodeScore {
   node: ClusterNode;
   score: Score;
-  sources: ScoreContribution[];
 }
 
 export type OnFail =
@@ -222,7 +216,9 @@ export interface WorkingSet {
   orderings: Ordering[];
   fencing: Action[];
   /** Allocation score lines for -s, in the order they were produced. */
+  /** crm_simulate -s's lines; recorded only when keepScoreLines (a large cluster has 100,000s). */
   scoreLines: string[];
+  keepScoreLines: boolean;
   warnings: string[];
   nextUid: number;
   opDefaults: Map<string, string>;

@@ -224,7 +224,7 @@ function simulate(input: XmlElement, args: Args, now: Date, io: Io): number {
     if (!args.quiet) out.push("Performing Requested Modifications:", ...mods, "");
   }
   if (args.ext.saveInput) writeFileSync(args.ext.saveInput, serializeXml(cib, { pretty: true }) + "\n");
-  const t = schedule(cib, { now });
+  const t = schedule(cib, { now, scores: args.scores });
   const current = clusterStatusLines(t.ws);
   if (!args.quiet && cib === input) out.push("Current cluster status:", ...current, "");
   if (args.scores) {

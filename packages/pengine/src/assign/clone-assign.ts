@@ -92,12 +92,8 @@ function ban(inst: Resource, node: ClusterNode, ws: WorkingSet, source: string):
   for (const r of new Set([inst, ...inst.variant.leaves(inst)])) {
     const e = r.allowed.get(node.name);
     if (e) {
-      if (e.score > MINUS_INFINITY) {
-        e.score = MINUS_INFINITY;
-        e.sources.push({ source, score: MINUS_INFINITY });
-      }
-    } else
-      r.allowed.set(node.name, { node, score: MINUS_INFINITY, sources: [{ source, score: MINUS_INFINITY }] });
+      e.score = MINUS_INFINITY;
+    } else r.allowed.set(node.name, { node, score: MINUS_INFINITY });
   }
   void ws;
 }

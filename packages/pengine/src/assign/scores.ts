@@ -1,22 +1,20 @@
 import { INFINITY, MINUS_INFINITY, addScores, formatScore } from "@hbx/cib";
 import type { ClusterNode, NodeScore, Resource, WorkingSet } from "../types.js";
 
-/** Add a score for `node` to the resource's own table, remembering where it came from. */
-export function addNodeScore(rsc: Resource, node: ClusterNode, score: number, source: string): void {
+/** Add a score for `node` to the resource's own table. */
+export function addNodeScore(rsc: Resource, node: ClusterNode, score: number): void {
   let entry = rsc.allowed.get(node.name);
   if (entry === undefined) {
-    entry = { node, score: 0, sources: [] };
+    entry = { node, score: 0 };
     rsc.allowed.set(node.name, entry);
   }
   entry.score = addScores(entry.score, score);
-  entry.sources.push({ source, score });
 }
 
 /** Start every resource with 0 on every node (symmetric) or only where a constraint allows it. */
 export function initialScores(rsc: Resource, ws: WorkingSet): void {
   if (!ws.options.symmetric) return;
-  for (const n of ws.nodes)
-    if (!rsc.allowed.has(n.name)) rsc.allowed.set(n.name, { node: n, score: 0, sources: [] });
+  for (const n of ws.nodes) if (!rsc.allowed.has(n.name)) rsc.allowed.set(n.name, { node: n, score: 0 });
 }
 
 export function scoreOn(rsc: Resource, node: ClusterNode, ws: WorkingSet): number {
@@ -34,6 +32,7 @@ export function nodeAvailable(node: ClusterNode): boolean {
 
 /** The allocation score lines `crm_simulate -s` prints, in Pacemaker's format. */
 export function recordScores(ws: WorkingSet, fn: string, rsc: Resource, table: Map<string, NodeScore>): void {
+  if (!ws.keepScoreLines) return;
   const rows = [...table.values()].sort((a, b) => a.node.index - b.node.index);
   for (const r of rows)
     ws.scoreLines.push(`${fn}: ${rsc.id} allocation score on ${r.node.name}: ${formatScore(r.score)}`);
@@ -41,7 +40,7 @@ export function recordScores(ws: WorkingSet, fn: string, rsc: Resource, table: M
 
 export function copyTable(t: Map<string, NodeScore>): Map<string, NodeScore> {
   const out = new Map<string, NodeScore>();
-  for (const [k, v] of t) out.set(k, { node: v.node, score: v.score, sources: [...v.sources] });
+  for (const [k, v] of t) out.set(k, { node: v.node, score: v.score });
   return out;
 }
 

@@ -32,11 +32,10 @@ export function colocatedTable(
     if (delta === 0) continue;
     if (e === undefined) {
       if (!ws.options.symmetric) continue;
-      e = { node, score: 0, sources: [] };
+      e = { node, score: 0 };
       work.set(node.name, e);
     }
     e.score = addScores(e.score, delta);
-    e.sources.push({ source, score: delta });
   }
   if (c.score >= INFINITY || c.score <= MINUS_INFINITY) return work;
   return [...work.values()].some((e) => e.score >= 0 && nodeAvailable(e.node)) ? work : table;

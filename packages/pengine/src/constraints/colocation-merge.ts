@@ -86,7 +86,7 @@ function scaled(factor: number, score: number): number {
 
 function copyWork(t: Map<string, NodeScore>): Map<string, NodeScore> {
   const out = new Map<string, NodeScore>();
-  for (const [k, v] of t) out.set(k, { node: v.node, score: v.score, sources: [...v.sources] });
+  for (const [k, v] of t) out.set(k, { node: v.node, score: v.score });
   return out;
 }
 
@@ -107,7 +107,6 @@ function addMatching(
     const delta = scaled(factor, score);
     if (delta === 0) continue;
     e.score = addScores(e.score, delta);
-    e.sources.push({ source: `${source.id} colocated (${c.id})`, score: delta });
   }
 }
 

@@ -12,9 +12,8 @@ export const groupVariant: Variant = {
 
   addScore(rsc, node, score, source, ws) {
     for (const c of rsc.children) c.variant.addScore(c, node, score, source, ws);
-    const e = rsc.allowed.get(node.name) ?? { node, score: 0, sources: [] };
+    const e = rsc.allowed.get(node.name) ?? { node, score: 0 };
     e.score = Math.max(-INFINITY, Math.min(INFINITY, e.score + score));
-    e.sources.push({ source, score });
     rsc.allowed.set(node.name, e);
   },
 

@@ -19,8 +19,8 @@ export function assignTo(rsc: Resource, node: ClusterNode | null): ClusterNode |
 export const primitiveVariant: Variant = {
   kind: "primitive",
 
-  addScore(rsc, node, score, source) {
-    addNodeScore(rsc, node, score, source);
+  addScore(rsc, node, score) {
+    addNodeScore(rsc, node, score);
   },
 
   assign(rsc: Resource, ws: WorkingSet): ClusterNode | null {

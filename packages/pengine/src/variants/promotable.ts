@@ -239,11 +239,12 @@ export function setInstanceRoles(clone: Resource, ws: WorkingSet): void {
   for (const inst of ordered) {
     const chosen = inst.assigned ?? inst.variant.leaves(inst)[0]?.assigned ?? null;
     const s = sortIndex.get(inst)!;
-    ws.scoreLines.push(
-      chosen
-        ? `${inst.id} promotion score on ${chosen.name}: ${formatScore(s)}`
-        : `${inst.id} promotion score (inactive): ${formatScore(s)}`,
-    );
+    if (ws.keepScoreLines)
+      ws.scoreLines.push(
+        chosen
+          ? `${inst.id} promotion score on ${chosen.name}: ${formatScore(s)}`
+          : `${inst.id} promotion score (inactive): ${formatScore(s)}`,
+      );
     let ok =
       s >= 0 &&
       (promoted < limits.max || !clone.managed) &&

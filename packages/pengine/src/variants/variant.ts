@@ -6,7 +6,10 @@ import type { ClusterNode, Resource, WorkingSet } from "../types.js";
  */
 export interface Variant {
   readonly kind: "primitive" | "group" | "clone";
-  /** Add a score for a node to this resource (and, for collectives, to what it holds). */
+  /**
+   * Add a score for a node to this resource (and, for collectives, to what it holds). `source`
+   * says why at the call (a constraint, "resource-stickiness"); it is not kept.
+   */
   addScore(rsc: Resource, node: ClusterNode, score: number, source: string, ws: WorkingSet): void;
   /** Choose the node (null: nowhere); records the choice and what was considered. */
   assign(rsc: Resource, ws: WorkingSet): ClusterNode | null;
