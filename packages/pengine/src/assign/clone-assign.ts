@@ -88,7 +88,7 @@ export function compareInstances(
 }
 
 /** Ban an instance (and a cloned group's members) from a node. */
-function ban(inst: Resource, node: ClusterNode, ws: WorkingSet, source: string): void {
+function ban(inst: Resource, node: ClusterNode, ws: WorkingSet): void {
   for (const r of new Set([inst, ...inst.variant.leaves(inst)])) {
     const e = r.allowed.get(node.name);
     if (e) {
@@ -111,8 +111,7 @@ function banUnavailable(
     const parent = clone.allowed.get(n.name);
     const full = (count.get(n.name) ?? 0) >= maxPerNode;
     if (!nodeAvailable(n) || !parent || parent.score < 0 || full) {
-      if (e.score > MINUS_INFINITY || inst.children.length > 0)
-        ban(inst, n, ws, full ? "clone-node-max" : "clone");
+      if (e.score > MINUS_INFINITY || inst.children.length > 0) ban(inst, n, ws);
     }
   }
 }
@@ -187,7 +186,7 @@ export function assignInstances(
   for (const inst of instances) {
     if (done.has(inst)) continue;
     if (assigned >= limits.maxTotal) {
-      for (const n of ws.nodes) ban(inst, n, ws, "collective_limit_reached");
+      for (const n of ws.nodes) ban(inst, n, ws);
       assignWithPreference(inst, undefined);
       continue;
     }

@@ -21,7 +21,6 @@ export function colocatedTable(
   if (primaryNodes === null) return table;
   const work = copyTable(table);
   const values = new Set<string | undefined>(primaryNodes.map((n) => attrOf(n, c.nodeAttribute)));
-  const source = `colocation ${c.id} with ${c.primary.id}`;
   for (const node of ws.nodes) {
     let e = work.get(node.name);
     const match = primaryNodes.length > 0 && values.has(attrOf(node, c.nodeAttribute));
