@@ -56,3 +56,22 @@ describe("simulateTransition with anonymous clone records", () => {
     expect(after.resourceById.get("p:1")?.runningOn ?? []).toEqual([]);
   });
 });
+
+describe("simulateTransition of a promoted instance that stops", () => {
+  it("demotes it before stopping it, so the revised status shows it stopped", () => {
+    const cib = `<cib have-quorum="1"><configuration><crm_config><cluster_property_set id="o">
+      <nvpair id="o1" name="stonith-enabled" value="false"/></cluster_property_set></crm_config>
+      <nodes><node id="n1" uname="n1"/></nodes><resources><clone id="ms">
+      <meta_attributes id="msm"><nvpair id="msm1" name="promotable" value="true"/>
+      <nvpair id="msm2" name="target-role" value="Stopped"/></meta_attributes>
+      <primitive id="db" class="ocf" provider="pacemaker" type="Stateful"/></clone></resources><constraints/></configuration>
+      <status><node_state id="n1" uname="n1" in_ccm="true" crmd="online" join="member" expected="member">
+      <lrm id="n1"><lrm_resources><lrm_resource id="db" class="ocf" provider="pacemaker" type="Stateful">
+      <lrm_rsc_op id="db_last_0" operation="promote" call-id="6" rc-code="0" op-status="0" interval="0" transition-key="1:1:0:x"/>
+      </lrm_resource></lrm_resources></lrm></node_state></status></cib>`;
+    const sim = simulateTransition(schedule(parseXml(cib, "t.xml")).ws);
+    const tasks = sim.lines.map((l) => / (demote|stop) on /.exec(l)?.[1]).filter(Boolean);
+    expect(tasks).toEqual(["demote", "stop"]);
+    expect(schedule(sim.cib).ws.resourceById.get("db:0")!.runningOn).toEqual([]);
+  });
+});

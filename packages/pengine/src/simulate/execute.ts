@@ -95,8 +95,9 @@ export function simulateTransition(ws: WorkingSet): { cib: XmlElement; lines: st
     stonith: 0,
     migrate_to: 1,
     migrate_from: 2,
+    // A promoted instance that stops is demoted first.
+    demote: 2.5,
     stop: 3,
-    demote: 4,
     start: 5,
   };
   // Probes run first; recurring monitors (and cancels) follow what they depend on.
