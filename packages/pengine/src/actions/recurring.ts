@@ -44,12 +44,15 @@ export function recordedMonitor(rsc: Resource, node: ClusterNode, interval: numb
   return op?.operation === "monitor" ? op : undefined;
 }
 
+/** Shared by the histories with no recurring operation: most of them, 64,000 on 32x2000. */
+const NONE: ReadonlyMap<number, LrmOp> = new Map();
+
 /** The recurring operations a node's history shows running since the resource's last start. */
-function activeRecurring(rsc: Resource, node: ClusterNode): Map<number, LrmOp> {
-  const found = new Map<number, LrmOp>();
+function activeRecurring(rsc: Resource, node: ClusterNode): ReadonlyMap<number, LrmOp> {
   const ops = rsc.history.get(node.name);
-  // Most histories hold only a probe, start or stop: skip sorting them (64,000 on 32x2000).
-  if (!ops || !ops.some((op) => op.interval > 0)) return found;
+  // Most histories hold only a probe, start or stop: skip sorting them.
+  if (!ops || !ops.some((op) => op.interval > 0)) return NONE;
+  const found = new Map<number, LrmOp>();
   const sorted = sortOps(ops);
   let start = -1;
   let stop = -1;

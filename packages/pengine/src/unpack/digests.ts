@@ -18,7 +18,7 @@ const DEFINING = new Set(["start", "promote", "migrate_from", "monitor"]);
  * Where the active run of the resource begins in a node's history (the last start, else a
  * promote/demote, else a monitor that found it running), and the last successful stop.
  */
-function activeRange(ops: LrmOp[]): { start: number; stop: number } {
+function activeRange(ops: readonly LrmOp[]): { start: number; stop: number } {
   let start = -1;
   let stop = -1;
   let impliedMonitor = -1;

@@ -41,9 +41,12 @@ export interface NodeHistoryResult {
   bans: string[];
 }
 
-/** A node's operations oldest first, as Pacemaker orders them (its sort_op_by_callid). */
-export function sortOps(ops: LrmOp[]): LrmOp[] {
-  return [...ops].sort(compareOps);
+/**
+ * A node's operations oldest first, as Pacemaker orders them (its sort_op_by_callid). Read
+ * only: a history of one operation (most of them) comes back as it is, uncopied.
+ */
+export function sortOps(ops: readonly LrmOp[]): readonly LrmOp[] {
+  return ops.length < 2 ? ops : [...ops].sort(compareOps);
 }
 
 /**

@@ -52,7 +52,7 @@ function laterThan(op: LrmOp, ref: LrmOp): boolean {
   return op.callId > ref.callId;
 }
 
-function migrationFrom(rsc: Resource, source: ClusterNode, ops: LrmOp[], ws: WorkingSet): void {
+function migrationFrom(rsc: Resource, source: ClusterNode, ops: readonly LrmOp[], ws: WorkingSet): void {
   let idx = -1;
   for (let i = ops.length - 1; i >= 0; i--)
     if (ops[i].operation === "migrate_to") {
