@@ -28,4 +28,12 @@ describe("a node asked to shut down", () => {
     const n = node1("0");
     expect([n.online, n.pending]).toEqual([true, true]);
   });
+
+  it("counts a member whose controller is not up and that is not expected up as pending", () => {
+    const xml = `<cib have-quorum="1"><configuration><crm_config/><nodes><node id="n1" uname="node1"/></nodes>
+      <resources/><constraints/></configuration>
+      <status><node_state id="n1" uname="node1" in_ccm="true" crmd="offline"/></status></cib>`;
+    const n = unpackCluster(parseXml(xml, "t.xml")).nodeByName.get("node1")!;
+    expect([n.online, n.pending, n.unclean]).toEqual([true, true, false]);
+  });
 });

@@ -121,10 +121,12 @@ function determineOnline(node: ClusterNode, a: Record<string, string>, options: 
   } else if (join === "nack") {
     node.unclean = true;
     node.fenceReason = "peer failed Pacemaker membership criteria";
-  } else if (!terminate && expected === "down") {
-    if (member && peerOnline) {
+  } else if (!terminate && (expected === undefined || expected === "down")) {
+    // Not (or no longer) expected up: still joining, or on its way out. Seen at all, it is
+    // pending, and shown up while it is a member.
+    if (member || peerOnline) {
       node.pending = true;
-      node.online = true;
+      node.online = member;
     }
   } else if (terminate && join === "down" && !member && !peerOnline) {
     // just fenced
