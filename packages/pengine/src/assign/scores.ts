@@ -40,7 +40,8 @@ export function recordScores(ws: WorkingSet, fn: string, rsc: Resource, table: M
 
 export function copyTable(t: Map<string, NodeScore>): Map<string, NodeScore> {
   const out = new Map<string, NodeScore>();
-  for (const [k, v] of t) out.set(k, { node: v.node, score: v.score });
+  // forEach, not for-of over entries: no [key, value] pair made per node.
+  t.forEach((v, k) => out.set(k, { node: v.node, score: v.score }));
   return out;
 }
 

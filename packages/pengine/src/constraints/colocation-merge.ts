@@ -86,7 +86,8 @@ function scaled(factor: number, score: number): number {
 
 function copyWork(t: Map<string, NodeScore>): Map<string, NodeScore> {
   const out = new Map<string, NodeScore>();
-  for (const [k, v] of t) out.set(k, { node: v.node, score: v.score });
+  // forEach, not for-of over entries: no [key, value] pair made per node.
+  t.forEach((v, k) => out.set(k, { node: v.node, score: v.score }));
   return out;
 }
 
