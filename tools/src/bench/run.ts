@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { repoRoot } from "@hbx/cib";
 import { DEFAULT_SIZES, parseSizes, runBench, type BenchSize } from "./bench.js";
@@ -17,6 +18,20 @@ export interface CliIo {
 export const PACEMAKER_CRM_SIMULATE = "/usr/sbin/crm_simulate";
 const HBX_CRM_SIMULATE = resolve(repoRoot, "node_modules/.bin/crm_simulate");
 const HBX_BUILT_MAIN = resolve(repoRoot, "packages/cli/dist/crm_simulate/main.js");
+const HBX_BUILT_DIR = resolve(repoRoot, "packages/cli/dist/crm_simulate");
+
+/**
+ * Whether crm_simulate will run from its one-file bundle, as `pnpm run build` leaves it; after a
+ * bare `tsc -b` it runs from its modules, and its times include loading them.
+ */
+async function bundleFresh(): Promise<boolean> {
+  const launcher = pathToFileURL(resolve(repoRoot, "packages/cli/bin/launch.js")).href;
+  const { bundleIsFresh } = (await import(launcher)) as {
+    bundleIsFresh: (bundle: URL, inputs: URL) => boolean;
+  };
+  const dir = pathToFileURL(`${HBX_BUILT_DIR}/`);
+  return bundleIsFresh(new URL("bundle.mjs", dir), new URL("bundle.inputs", dir));
+}
 
 const USAGE = `Usage: bench [options]
 Times hbx's crm_simulate and Pacemaker's on generated CIBs and checks they take the same decisions.
@@ -95,6 +110,12 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (values.hbx === undefined && !existsSync(HBX_BUILT_MAIN)) {
     io.stderr.write("bench: hbx crm_simulate is not built: run `pnpm run build` first\n");
     return 2;
+  }
+  if (values.hbx === undefined && !(await bundleFresh())) {
+    io.stderr.write(
+      "bench: warning: crm_simulate's bundle is missing or older than its modules, so it runs from " +
+        "them and its times include loading them: run `pnpm run build` first\n",
+    );
   }
   const pacemaker = values.pacemaker ?? PACEMAKER_CRM_SIMULATE;
   const rows = await runBench({
