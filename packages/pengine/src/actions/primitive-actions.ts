@@ -43,8 +43,8 @@ export function createPrimitiveActions(rsc: Resource, ws: WorkingSet): void {
       (node.unclean && needsFencing(rsc, ws)) ||
       rsc.stopUnexpected === true;
     let reason: string | undefined;
-    if (next === null)
-      reason = quorumOk || ws.options.noQuorumPolicy !== "stop" ? "node availability" : "no quorum";
+    // Placed nowhere: whatever the cause, Pacemaker names the node availability.
+    if (next === null) reason = "node availability";
     else if (multiple && node === next && rsc.multipleActive === "stop_unexpected")
       reason = "being multiply active";
     else if (rsc.definitionChanged.has(node.name) && !rsc.failed && !rsc.agentChanged?.has(node.name))
