@@ -72,7 +72,16 @@ export function simulateTransition(ws: WorkingSet): { cib: XmlElement; lines: st
     const c = Number(el.attrs["call-id"]);
     if (Number.isFinite(c) && c > callId) callId = c;
   }
+  // Each node's state, found once: every one of a large transition's actions asks for one.
+  const states = new Map<string, XmlElement>();
   const stateFor = (name: string, id: string): XmlElement => {
+    const known = states.get(name);
+    if (known !== undefined) return known;
+    const ns = findState(name, id);
+    states.set(name, ns);
+    return ns;
+  };
+  const findState = (name: string, id: string): XmlElement => {
     for (const ns of childElements(status, "node_state"))
       if (ns.attrs.uname === name || ns.attrs.id === id) return cow.ownChild(status, ns);
     const ns = cow.created(
