@@ -56,3 +56,18 @@ describe("clone-max left unset", () => {
     expect(unpackCluster(parseXml(xml, "t.xml")).resourceById.get("c")!.children).toHaveLength(3);
   });
 });
+
+describe("resource-stickiness left unset on a clone", () => {
+  it("defaults to 1 for its instances, and stays as configured otherwise", () => {
+    const xml = (meta: string) =>
+      `<cib><configuration><crm_config/><nodes/><resources><clone id="c">${meta}
+      <primitive id="p" class="ocf" provider="heartbeat" type="Dummy"/></clone>
+      <primitive id="q" class="ocf" provider="heartbeat" type="Dummy"/></resources><constraints/>
+      </configuration><status/></cib>`;
+    const ws = unpackCluster(parseXml(xml(""), "t.xml"));
+    expect(ws.resourceById.get("p:0")!.stickiness).toBe(1);
+    expect(ws.resourceById.get("q")!.stickiness).toBe(0);
+    const set = `<meta_attributes id="m"><nvpair id="m1" name="resource-stickiness" value="0"/></meta_attributes>`;
+    expect(unpackCluster(parseXml(xml(set), "t.xml")).resourceById.get("p:0")!.stickiness).toBe(0);
+  });
+});

@@ -100,6 +100,9 @@ function build(
   if (kind === "clone") {
     const warning = forceAnonymous(d, meta, clusterSizes.get(ws) ?? ws.nodes.length);
     if (warning) ws.warnings.push(warning);
+    // Clone instances default to a stickiness of 1, so they do not shuffle between nodes.
+    if (!meta.has("resource-stickiness") && cluster.get("default-resource-stickiness") === undefined)
+      meta.set("resource-stickiness", "1");
   }
   rsc.meta = meta;
   applyMeta(rsc, ws, cluster);
