@@ -60,7 +60,7 @@ describe("clone-max left unset", () => {
 describe("resource-stickiness left unset on a clone", () => {
   it("defaults to 1 for its instances, and stays as configured otherwise", () => {
     const xml = (meta: string) =>
-      `<cib><configuration><crm_config/><nodes/><resources><clone id="c">${meta}
+      `<cib><configuration><crm_config/><nodes><node id="n1" uname="n1"/></nodes><resources><clone id="c">${meta}
       <primitive id="p" class="ocf" provider="heartbeat" type="Dummy"/></clone>
       <primitive id="q" class="ocf" provider="heartbeat" type="Dummy"/></resources><constraints/>
       </configuration><status/></cib>`;
