@@ -33,8 +33,11 @@ export function historyName(rsc: Resource): string | undefined {
 }
 
 function findInstance(id: string, ws: WorkingSet, node: ClusterNode): Resource | undefined {
-  const base = id.replace(/:\d+$/, "");
   const direct = ws.resourceById.get(id);
+  // Most histories name a resource outside any clone: found by id, no instance number to strip.
+  if (direct !== undefined && cloneOf(direct) === undefined)
+    return direct.children.length === 0 ? direct : undefined;
+  const base = id.replace(/:\d+$/, "");
   const sample = direct ?? ws.resourceById.get(`${base}:0`) ?? ws.resourceById.get(base);
   if (!sample) return undefined;
   const clone = cloneOf(sample);
