@@ -54,4 +54,19 @@ describe("remote nodes and fencing", () => {
     const s = summary(xml);
     expect(s).toContain("Fence (on) n2 'required by fence monitor'");
   });
+
+  it("fences a remote node whose connection can run nowhere once its host is fenced", () => {
+    const xml = cib({ connOps: op("r1", "start", 0, 0) + op("r1", "monitor", 60000, 0), fake: fakeRunning })
+      .replace(
+        'id="n1" uname="n1" in_ccm="true" crmd="online" join="member"',
+        'id="n1" uname="n1" in_ccm="false" crmd="offline" join="down"',
+      )
+      .replace(
+        "</constraints>",
+        '<rsc_location id="l2" rsc="r1" node="n2" score="-INFINITY"/></constraints>',
+      );
+    const s = summary(xml);
+    expect(s).toContain("Fence (reboot) r1 'resources are active but connection is unrecoverable'");
+    expect(s).toContain("Move fake ( r1 -> n2 )");
+  });
 });

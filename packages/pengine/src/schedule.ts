@@ -20,6 +20,7 @@ import { sortForAssignment } from "./assign/order.js";
 import { remoteConnectionAssigned } from "./unpack/remote-assigned.js";
 import { applyHistoryShutdownLocks, applyNewShutdownLocks } from "./unpack/shutdown-lock.js";
 import { createFencing } from "./actions/fencing.js";
+import { fenceUnrecoverableRemotes } from "./actions/remote-unrecoverable.js";
 import { propagate } from "./actions/ordering.js";
 import { addMigrationActions, markMigrations } from "./actions/migration.js";
 import { createRecurringActions } from "./actions/recurring.js";
@@ -134,6 +135,7 @@ export function schedule(cib: XmlElement, opts: ScheduleOptions = {}): Transitio
     remoteConnectionAssigned(r, ws);
   }
   for (const r of ws.resources) r.variant.createActions(r, ws);
+  fenceUnrecoverableRemotes(ws);
   markMigrations(ws);
   applyOrderings(ws);
   propagate(ws);
