@@ -21,6 +21,7 @@ import { remoteConnectionAssigned } from "./unpack/remote-assigned.js";
 import { applyHistoryShutdownLocks, applyNewShutdownLocks } from "./unpack/shutdown-lock.js";
 import { createFencing } from "./actions/fencing.js";
 import { fenceUnrecoverableRemotes } from "./actions/remote-unrecoverable.js";
+import { orderStartsAfterUnfencing } from "./actions/unfencing.js";
 import { propagate } from "./actions/ordering.js";
 import { addMigrationActions, markMigrations } from "./actions/migration.js";
 import { createRecurringActions } from "./actions/recurring.js";
@@ -136,6 +137,7 @@ export function schedule(cib: XmlElement, opts: ScheduleOptions = {}): Transitio
   }
   for (const r of ws.resources) r.variant.createActions(r, ws);
   fenceUnrecoverableRemotes(ws);
+  orderStartsAfterUnfencing(ws);
   markMigrations(ws);
   applyOrderings(ws);
   propagate(ws);

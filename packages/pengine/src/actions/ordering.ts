@@ -39,9 +39,9 @@ function asymmetricIgnores(x: Action): boolean {
   return x.task === "start" && r.runningOn.length === 1 && r.runningOn[0] === x.node;
 }
 
+/** An action as Pacemaker names it in a reason: the resource and task, or the task alone. */
 function describe(a: Action): string {
-  if (!a.rsc && !a.node) return a.task;
-  return `${a.rsc ? a.rsc.id : (a.node?.name ?? "")} ${a.task}`;
+  return a.rsc ? `${a.rsc.id} ${a.task}` : a.task;
 }
 
 /** The task a clone's instances perform for one of the clone's pseudo actions. */
