@@ -68,3 +68,27 @@ describe("instance attributes of a clone", () => {
     });
   });
 });
+
+describe("an anonymous instance on a node being fenced", () => {
+  const xml = (requires: string) => `<cib have-quorum="1"><configuration><crm_config/>
+    <nodes><node id="node1" uname="node1"/><node id="node2" uname="node2"/><node id="node3" uname="node3"/></nodes>
+    <resources><primitive id="fence" class="stonith" type="fence_xvm"/><clone id="c">
+    <meta_attributes id="cm"><nvpair id="cm1" name="clone-max" value="1"/></meta_attributes>
+    <primitive id="p" class="ocf" provider="heartbeat" type="Dummy"><meta_attributes id="pm">
+    <nvpair id="pm1" name="requires" value="${requires}"/></meta_attributes></primitive></clone></resources>
+    <constraints/></configuration><status>
+    <node_state id="node1" uname="node1" in_ccm="false" crmd="offline" join="down" expected="member">
+    <lrm id="node1"><lrm_resources>${history("p", [["start", 5]])}</lrm_resources></lrm></node_state>
+    ${state("node2", "")}${state("node3", "")}</status></cib>`;
+
+  it("is an orphan when the resource needs only quorum, so the configured instance starts elsewhere", () => {
+    const { ws } = schedule(parseXml(xml("quorum"), "t.xml"));
+    expect(ws.resourceById.get("p:0")!.runningOn).toEqual([]);
+    expect(ws.resourceById.get("p:1")?.orphan).toBe(true);
+  });
+
+  it("keeps its instance when the resource needs fencing first", () => {
+    const { ws } = schedule(parseXml(xml("fencing"), "t.xml"));
+    expect(ws.resourceById.get("p:0")!.runningOn.map((n) => n.name)).toEqual(["node1"]);
+  });
+});

@@ -1,6 +1,7 @@
 import { type ClusterNode, type Resource, Role, type WorkingSet } from "../types.js";
 import { activeNodes, isUniqueClone } from "../assign/clone-assign.js";
 import { blankResource } from "./resources.js";
+import { needsFencing } from "./active.js";
 
 function cloneOf(r: Resource): Resource | undefined {
   for (let p = r.parent; p; p = p.parent) if (p.variant.kind === "clone") return p;
@@ -56,15 +57,28 @@ function findInstance(id: string, ws: WorkingSet, node: ClusterNode): Resource |
     const nodes = activeNodes(inst);
     if (nodes.length > 0) {
       if (nodes.includes(node)) {
-        if (leaf.runningOn.length === 0) return leaf;
+        if (leaf.runningOn.length === 0) return usable(leaf, clone, node, ws);
         skipInactive = true;
       }
     } else if (inactive === undefined && !(leaf.pendingNode && leaf.pendingNode !== node)) {
       inactive = leaf;
     }
   }
-  if (inactive && !skipInactive) return inactive;
+  if (inactive && !skipInactive) return usable(inactive, clone, node, ws);
   return anonymousOrphan(clone, base, ws);
+}
+
+/**
+ * An instance number is not spent on a node that is down or being fenced when the resource needs
+ * no fencing (requires=quorum or nothing): what ran there counts as stopped, so a configured
+ * instance can start elsewhere. Pacemaker reads such a history as an orphan instead, unless the
+ * clone has an instance for every node.
+ */
+function usable(leaf: Resource, clone: Resource, node: ClusterNode, ws: WorkingSet): Resource | undefined {
+  if (node.online && !node.unclean) return leaf;
+  if (needsFencing(leaf, ws) || clone.children.filter((c) => !c.orphan).length === ws.nodes.length)
+    return leaf;
+  return anonymousOrphan(clone, leaf.id.replace(/:\d+$/, ""), ws);
 }
 
 /**
