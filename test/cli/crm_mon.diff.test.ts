@@ -37,13 +37,11 @@ const CASES = [
 ];
 
 /**
- * Pairs known to differ today, run as expected failures so a fix shows up: 1360 (the scheduler's
- * printer lists a clone's failed-probe node as Stopped), bug-1573 and bug-pm-11 (inactive group
- * members shown without -r), and -o history order/filtering on 829, 1360 and bug-pm-11.
+ * Pairs known to differ today, run as expected failures so a fix shows up: bug-1573 and
+ * bug-pm-11 (inactive group members shown without -r), and -o history order/filtering on 829 and
+ * bug-pm-11.
  */
 const KNOWN_DIFF = new Set([
-  "1360 -1 -r -f -A",
-  "1360 -1 -r -o",
   "829 -1 -r -o",
   "bug-1573 -1",
   "bug-pm-11 -1",
