@@ -36,10 +36,29 @@ function instanceNumber(inst: Resource): number {
   return m ? Number(m[1]) : 0;
 }
 
-function allowedOn(rsc: Resource, node: ClusterNode | undefined): boolean {
+function allowedOn(
+  rsc: Resource,
+  node: ClusterNode | undefined,
+  before?: Map<Resource, Map<string, number>>,
+): boolean {
   if (!node) return true;
+  const earlier = before?.get(rsc);
+  if (earlier) {
+    const s = earlier.get(node.name);
+    return s !== undefined && s >= 0;
+  }
   const e = rsc.allowed.get(node.name);
   return e !== undefined && e.score >= 0;
+}
+
+/**
+ * Each instance's node scores as they are now: the instance order looks at them from before the
+ * clone's colocations were applied, as Pacemaker's does (its instances keep their own copies).
+ */
+export function snapshotScores(instances: Resource[]): Map<Resource, Map<string, number>> {
+  const out = new Map<Resource, Map<string, number>>();
+  for (const inst of instances) out.set(inst, new Map([...inst.allowed].map(([n, e]) => [n, e.score])));
+  return out;
 }
 
 /**
@@ -52,6 +71,7 @@ export function compareInstances(
   clone: Resource,
   activeCount: Map<string, number>,
   priorityOf: (inst: Resource) => number = (inst) => inst.priority,
+  before?: Map<Resource, Map<string, number>>,
 ): (a: Resource, b: Resource) => number {
   return (a, b) => {
     const na = activeNodes(a);
@@ -59,8 +79,8 @@ export function compareInstances(
     if (na.length > 0 && nb.length > 0 && na.length !== nb.length) return na.length - nb.length;
     let ca: ClusterNode | undefined = na[0];
     let cb: ClusterNode | undefined = nb[0];
-    const okA = allowedOn(a, ca);
-    const okB = allowedOn(b, cb);
+    const okA = allowedOn(a, ca, before);
+    const okB = allowedOn(b, cb, before);
     if (!okA) ca = undefined;
     if (!okB) cb = undefined;
     if (okA !== okB) return okA ? -1 : 1;

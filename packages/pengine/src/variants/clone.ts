@@ -7,7 +7,13 @@ import { orderActions } from "../actions/ordering.js";
 import { OrderFlag, Role } from "../types.js";
 import { applyColocation } from "../constraints/colocation-apply.js";
 import { preferredNode } from "../assign/prefer.js";
-import { activeNodes, assignInstances, cloneLimits, compareInstances } from "../assign/clone-assign.js";
+import {
+  activeNodes,
+  assignInstances,
+  cloneLimits,
+  compareInstances,
+  snapshotScores,
+} from "../assign/clone-assign.js";
 import { addPromotionScores, isPromotableClone, setInstanceRoles } from "./promotable.js";
 import { createPromotableActions } from "../actions/promotable-actions.js";
 
@@ -64,6 +70,7 @@ export const cloneVariant: Variant = {
   assign(rsc: Resource, ws: WorkingSet): ClusterNode | null {
     if (rsc.assignState !== "none") return null;
     rsc.assignState = "assigning";
+    const before = snapshotScores(rsc.children);
     applyDependentColocations(rsc, ws);
     const promotable = isPromotableClone(rsc);
     if (promotable) addPromotionScores(rsc, ws);
@@ -72,7 +79,7 @@ export const cloneVariant: Variant = {
     const activeCount = new Map<string, number>();
     for (const c of rsc.children)
       for (const n of activeNodes(c)) activeCount.set(n.name, (activeCount.get(n.name) ?? 0) + 1);
-    const ordered = [...rsc.children].sort(compareInstances(rsc, activeCount));
+    const ordered = [...rsc.children].sort(compareInstances(rsc, activeCount, undefined, before));
     assignInstances(rsc, ordered, cloneLimits(rsc, ws), ws, (inst, prefer) =>
       assignInstance(inst, prefer, ws),
     );
