@@ -3,6 +3,7 @@ import { newAction } from "./action.js";
 import { orderActions } from "./ordering.js";
 import { nodeAvailable } from "../assign/scores.js";
 import { activeNode, multiplyActive, needsFencing } from "../unpack/active.js";
+import { isPromotableClone } from "../variants/promotable.js";
 
 /**
  * A primitive's stops (one per node it runs on) and its start on the assigned node, marked
@@ -78,7 +79,9 @@ export function createPrimitiveActions(rsc: Resource, ws: WorkingSet): void {
       runnable = false;
       reason = "quorum freeze";
     }
-    if (!quorumOk && ws.options.noQuorumPolicy === "stop") {
+    // no-quorum-policy=demote stops what is not promotable (a promotable one just demotes).
+    const policy = ws.options.noQuorumPolicy;
+    if (!quorumOk && (policy === "stop" || (policy === "demote" && !inPromotableClone(rsc)))) {
       runnable = false;
       reason = "no quorum";
     }
@@ -94,6 +97,11 @@ export function createPrimitiveActions(rsc: Resource, ws: WorkingSet): void {
     // Nowhere to run: an unrunnable start still blocks whatever must start after it.
     newAction(ws, rsc, "start", undefined, { optional: true, runnable: false });
   }
+}
+
+function inPromotableClone(rsc: Resource): boolean {
+  for (let p = rsc.parent; p; p = p.parent) if (isPromotableClone(p)) return true;
+  return false;
 }
 
 /**

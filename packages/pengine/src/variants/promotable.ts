@@ -254,6 +254,8 @@ export function setInstanceRoles(clone: Resource, ws: WorkingSet): void {
       clone.allowed.has(chosen.name) &&
       ((perNode.get(chosen.name) ?? 0) < limits.perNode || !inst.managed);
     if (ok && roleOf(inst) < Role.Promoted && !quorumOk && ws.options.noQuorumPolicy === "freeze") ok = false;
+    // Without quorum, no-quorum-policy=demote keeps nothing promoted.
+    if (ok && !quorumOk && ws.options.noQuorumPolicy === "demote") ok = false;
     setNextRole(inst, ok ? Role.Promoted : chosen ? Role.Unpromoted : Role.Stopped);
     if (ok && chosen) {
       perNode.set(chosen.name, (perNode.get(chosen.name) ?? 0) + 1);
