@@ -38,4 +38,11 @@ describe("an anonymous clone's status", () => {
       "* Stopped (Not installed): [ n2 ]",
     ]);
   });
+
+  it("shows an instance on a node that is down and to be fenced on its own line", () => {
+    const lost = `<node_state id="n3" uname="n3" in_ccm="false" crmd="offline" join="down" expected="member"><lrm id="n3"><lrm_resources>${lrm("p", op("p_start_0", 4, 0))}</lrm_resources></lrm></node_state>`;
+    const lines = cloneLines(3, state("n1", lrm("p", op("p_start_0", 3, 0))) + state("n2", "") + lost);
+    expect(lines).toContain("* p\t(ocf:heartbeat:Dummy):\t Started n3 (UNCLEAN)");
+    expect(lines).toContain("* Started: [ n1 ]");
+  });
 });

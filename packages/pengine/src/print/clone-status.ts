@@ -18,6 +18,9 @@ function printsInFull(inst: Resource): boolean {
   const leaves = inst.variant.leaves(inst);
   const nodes = new Set(leaves.flatMap((l) => l.runningOn));
   if (nodes.size !== 1) return true;
+  // An instance on a node that is down and to be fenced is shown on its own, marked UNCLEAN.
+  const [node] = nodes;
+  if (!node.online && node.unclean) return true;
   const roles = new Set(leaves.map((l) => l.role));
   return (
     roles.size !== 1 ||
