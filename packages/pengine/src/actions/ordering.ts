@@ -1,6 +1,7 @@
 import { type Action, type ClusterNode, OrderFlag, type Resource, Role, type WorkingSet } from "../types.js";
 import { isMigrating, loseMigration } from "./migration.js";
 import { blockColocationDependents } from "./colocation-block.js";
+import { boolOption } from "../unpack/attributes.js";
 
 export function orderActions(ws: WorkingSet, first: Action, then: Action, flags: number, id?: string): void {
   const o = { first, then, flags, id };
@@ -25,6 +26,19 @@ function orderedWithGroup(t: Action): Action[] {
   const out: Action[] = [];
   for (const m of g.children)
     for (const x of m.actions) if (x.task === t.task && x.interval === 0 && !x.pseudo) out.push(x);
+  return out;
+}
+
+/** The instances' actions a clone's pseudo action `t` stands for, unless interleaved with `a`. */
+function clonedWith(t: Action, a: Action): Action[] {
+  const c = t.rsc;
+  if (!c || !t.pseudo || c.variant.kind !== "clone") return [];
+  const task = INSTANCE_TASK[t.task];
+  if (task !== t.task) return [];
+  if (a.rsc?.variant.kind === "clone" && boolOption(c.meta.get("interleave"), false)) return [];
+  const out: Action[] = [];
+  for (const leaf of c.variant.leaves(c))
+    for (const x of leaf.actions) if (x.task === task && x.interval === 0 && !x.pseudo) out.push(x);
   return out;
 }
 
@@ -147,6 +161,15 @@ export function propagate(ws: WorkingSet): void {
           for (const x of orderedWithGroup(t)) {
             if (x === t || !x.optional || !requiredOn(a, x.node)) continue;
             if (x.task === "start" && !x.rsc?.managed) continue;
+            x.optional = false;
+            x.reason ??= `required ${describe(a)}`;
+            push(x);
+          }
+        // A clone (not interleaved with the first) passes it on to every instance that can
+        // act, whatever node the first acts on: all of a then-clone restarts after its first.
+        if (!holds(t.rsc, a.rsc))
+          for (const x of clonedWith(t, a)) {
+            if (!x.optional || !x.runnable || (x.task === "start" && !x.rsc?.managed)) continue;
             x.optional = false;
             x.reason ??= `required ${describe(a)}`;
             push(x);
