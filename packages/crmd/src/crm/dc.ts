@@ -8,9 +8,10 @@ import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import { type XmlElement } from "@hbx/cib";
 import { type OperationRequest, type OperationResult, isFailure } from "@hbx/lrm";
-import { type Action, schedule } from "@hbx/pengine";
+import { type Action, type WorkingSet, schedule } from "@hbx/pengine";
 import { type RunningTransition, graphFromTransition, runTransition } from "@hbx/tengine";
 import { recordResult } from "./failcount.js";
+import { devicesFor, executorsFor, fenceRequest, recordFenced } from "./fencing.js";
 import { requestFromAction } from "./lrm-wire.js";
 import { clearExpiredFailures, nextRecheckDelayMs } from "./recheck.js";
 
@@ -22,6 +23,8 @@ export interface DcDeps {
   /** Run one operation on a node's LRM; rejects when the node cannot be reached. */
   runOnNode(node: string, req: OperationRequest): Promise<OperationResult>;
   log: Logger;
+  /** This node: it runs fencing devices itself before asking another member. */
+  self?: string;
   debounceMs?: number;
   /** Pause before rescheduling after a failed transition, so a failing agent does not spin. */
   retryMs?: number;
@@ -35,6 +38,8 @@ export class DcLoop {
   private running?: RunningTransition;
   private pendingReason?: string;
   private transitionId = 0;
+  /** The working set the running transition was scheduled from (devices, nodes, scores). */
+  private ws?: WorkingSet;
   private stopped = false;
   /** Resolves when the loop is idle: no transition running and nothing pending. */
   private idleWaiters: (() => void)[] = [];
@@ -75,7 +80,9 @@ export class DcLoop {
     let graph;
     try {
       this.clearExpired(now);
-      graph = graphFromTransition(schedule(this.deps.current(), { now }));
+      const t = schedule(this.deps.current(), { now });
+      this.ws = t.ws;
+      graph = graphFromTransition(t);
     } catch (e) {
       log.error({ err: (e as Error).message, transition: id }, `scheduling failed: ${(e as Error).message}`);
       return;
@@ -160,11 +167,7 @@ export class DcLoop {
   }
 
   private async execute(action: Action, transitionId: number): Promise<{ ok: boolean; detail?: string }> {
-    if (action.task === "stonith") {
-      const detail = `fencing ${action.fenceTarget?.name ?? "?"} asked, but this version cannot fence: set stonith-enabled=false`;
-      this.deps.log.error({ transition: transitionId }, detail);
-      return { ok: false, detail };
-    }
+    if (action.task === "stonith") return this.fence(action, transitionId);
     const node = action.node!.name;
     const req = requestFromAction(action, transitionId, this.uuid);
     const result = await this.deps.runOnNode(node, req);
@@ -189,7 +192,56 @@ export class DcLoop {
       ? { ok: false, detail: `${req.rscId} ${req.action} on ${node} rc=${result.rc} ${result.exitReason}` }
       : { ok: true };
   }
+
+  /**
+   * Fence a node as Pacemaker's fencer would: each device that can reach it, highest priority
+   * first, run by the DC or another member, until one succeeds; then the node is recorded down
+   * and the transition goes on (its resources start elsewhere only now). With no device, or
+   * every attempt failed, the transition fails and is retried: nothing the node ran moves.
+   */
+  private async fence(action: Action, transitionId: number): Promise<FenceOutcome> {
+    const target = action.fenceTarget!;
+    const what = action.fenceAction ?? "reboot";
+    const log = this.deps.log;
+    const ws = this.ws!;
+    const devices = devicesFor(target, ws);
+    if (devices.length === 0) {
+      const detail = `cannot fence ${target.name}: no stonith device reaches it (pcmk_host_list, pcmk_host_map)`;
+      log.error({ transition: transitionId, target: target.name }, detail);
+      return { ok: false, detail };
+    }
+    const failures: string[] = [];
+    for (const dev of devices) {
+      for (const node of executorsFor(dev, target, ws, this.deps.self)) {
+        const req = fenceRequest(dev, target, what, ws);
+        log.warn(
+          { transition: transitionId, target: target.name, device: dev.rsc.id, node },
+          `fencing ${target.name} (${what}) with ${dev.rsc.id} on ${node}`,
+        );
+        try {
+          const result = await this.deps.runOnNode(node, req);
+          if (!isFailure(result)) {
+            if (what !== "on")
+              this.deps.update((doc) => recordFenced(doc, target.name), `fenced ${target.name}`);
+            log.warn(
+              { transition: transitionId, target: target.name, device: dev.rsc.id, node },
+              `${target.name} fenced (${what}) by ${dev.rsc.id} on ${node}`,
+            );
+            return { ok: true };
+          }
+          failures.push(`${dev.rsc.id} on ${node}: rc=${result.rc} ${result.exitReason}`.trim());
+        } catch (e) {
+          failures.push(`${dev.rsc.id} on ${node}: ${(e as Error).message}`);
+        }
+      }
+    }
+    const detail = `fencing ${target.name} (${what}) failed: ${failures.join("; ") || "no member can run a device for it"}`;
+    log.error({ transition: transitionId, target: target.name }, detail);
+    return { ok: false, detail };
+  }
 }
+
+export type FenceOutcome = { ok: boolean; detail?: string };
 
 function describe(a: Action): string {
   return `${a.rsc?.id ?? ""}_${a.task}_${a.interval}@${a.node?.name ?? "?"}`;

@@ -197,6 +197,7 @@ export class CrmMode {
         return decodeResult(reply);
       },
       log: this.log.child({ component: "dc" }),
+      self: this.self,
     });
     this.membershipToCib(this.ccm.view().members);
   }
