@@ -92,3 +92,13 @@ describe("an anonymous instance on a node being fenced", () => {
     expect(ws.resourceById.get("p:0")!.runningOn.map((n) => n.name)).toEqual(["node1"]);
   });
 });
+
+describe("a probe that finds an anonymous clone's agent not installed", () => {
+  it("keeps every instance off that node, not only the one the history was read into", () => {
+    const clone = `<clone id="c"><primitive id="p" class="ocf" provider="heartbeat" type="Dummy"/></clone>`;
+    const notInstalled = `<lrm_resource id="p" class="ocf" provider="heartbeat" type="Dummy"><lrm_rsc_op id="p_last_failure_0" operation="monitor" call-id="2" rc-code="5" op-status="0" interval="0" transition-key="1:1:7:x"/></lrm_resource>`;
+    const { ws } = schedule(parseXml(cib(clone, state("node1", notInstalled) + state("node2", "")), "t.xml"));
+    const placed = ws.resourceById.get("c")!.children.map((i) => i.assigned?.name ?? null);
+    expect(placed.sort()).toEqual(["node2", null]);
+  });
+});

@@ -2,6 +2,7 @@ import type { LrmOp } from "@hbx/cib";
 import { type ClusterNode, type OnFail, type Resource, Role, type WorkingSet } from "../types.js";
 import { isRemoteConnection } from "./remote.js";
 import { parseInterval } from "./rules.js";
+import { banCloneForHardError } from "./hard-error.js";
 
 /** Pacemaker's execution statuses as recorded in `op-status`. */
 const EXEC_PENDING = -1;
@@ -181,6 +182,7 @@ export function replayHistory(
       if (rc === OCF_NOT_INSTALLED && isProbe) {
         role = Role.Stopped;
         bans.push("hard error");
+        banCloneForHardError(rsc, node, ws);
         continue;
       }
       if (onFailFor(rsc, task, op.interval, ws) === "ignore") {
@@ -193,8 +195,10 @@ export function replayHistory(
     if (failure) {
       const interval = op.interval;
       let fail = onFailFor(rsc, task, interval, ws);
-      if ((HARD_ERRORS.has(rc) && (rc !== 3 || interval === 0)) || op.rc === OCF_NOT_CONFIGURED)
+      if ((HARD_ERRORS.has(rc) && (rc !== 3 || interval === 0)) || op.rc === OCF_NOT_CONFIGURED) {
         bans.push("hard error");
+        banCloneForHardError(rsc, node, ws);
+      }
       if (task === "stop") bans.push("__stop_fail__");
       failedSeen = true;
       if (ON_FAIL_RANK[fail] > ON_FAIL_RANK[onFail]) onFail = fail;
