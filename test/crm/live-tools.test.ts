@@ -219,6 +219,18 @@ describe.skipIf(dummyUnavailable !== undefined)(
       expect(q.status).toBe(0);
       expect(q.stdout).toMatch(/^<resources>/);
       expect(q.stdout).toContain('<primitive id="dummy"');
+      // crm_simulate -L schedules the live CIB: the Dummy is where it runs, nothing to do.
+      const sim = spawnSync(bin("crm_simulate"), ["-L", "-S"], { env: penv, encoding: "utf8" });
+      expect(sim.stderr).toBe("");
+      expect(sim.status).toBe(0);
+      expect(sim.stdout).toMatch(/dummy\s+\(ocf:heartbeat:Dummy\):\s+Started (alpha|bravo)/);
+      expect(sim.stdout).toMatch(/Transition Summary:\n\nExecuting Cluster Transition:\n\nRevised/);
+      const none = spawnSync(bin("crm_simulate"), ["-L"], {
+        env: { ...penv, HBX_SOCKET: join(root, "nobody.sock") },
+        encoding: "utf8",
+      });
+      expect(none.status).toBe(66);
+      expect(none.stderr).toMatch(/^crm_simulate: CIB query failed: Could not connect to the CIB/);
     });
 
     it("crm_attribute sets and reads a cluster property on the live CIB", async () => {

@@ -1,6 +1,21 @@
-import { run } from "./run.js";
+import type { XmlElement } from "@hbx/cib";
+import { openCibSource } from "../common/cib-source.js";
+import { processIo } from "../common/io.js";
+import { run, wantsLiveCib } from "./run.js";
 
-process.exitCode = run(process.argv.slice(2), {
+const argv = process.argv.slice(2);
+// -L reads the current CIB first (CIB_file, else the live cluster through hbxd): the reading is
+// asynchronous, the simulation is not.
+let live: XmlElement | Error | undefined;
+if (wantsLiveCib(argv)) {
+  try {
+    live = await openCibSource(processIo()).read();
+  } catch (e) {
+    live = e instanceof Error ? e : new Error(String(e));
+  }
+}
+process.exitCode = run(argv, {
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
+  live,
 });

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { mkdtempSync, writeFileSync, existsSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { schedulerCorpusDir } from "@hbx/cib";
-import { run, parseDateTime } from "./run.js";
+import { parseXml, repoRoot, schedulerCorpusDir } from "@hbx/cib";
+import { run, parseDateTime, wantsLiveCib } from "./run.js";
 
 function capture(argv: string[]) {
   let out = "";
@@ -23,10 +23,35 @@ describe("crm_simulate", () => {
     expect(r.err).toContain("bad.xml");
   });
 
-  it("exits 66 for a missing file and 69 for -L without a live cluster", () => {
+  it("exits 66 for a missing file and 69 for -L when the caller read no live CIB", () => {
     expect(capture(["-x", "/nonexistent/cib.xml"]).code).toBe(66);
     expect(capture(["-L"]).code).toBe(69);
     expect(capture(["--bogus"]).code).toBe(64);
+  });
+
+  it("-L simulates the CIB main read, as -x does the same file, and exits 66 when the query failed", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sim-"));
+    const f = join(dir, "cib.xml");
+    writeFileSync(f, readFileSync(resolve(repoRoot, "examples/nginx-vip/cib.xml"), "utf8"));
+    const fromFile = capture(["-x", f, "-S", "-s"]);
+    let out = "";
+    const live = parseXml(readFileSync(f, "utf8"), f);
+    const code = run(["-L", "-S", "-s"], { stdout: (t) => (out += t), stderr: () => undefined, live });
+    expect(code).toBe(0);
+    expect(out).toContain("Transition Summary:");
+    expect(out).toBe(fromFile.out);
+    let err = "";
+    const failed = run(["-L"], {
+      stdout: () => undefined,
+      stderr: (t) => (err += t),
+      live: new Error("Could not connect to the CIB: No such device or address"),
+    });
+    expect(failed).toBe(66);
+    expect(err).toBe(
+      "crm_simulate: CIB query failed: Could not connect to the CIB: No such device or address\n",
+    );
+    expect(wantsLiveCib(["-S", "--live-check"])).toBe(true);
+    expect(wantsLiveCib(["-x", f, "--help", "-L"])).toBe(false);
   });
 
   it("reads -t dates in Pacemaker's forms", () => {

@@ -19,6 +19,17 @@ import { readText } from "./read-text.js";
 export interface Io {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
+  /**
+   * For -L: the current CIB, which main.ts reads before calling run (CIB_file when set, else
+   * the live cluster through hbxd), or why it could not. Unset: -L is not available here.
+   */
+  live?: XmlElement | Error;
+}
+
+/** Whether the arguments ask for the live CIB (-L), which must then be read before run. */
+export function wantsLiveCib(argv: string[]): boolean {
+  const args = parseArgs(argv);
+  return typeof args !== "string" && args.live && !args.help;
 }
 
 /** Exit codes as Pacemaker's crm_exit_t. */
@@ -138,6 +149,8 @@ Options:
   -G, --save-graph=FILE    Save the transition graph (XML) to the named file
   -Q, --quiet              Display only essential output
   -L, --live-check         Connect to the CIB manager and use the current CIB contents
+                           (CIB_file when set, else the local hbxd: --socket is not taken
+                           here, HBX_SOCKET is)
   --failures-to-move       For each resource, how many more failures it takes to move
 ${INJECT_USAGE}`;
 
@@ -152,13 +165,9 @@ export function run(argv: string[], io: Io): number {
     io.stdout(USAGE);
     return EXIT_OK;
   }
-  if (args.live) {
-    io.stderr("crm_simulate: error: live cluster not yet available (use -x FILE)\n");
-    return EXIT_UNAVAILABLE;
-  }
   if (args.ext.inPlace) args.simulate = true;
   if (args.ext.pipe) args.xml ??= "/dev/stdin";
-  if (args.xml === undefined) {
+  if (args.xml === undefined && !args.live) {
     io.stderr("crm_simulate: no input: use -x FILE (or -L for the live cluster)\n");
     return EXIT_USAGE;
   }
@@ -173,6 +182,7 @@ export function run(argv: string[], io: Io): number {
     }
     now = d;
   }
+  if (args.xml === undefined) return runLive(args, now, io);
   let text: string;
   try {
     // -p: fd 0 itself, since /dev/stdin cannot be opened when stdin is a socket.
@@ -191,16 +201,33 @@ export function run(argv: string[], io: Io): number {
     io.stderr(`crm_simulate: ${msg}\n`);
     return EXIT_DATAERR;
   }
+  return simulateInput(cib, args.xml, args, now, io);
+}
+
+function simulateInput(cib: XmlElement, source: string, args: Args, now: Date, io: Io): number {
   if (cib.name !== "cib") {
-    io.stderr(`crm_simulate: ${args.xml}: root element is <${cib.name}>, expected <cib>\n`);
+    io.stderr(`crm_simulate: ${source}: root element is <${cib.name}>, expected <cib>\n`);
     return EXIT_DATAERR;
   }
   try {
     return simulate(cib, args, now, io);
   } catch (e) {
-    io.stderr(`crm_simulate: ${args.xml}: ${e instanceof Error ? e.message : String(e)}\n`);
+    io.stderr(`crm_simulate: ${source}: ${e instanceof Error ? e.message : String(e)}\n`);
     return EXIT_DATAERR;
   }
+}
+
+/** -L: the CIB main.ts read, as Pacemaker's crm_simulate queries the CIB manager. */
+function runLive(args: Args, now: Date, io: Io): number {
+  if (io.live === undefined) {
+    io.stderr("crm_simulate: error: -L needs the live CIB, which this caller did not read\n");
+    return EXIT_UNAVAILABLE;
+  }
+  if (io.live instanceof Error) {
+    io.stderr(`crm_simulate: CIB query failed: ${io.live.message}\n`);
+    return EXIT_NOINPUT;
+  }
+  return simulateInput(io.live, "live CIB", args, now, io);
 }
 
 /** -G: streamed to the file, since a stopped 32x2000 cluster's graph is 40 MB. */
