@@ -1,3 +1,5 @@
+import { type Resource } from "@hbx/pengine";
+
 /** Small text helpers crm_mon's sections share. */
 
 const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
@@ -81,4 +83,14 @@ export function execStatusText(status: number): string {
     11: "Fatal error",
   };
   return names[status] ?? "Unknown";
+}
+
+/**
+ * The name a resource instance is shown by: a globally unique clone's instances by their own id
+ * (`child:2`), an anonymous clone's by the primitive's (`ping`). `id` is the name being shown
+ * for `r`, a history entry's id, say.
+ */
+export function printableId(r: Resource, id: string = r.id): string {
+  for (let p = r.parent; p; p = p.parent) if (p.meta.get("globally-unique") === "true") return r.id;
+  return id.replace(/:\d+$/, "");
 }

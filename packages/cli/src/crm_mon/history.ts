@@ -1,6 +1,6 @@
 import { type LrmOp, type NodeStateRecord, readStatus } from "@hbx/cib";
 import { type ClusterNode, type Resource, type WorkingSet } from "@hbx/pengine";
-import { epochText, execStatusText, rcText, readableInterval } from "./format.js";
+import { epochText, execStatusText, printableId, rcText, readableInterval } from "./format.js";
 
 /** One recorded operation that did not end as the cluster expected. */
 export interface FailedAction {
@@ -102,7 +102,7 @@ export function historyLines(ws: WorkingSet, opts: { operations: boolean; timing
     for (const r of ns.resources) {
       const rsc = resourceOf(ws, r.id);
       const fails = failInfo(ws, rsc, node);
-      const name = rsc ? baseId(r.id) : r.id;
+      const name = rsc ? printableId(rsc, r.id) : r.id;
       // A resource whose only history is "not running" probes is left out, fail count or not.
       const ops = [...r.ops]
         .sort((a, b) => a.callId - b.callId)
@@ -127,9 +127,10 @@ function opLine(op: LrmOp, timing: boolean): string {
   if (timing) {
     const a = op.element.attrs;
     if (a["last-rc-change"] && a["last-rc-change"] !== "0")
-      fields.push(`last-rc-change='${epochText(Number(a["last-rc-change"]))}'`);
-    if (a["exec-time"] !== undefined) fields.push(`exec-time=${a["exec-time"]}ms`);
-    if (a["queue-time"] !== undefined) fields.push(`queue-time=${a["queue-time"]}ms`);
+      fields.push(`last-rc-change="${epochText(Number(a["last-rc-change"]))}"`);
+    // 2.1.5 quotes every timing value (its -f last-failure line keeps single quotes).
+    if (a["exec-time"] !== undefined) fields.push(`exec-time="${a["exec-time"]}ms"`);
+    if (a["queue-time"] !== undefined) fields.push(`queue-time="${a["queue-time"]}ms"`);
   }
   if (timing) fields.push(`rc=${op.rc} (${rcText(op.rc)})`);
   if (fields.length > 0) s += `: ${fields.join(" ")}`;

@@ -1,4 +1,4 @@
-import { type WorkingSet, clusterStatusLines } from "@hbx/pengine";
+import { type Resource, type WorkingSet, clusterStatusLines } from "@hbx/pengine";
 
 /**
  * "Node List:" and the resource list, built from the scheduler's status printer (the block
@@ -54,7 +54,15 @@ function prune(items: Item[], out: string[]): void {
     }
     const inner: string[] = [];
     prune(it.children, inner);
-    if (inner.length > 0) out.push(it.line, ...inner);
+    if (inner.length === 0) continue;
+    // A group whose stopped members are hidden says how many there are.
+    const hidden = it.children.filter((c) => c.children.length === 0 && inactiveLeaf(c.line)).length;
+    const group = /^\s*\* Resource Group: /.test(it.line);
+    const line =
+      group && hidden > 0
+        ? `${it.line.slice(0, -1)} (${hidden} member${hidden > 1 ? "s" : ""} inactive):`
+        : it.line;
+    out.push(line, ...inner);
   }
 }
 
@@ -62,4 +70,26 @@ function pruneInactive(lines: string[]): string[] {
   const out: string[] = [];
   prune(toTree(lines), out);
   return out;
+}
+
+/**
+ * Each top-level resource with its full printed block (inactive parts included), in the order
+ * the scheduler's printer lists them: the printer skips stopped orphans, so blocks are matched
+ * to resources by the id in their first line.
+ */
+export function topLevelBlocks(ws: WorkingSet): Array<{ rsc: Resource; lines: string[] }> {
+  const lines = clusterStatusLines(ws).map((l) => l.replace(/^ {2}/, ""));
+  const resources = lines.slice(lines.indexOf("* Full List of Resources:") + 1);
+  const out: Array<{ rsc: Resource; lines: string[] }> = [];
+  const byId = new Map(ws.resources.map((r) => [r.id, r]));
+  for (const item of toTree(resources)) {
+    const m = /^\s*\* (?:Resource Group: |Clone Set: |Bundle Set: )?([^\s\t:[]+)/.exec(item.line);
+    const rsc = m ? byId.get(m[1]) : undefined;
+    if (rsc) out.push({ rsc, lines: flatten(item) });
+  }
+  return out;
+}
+
+function flatten(item: Item): string[] {
+  return [item.line, ...item.children.flatMap(flatten)];
 }

@@ -1,0 +1,114 @@
+import { type LrmResourceHistory, type XmlElement, readStatus } from "@hbx/cib";
+import { type ClusterNode, type Resource, Role, roleText, type WorkingSet } from "@hbx/pengine";
+import { printableId } from "./format.js";
+import { topLevelBlocks } from "./resources.js";
+
+/**
+ * `crm_mon -n` (--group-by-node): each node with the primitives running on it, then with -r the
+ * top-level resources that are not fully active. The per-node lines are Pacemaker's "resource
+ * only" form of a primitive: no node name, since the node heads the block.
+ */
+export function byNodeLines(ws: WorkingSet, showInactive: boolean): string[] {
+  const out = ["Node List:"];
+  const history = new Map<string, LrmResourceHistory[]>();
+  for (const ns of readStatus(ws.cib)) {
+    const node = ws.nodeById.get(ns.id) ?? (ns.uname ? ws.nodeByName.get(ns.uname) : undefined);
+    if (node) history.set(node.name, ns.resources);
+  }
+  const running = runningByNode(ws);
+  for (const node of ws.nodes) {
+    out.push(`  * ${node.remote ? "RemoteNode" : "Node"} ${node.name}: ${nodeState(node, running)}:`);
+    out.push("    * Resources:");
+    for (const { name, rsc } of onNode(ws, node, history.get(node.name) ?? [], running))
+      out.push(`      * ${resourceOnlyLine(name, rsc)}`);
+  }
+  if (!showInactive) return out;
+  out.push("", "Inactive Resources:");
+  const inactive = topLevelBlocks(ws).filter((b) => !fullyActive(b.rsc));
+  if (inactive.length === 0) out.push("  * No inactive resources");
+  for (const b of inactive) out.push(...b.lines);
+  return out;
+}
+
+function leaves(r: Resource): Resource[] {
+  return r.children.length === 0 ? [r] : r.children.flatMap(leaves);
+}
+
+function fullyActive(r: Resource): boolean {
+  return leaves(r).every((l) => l.runningOn.length > 0);
+}
+
+/** Leaf resources by the node they run on, built once so each node's lookup is by name. */
+function runningByNode(ws: WorkingSet): Map<string, Set<Resource>> {
+  const out = new Map<string, Set<Resource>>();
+  for (const r of ws.resourceById.values()) {
+    if (r.children.length > 0) continue;
+    for (const n of r.runningOn) {
+      let set = out.get(n.name);
+      if (!set) out.set(n.name, (set = new Set()));
+      set.add(r);
+    }
+  }
+  return out;
+}
+
+function nodeState(n: ClusterNode, running: Map<string, Set<Resource>>): string {
+  if (n.unclean) return `UNCLEAN (${n.online ? "online" : "offline"})`;
+  if (n.pending) return "pending";
+  if (n.online && n.standbyOnFail) return "standby (on-fail)";
+  if (n.online && n.standby)
+    return (running.get(n.name)?.size ?? 0) > 0 ? "standby (with active resources)" : "standby";
+  if (n.standby) return "OFFLINE (standby)";
+  if (n.maintenance) return n.online ? "maintenance" : "OFFLINE (maintenance)";
+  return n.online ? "online" : "OFFLINE";
+}
+
+/**
+ * The primitives running on `node`, each at the place of the history entry the scheduler read
+ * its state from (for an anonymous clone instance, the last entry mapped to it), as Pacemaker
+ * appends to a node's running list while it reads the history in order.
+ */
+function onNode(
+  ws: WorkingSet,
+  node: ClusterNode,
+  history: LrmResourceHistory[],
+  running: Map<string, Set<Resource>>,
+): Array<{ name: string; rsc: Resource }> {
+  const byOp = new Map<XmlElement, Resource>();
+  for (const r of running.get(node.name) ?? []) {
+    for (const op of r.history.get(node.name) ?? []) byOp.set(op.element, r);
+  }
+  const shown = new Set<Resource>();
+  const out: Array<{ name: string; rsc: Resource }> = [];
+  for (const h of history) {
+    const rsc = h.ops.length > 0 ? byOp.get(h.ops[0].element) : undefined;
+    if (!rsc || shown.has(rsc)) continue;
+    shown.add(rsc);
+    out.push({ name: printableId(rsc), rsc });
+  }
+  return out;
+}
+
+function agentOf(r: Resource): string {
+  return `${r.cls ?? ""}${r.provider ? `:${r.provider}` : ""}:${r.type ?? ""}`;
+}
+
+function promotable(r: Resource): boolean {
+  for (let p = r.parent; p; p = p.parent) if (p.meta.get("promotable") === "true") return true;
+  return false;
+}
+
+/** `id\t(agent):\t State (flags)` — a primitive without its node. */
+function resourceOnlyLine(name: string, r: Resource): string {
+  let s = `${name}\t(${agentOf(r)}):\t`;
+  if (r.orphan) s += " ORPHANED";
+  if (r.failed) s += ` FAILED${r.role > Role.Unpromoted ? ` ${roleText(r.role)}` : ""}`;
+  else s += ` ${r.role === Role.Unpromoted && !promotable(r) ? "Started" : roleText(r.role)}`;
+  const flags: string[] = [];
+  if (r.targetRole === Role.Stopped && !r.orphan) flags.push("disabled");
+  if (r.blocked) flags.push("blocked");
+  else if (r.maintenance) flags.push("maintenance");
+  else if (!r.managed) flags.push("unmanaged");
+  if (r.failureIgnored) flags.push("failure ignored");
+  return flags.length > 0 ? `${s} (${flags.join(", ")})` : s;
+}

@@ -1,0 +1,93 @@
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { schedulerCorpusDir } from "@hbx/cib";
+import { memoryIo, runCrmMon } from "@hbx/cli";
+import { FIXTURE } from "./harness.js";
+
+/**
+ * crm_mon's display options a sysadmin reaches for (-n group by node, -t timings) against
+ * Pacemaker 2.1.5's crm_mon on the same CIB: the whole report, line for line, clock aside.
+ */
+const CRM_MON = "/usr/sbin/crm_mon";
+const available = existsSync(CRM_MON);
+const corpus = schedulerCorpusDir();
+
+/** Cases with anonymous and unique clones, promotable clones, standby, unclean and offline nodes. */
+const CASES = [
+  "829", // unique clone instances named by their own id, offline unclean node
+  "1360", // anonymous clone
+  "bug-1573", // inactive groups
+  "bug-1685", // promotable clone
+  "bug-cl-5170", // offline standby node, blocked failure
+  "bug-lf-2153", // anonymous instances read from several history entries, standby with resources
+  "bug-lf-2606", // clone failure, unclean node
+  "bug-pm-11", // unique promotable clone
+  "clone-require-all-2", // clones with no instance active
+  "group-anticolocation",
+  "stop-failure-with-fencing", // unclean online and offline nodes
+  "asymmetric",
+];
+
+const VIEWS: string[][] = [
+  ["-1", "-n"],
+  ["-1", "-n", "-r"],
+  ["-1", "--group-by-node", "--inactive", "-f", "-A", "-o"],
+  ["-1", "-t"],
+  ["-1", "-r", "--timing-details"],
+];
+
+function lines(text: string): string[] {
+  return text.split("\n").map((l) => l.replace(/^( {2}\* Last updated:).*$/, "$1 <now>"));
+}
+
+async function compare(file: string, view: string[]): Promise<void> {
+  const theirs = spawnSync(CRM_MON, view, {
+    env: { ...process.env, CIB_file: file, PCMK_logfile: "/dev/null" },
+    encoding: "utf8",
+  });
+  const io = memoryIo({ CIB_file: file });
+  const code = await runCrmMon(view, io);
+  expect(io.err).toBe("");
+  expect(code).toBe(theirs.status);
+  expect(lines(io.out)).toEqual(lines(theirs.stdout));
+}
+
+describe.skipIf(!available)("crm_mon -n/-t against Pacemaker 2.1.5 on the two-node fixture", () => {
+  for (const view of VIEWS) it(`two-node ${view.join(" ")}`, () => compare(FIXTURE, view));
+});
+
+describe.skipIf(!available || corpus === undefined)(
+  "crm_mon -n/-t against Pacemaker 2.1.5 on the corpus",
+  () => {
+    for (const name of CASES) {
+      for (const view of VIEWS) {
+        it(`${name} ${view.join(" ")}`, async (ctx) => {
+          const file = path.join(corpus ?? "", "xml", `${name}.xml`);
+          if (!existsSync(file)) ctx.skip();
+          await compare(file, view);
+        });
+      }
+    }
+  },
+);
+
+describe("crm_mon -n without a Pacemaker to compare", () => {
+  it("puts each running primitive under its node, without the node name, and an empty list under an offline node", async () => {
+    const io = memoryIo({ CIB_file: FIXTURE });
+    expect(await runCrmMon(["-1", "-n"], io)).toBe(0);
+    expect(io.out).toContain(
+      "  * Node beta: online:\n    * Resources:\n      * ping\t(ocf:pacemaker:ping):\t Started\n  * Node gamma: OFFLINE:\n    * Resources:\n",
+    );
+    expect(io.out).not.toContain("Active Resources:");
+    expect(io.out).not.toContain("Inactive Resources:");
+  });
+
+  it("with -r lists the resources that are not fully active after the nodes", async () => {
+    const io = memoryIo({ CIB_file: FIXTURE });
+    await runCrmMon(["-1", "-n", "-r"], io);
+    expect(io.out).toContain("\nInactive Resources:\n  * Clone Set: ping-clone [ping]:\n");
+    expect(io.out).not.toMatch(/Inactive Resources:[\s\S]*\* vip\t/);
+  });
+});
