@@ -13,6 +13,7 @@ import { applyNodeHealth } from "./unpack/health.js";
 import { addRemoteNodes, banConnectionsFromRemoteNodes, connectionsFirst } from "./unpack/remote.js";
 import { applyLocation } from "./constraints/location.js";
 import { applyExclusiveDiscovery } from "./constraints/discovery.js";
+import { unpackTicket } from "./constraints/tickets.js";
 import { unpackColocation } from "./constraints/colocation.js";
 import { applyOrderings, unpackOrdering } from "./constraints/ordering.js";
 import { addNodeScore, initialScores } from "./assign/scores.js";
@@ -86,6 +87,7 @@ export function unpackCluster(cib: XmlElement, opts: ScheduleOptions = {}): Work
     if (c.kind === "rsc_location") applyLocation(c, ws);
     else if (c.kind === "rsc_colocation") unpackColocation(c, ws);
     else if (c.kind === "rsc_order") unpackOrdering(c, ws);
+    else if (c.kind === "rsc_ticket") unpackTicket(c, ws);
   }
   return ws;
 }

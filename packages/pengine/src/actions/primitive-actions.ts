@@ -4,6 +4,7 @@ import { orderActions } from "./ordering.js";
 import { nodeAvailable } from "../assign/scores.js";
 import { activeNode, multiplyActive, needsFencing } from "../unpack/active.js";
 import { isPromotableClone } from "../variants/promotable.js";
+import { frozenByTicket } from "../constraints/tickets.js";
 
 /**
  * A primitive's stops (one per node it runs on) and its start on the assigned node, marked
@@ -20,7 +21,7 @@ export function createPrimitiveActions(rsc: Resource, ws: WorkingSet): void {
         : Role.Started
     : Role.Stopped;
   if (next && rsc.role === Role.Stopped && rsc.nextRole === Role.Stopped) rsc.nextRole = Role.Started;
-  if (!rsc.managed) {
+  if (!rsc.managed || frozenByTicket(rsc)) {
     createUnmanagedActions(rsc, ws);
     return;
   }

@@ -7,6 +7,7 @@ import { colocatedTable, colocationsAsDependentOf } from "../constraints/colocat
 import { mergeColocatedScores } from "../constraints/colocation-merge.js";
 import { createPrimitiveActions } from "../actions/primitive-actions.js";
 import { activeNode } from "../unpack/active.js";
+import { frozenByTicket } from "../constraints/tickets.js";
 
 /** Mark a node chosen for a resource, counting it for the balancing tie-break. */
 export function assignTo(rsc: Resource, node: ClusterNode | null): ClusterNode | null {
@@ -44,8 +45,8 @@ export const primitiveVariant: Variant = {
     }
     recordScores(ws, "pcmk__primitive_assign", rsc, table);
     rsc.allowed = table;
-    if (!rsc.managed) {
-      // Unmanaged resources stay exactly where they are (where they count as active, when
+    if (!rsc.managed || frozenByTicket(rsc)) {
+      // Unmanaged (or frozen) resources stay exactly where they are (where they count as active, when
       // multiple-active=block left them on several nodes).
       return assignTo(rsc, activeNode(rsc, ws) ?? null);
     }

@@ -21,6 +21,7 @@ import { evaluateRule } from "../unpack/rules.js";
 import { boolOption, looseScore } from "../unpack/attributes.js";
 import { activeNodes, compareInstances, isUniqueClone } from "../assign/clone-assign.js";
 import { historyName } from "../unpack/clone-instances.js";
+import { promotionForbiddenByTicket } from "../constraints/tickets.js";
 
 export function isPromotableClone(rsc: Resource): boolean {
   return rsc.variant.kind === "clone" && boolOption(rsc.meta.get("promotable"), false);
@@ -256,6 +257,8 @@ export function setInstanceRoles(clone: Resource, ws: WorkingSet): void {
     if (ok && roleOf(inst) < Role.Promoted && !quorumOk && ws.options.noQuorumPolicy === "freeze") ok = false;
     // Without quorum, no-quorum-policy=demote keeps nothing promoted.
     if (ok && !quorumOk && ws.options.noQuorumPolicy === "demote") ok = false;
+    // Nor may an instance be promoted without a ticket it needs in the Promoted role.
+    if (ok && promotionForbiddenByTicket(inst)) ok = false;
     setNextRole(inst, ok ? Role.Promoted : chosen ? Role.Unpromoted : Role.Stopped);
     if (ok && chosen) {
       perNode.set(chosen.name, (perNode.get(chosen.name) ?? 0) + 1);
