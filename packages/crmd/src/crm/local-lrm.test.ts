@@ -39,10 +39,15 @@ describe.skipIf(!existsSync(DUMMY))("LocalLrm with the real Dummy agent", () => 
     expect(reported.map((r) => [r.request.action, r.request.intervalMs, r.rc])).toEqual([
       ["monitor", 100, 7],
     ]);
-    // A stop cancels the monitor: no more reports after it.
+    // What a new DC is told at join: the monitor's latest result.
+    expect(lrm.recurringResults().map((r) => [r.request.rscId, r.request.intervalMs, r.rc])).toEqual([
+      ["d", 100, 7],
+    ]);
+    // A stop cancels the monitor: no more reports after it, and nothing left to tell.
     expect((await lrm.run(req("stop"))).rc).toBe(0);
     await new Promise((r) => setTimeout(r, 300));
     expect(reported).toHaveLength(1);
+    expect(lrm.recurringResults()).toEqual([]);
   });
 
   it("ends a recurring monitor on the pengine's cancel without running an agent, answering a cancelled monitor", async () => {
@@ -67,6 +72,7 @@ describe.skipIf(!existsSync(DUMMY))("LocalLrm with the real Dummy agent", () => 
       ["monitor", 100, ExecStatus.CANCELLED, 0],
     );
     expect(runner.recurringKeys()).toEqual([]);
+    expect(lrm.recurringResults()).toEqual([]);
     // The service dies after the cancel: nobody watches it any more, so nothing is reported.
     rmSync(join(dir, "Dummy-d.state"));
     await new Promise((r) => setTimeout(r, 350));

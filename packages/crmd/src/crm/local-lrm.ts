@@ -10,6 +10,9 @@
 import { ExecStatus, type OperationRequest, type OperationResult, type OperationRunner } from "@hbx/lrm";
 
 export class LocalLrm {
+  /** The latest result of each recurring operation running here, by resource and interval. */
+  private readonly latest = new Map<string, OperationResult>();
+
   constructor(
     private readonly runner: OperationRunner,
     /** Where a changed recurring result goes (the DC). */
@@ -18,12 +21,17 @@ export class LocalLrm {
 
   run(req: OperationRequest): Promise<OperationResult> {
     if (req.action === "cancel") return Promise.resolve(this.cancel(req));
-    if (req.action === "stop") this.runner.cancelAll(req.rscId);
+    if (req.action === "stop") {
+      this.runner.cancelAll(req.rscId);
+      for (const [k, r] of this.latest) if (r.request.rscId === req.rscId) this.latest.delete(k);
+    }
     if (req.intervalMs <= 0) return this.runner.execute(req);
+    const key = recurringKey(req.rscId, req.intervalMs);
     return new Promise((resolve) => {
       let last: number | undefined;
       this.runner.startRecurring(req, (result) => {
         if (result.status === ExecStatus.CANCELLED) return;
+        this.latest.set(key, result);
         if (last === undefined) resolve(result);
         else if (result.rc !== last) this.report(result);
         last = result.rc;
@@ -31,9 +39,19 @@ export class LocalLrm {
     });
   }
 
+  /**
+   * The latest result of every recurring operation running here. A new DC asks for them when
+   * the node joins (Pacemaker's controller re-reads each node's executor): a change reported
+   * while no DC, or a dying one, was listening is not lost.
+   */
+  recurringResults(): OperationResult[] {
+    return [...this.latest.values()];
+  }
+
   private cancel(req: OperationRequest): OperationResult {
     const monitor: OperationRequest = { ...req, action: "monitor" };
     this.runner.cancel(req.rscId, "monitor", req.intervalMs);
+    this.latest.delete(recurringKey(req.rscId, req.intervalMs));
     const now = Date.now();
     return {
       callId: 0,
@@ -55,5 +73,10 @@ export class LocalLrm {
 
   stop(): void {
     this.runner.cancelAll();
+    this.latest.clear();
   }
+}
+
+function recurringKey(rscId: string, intervalMs: number): string {
+  return `${rscId}\u0000${intervalMs}`;
 }

@@ -21,6 +21,7 @@ import {
 } from "@hbx/cib";
 import { type OperationResult, OperationRunner } from "@hbx/lrm";
 import { recordResult } from "./failcount.js";
+import { type JoinReply, decodeJoinReply, encodeJoinReply, unrecordedResults } from "./join.js";
 import { LocalLrm } from "./local-lrm.js";
 import type { HaCf, HeartbeatNode } from "@hbx/transport";
 import { DcLoop } from "./dc.js";
@@ -135,7 +136,12 @@ export class CrmMode {
     this.bus.on(LRM_EVENT_CHANNEL, (msg) => this.recordEvent(msg.from, decodeResult(text(msg.payload))));
     this.bus.on(CIB_CHANNEL, (msg) => this.receiveCib(msg.from, text(msg.payload)));
     // The DC asks every member which LRM instance it runs (the node's heartbeat generation).
-    this.bus.on(JOIN_CHANNEL, () => String(this.opts.heartbeat.generation));
+    this.bus.on(JOIN_CHANNEL, () =>
+      encodeJoinReply({
+        generation: String(this.opts.heartbeat.generation),
+        monitors: this.lrm.recurringResults(),
+      }),
+    );
     this.bus.on(CIB_SYNC_CHANNEL, () => serializeXml(this.store.current().document));
     this.bus.on(CIB_REPLACE_CHANNEL, async (msg) => {
       try {
@@ -217,20 +223,41 @@ export class CrmMode {
   private joinChain: Promise<void> = Promise.resolve();
 
   private async join(joined: readonly string[]): Promise<void> {
-    const generations = new Map<string, string>([[this.self, String(this.opts.heartbeat.generation)]]);
+    const replies = new Map<string, JoinReply>([
+      [
+        this.self,
+        { generation: String(this.opts.heartbeat.generation), monitors: this.lrm.recurringResults() },
+      ],
+    ]);
     const asked = await Promise.allSettled(
       joined
         .filter((n) => n !== this.self)
-        .map(async (n) => [n, text(await this.bus.request(JOIN_CHANNEL, n, "", 2000))] as const),
+        .map(
+          async (n) => [n, decodeJoinReply(text(await this.bus.request(JOIN_CHANNEL, n, "", 2000)))] as const,
+        ),
     );
-    for (const a of asked) if (a.status === "fulfilled") generations.set(a.value[0], a.value[1]);
+    for (const a of asked) if (a.status === "fulfilled") replies.set(a.value[0], a.value[1]);
     if (!this.isDc) return;
     const view = this.ccm.view();
+    const generations = new Map([...replies].map(([n, r]) => [n, r.generation]));
     this.commit((doc) => {
       ensureNodeEntries(doc, this.opts.hacf.nodes);
       writeNodeStates(doc, view.members, this.opts.hacf.nodes, this.self);
       adoptLrmInstances(doc, generations);
       writeClusterAttrs(doc, effectiveQuorum(doc, view));
+      // Recurring results no DC recorded (reported while the DC role moved): recorded now, with
+      // their fail-counts, so a monitor that failed meanwhile is recovered.
+      for (const [node, reply] of replies) {
+        for (const result of unrecordedResults(doc, node, reply.monitors)) {
+          const req = result.request;
+          this.log.warn(
+            { node, rsc: req.rscId, op: req.action, rc: result.rc },
+            `${req.rscId}_${req.action}_${req.intervalMs} on ${node}: rc=${result.rc} (reported at join)`,
+          );
+          const fc = recordResult(doc, node, result, new Date());
+          if (fc) this.log.warn(fc, `${fc.name}=${fc.value} on ${node}`);
+        }
+      }
     }, "membership");
     this.dcLoop?.kick("membership changed");
   }
@@ -253,6 +280,8 @@ export class CrmMode {
       `${req.rscId}_${req.action}_${req.intervalMs} on ${node}: rc=${result.rc}`,
     );
     this.commit((doc) => {
+      // Already recorded (a join picked it up first): counting it again would double the failure.
+      if (unrecordedResults(doc, node, [result]).length === 0) return;
       const fc = recordResult(doc, node, result, new Date());
       if (fc) this.log.warn(fc, `${fc.name}=${fc.value} on ${node}`);
     }, `${req.action} ${req.rscId} on ${node}`);
