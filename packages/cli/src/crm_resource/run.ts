@@ -13,6 +13,7 @@ import { clearLocations } from "./location.js";
 import { deleteParameter, getParameter, setParameter } from "./params.js";
 import { activeNodes, constraintsOf, listRaw, listResources, locate, queryXml, why } from "./show.js";
 import { AGENT_COMMANDS, runAgentCommand } from "./agents.js";
+import { type OperationQuery, operationsText, operationsXml } from "./operations.js";
 
 const OPTIONS: OptionSpec[] = [
   {
@@ -36,6 +37,8 @@ const OPTIONS: OptionSpec[] = [
   { key: "output-as", long: ["output-as"], arg: "required" },
   { key: "list", short: "L", long: ["list"] },
   { key: "list-raw", short: "l", long: ["list-raw"] },
+  { key: "list-operations", short: "O", long: ["list-operations"] },
+  { key: "list-all-operations", short: "o", long: ["list-all-operations"] },
   { key: "query-xml", short: "q", long: ["query-xml", "query-xml-raw"] },
   { key: "query-xml", short: "w" },
   // Heartbeat v2's -x meant "query XML"; Pacemaker 2.1 turned -x into --xml-file FILE.
@@ -113,6 +116,10 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     }
     if (args.has("list-raw")) {
       io.stdout(listRaw(before));
+      return CrmExit.OK;
+    }
+    if (args.has("list-operations") || args.has("list-all-operations")) {
+      io.stdout(operationsText(before, operationQuery(args, io)));
       return CrmExit.OK;
     }
     if (args.has("cleanup") || args.has("refresh")) {
@@ -229,6 +236,10 @@ async function runXml(argv: string[], io: CliIo): Promise<number> {
 }
 
 async function runXmlQuery(args: Args, io: CliIo): Promise<number> {
+  if (args.has("list-operations") || args.has("list-all-operations")) {
+    io.stdout(operationsXml(await openCibSource(io).read(), operationQuery(args, io)));
+    return CrmExit.OK;
+  }
   const rscId = needResource(args);
   const cib = await openCibSource(io).read();
   const entry = lookup(cib, rscId);
@@ -248,8 +259,17 @@ async function runXmlQuery(args: Args, io: CliIo): Promise<number> {
   }
   throw new CliError(
     CrmExit.UNIMPLEMENT_FEATURE,
-    `${TOOL}: --output-as xml is supported with --locate and --get-parameter only`,
+    `${TOOL}: --output-as xml is supported with --locate, --get-parameter and --list-operations only`,
   );
+}
+
+function operationQuery(args: Args, io: CliIo): OperationQuery {
+  return {
+    rsc: args.get("resource"),
+    node: args.get("node"),
+    activeOnly: args.has("list-operations"),
+    now: io.now(),
+  };
 }
 
 function resourcesSection(cib: XmlElement): XmlElement {
