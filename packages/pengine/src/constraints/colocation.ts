@@ -18,19 +18,24 @@ export function unpackColocation(c: CibConstraint, ws: WorkingSet): void {
   const nodeAttribute = a["node-attribute"] ?? "#uname";
   const sets = childElements(c.element, "resource_set");
   if (sets.length === 0) {
-    const dep = resolveResources(ws, a.rsc)[0];
-    const pri = resolveResources(ws, a["with-rsc"])[0];
-    if (!dep || !pri) return;
-    addColocation(ws, {
-      id: c.id,
-      dependent: dep,
-      primary: pri,
-      score,
-      dependentRole: roleOf(a["rsc-role"]),
-      primaryRole: roleOf(a["with-rsc-role"]),
-      nodeAttribute,
-      influence,
-    });
+    // A tag or template stands for an unordered set of its resources (Pacemaker expands it so):
+    // each one is colocated with the primary, not with one another. Between two such sets
+    // Pacemaker's expansion colocates nothing.
+    if (a.rsc !== undefined && a["with-rsc"] !== undefined) {
+      if (!ws.resourceById.has(a.rsc) && !ws.resourceById.has(a["with-rsc"])) return;
+    }
+    for (const dep of resolveResources(ws, a.rsc))
+      for (const pri of resolveResources(ws, a["with-rsc"]))
+        addColocation(ws, {
+          id: c.id,
+          dependent: dep,
+          primary: pri,
+          score,
+          dependentRole: roleOf(a["rsc-role"]),
+          primaryRole: roleOf(a["with-rsc-role"]),
+          nodeAttribute,
+          influence,
+        });
     return;
   }
   // Within a sequential set each member follows the one before; across sets, the later set

@@ -4,6 +4,24 @@ import { evaluateRule } from "../unpack/rules.js";
 import { looseScore } from "../unpack/attributes.js";
 
 /** Resources a constraint names: `rsc`, a `rsc-pattern` regular expression, or a tag. */
+/** Per working set: the primitives made from each resource template, by template id. */
+const templateIndex = new WeakMap<WorkingSet, Map<string, Resource[]>>();
+
+function templateUsers(ws: WorkingSet): Map<string, Resource[]> {
+  let index = templateIndex.get(ws);
+  if (index) return index;
+  index = new Map();
+  for (const r of ws.resourceById.values()) {
+    const t = r.children.length === 0 && !r.orphan ? r.element?.attrs.template : undefined;
+    if (t === undefined) continue;
+    const list = index.get(t) ?? [];
+    list.push(r);
+    index.set(t, list);
+  }
+  templateIndex.set(ws, index);
+  return index;
+}
+
 export function resolveResources(ws: WorkingSet, id: string | undefined, pattern?: string): Resource[] {
   if (pattern !== undefined) {
     let re: RegExp;
@@ -19,7 +37,7 @@ export function resolveResources(ws: WorkingSet, id: string | undefined, pattern
   if (r) return [r];
   const tagged = ws.tags.get(id);
   if (tagged) return tagged.map((t) => ws.resourceById.get(t)).filter((x): x is Resource => x !== undefined);
-  return [];
+  return templateUsers(ws).get(id) ?? [];
 }
 
 /** rsc_location: a fixed score on one node, or rules scored per node. */

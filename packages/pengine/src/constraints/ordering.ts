@@ -35,10 +35,12 @@ export function unpackOrdering(c: CibConstraint, ws: WorkingSet): void {
     });
   };
   if (sets.length === 0) {
-    const first = resolveResources(ws, a.first)[0];
-    const then = resolveResources(ws, a.then)[0];
-    if (!first || !then) return;
-    add(first, a["first-action"] ?? "start", then, a["then-action"] ?? a["first-action"] ?? "start");
+    // A tag or template stands for an unordered set of its resources (Pacemaker expands it so):
+    // each first comes before each then.
+    const fa = a["first-action"] ?? "start";
+    const ta = a["then-action"] ?? a["first-action"] ?? "start";
+    for (const first of resolveResources(ws, a.first))
+      for (const then of resolveResources(ws, a.then)) add(first, fa, then, ta);
     return;
   }
   let prev: Resource[] = [];

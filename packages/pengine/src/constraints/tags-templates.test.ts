@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { parseXml } from "@hbx/cib";
+import { schedule } from "../schedule.js";
+
+function placements(resources: string, constraints: string, extra = ""): Record<string, string | undefined> {
+  const xml = `<cib have-quorum="1"><configuration><crm_config><cluster_property_set id="o">
+    <nvpair id="o1" name="stonith-enabled" value="false"/></cluster_property_set></crm_config>
+    <nodes><node id="n1" uname="n1"/><node id="n2" uname="n2"/></nodes>
+    <resources>${resources}</resources><constraints>${constraints}</constraints>${extra}</configuration>
+    <status>${["n1", "n2"].map((n) => `<node_state id="${n}" uname="${n}" in_ccm="true" crmd="online" join="member" expected="member"/>`).join("")}</status></cib>`;
+  const ws = schedule(parseXml(xml, "t.xml")).ws;
+  const out: Record<string, string | undefined> = {};
+  for (const r of ws.resources) out[r.id] = r.assigned?.name;
+  return out;
+}
+const prim = (id: string) => `<primitive id="${id}" class="ocf" provider="heartbeat" type="Dummy"/>`;
+
+describe("constraints naming a tag or a template", () => {
+  it("colocate every resource made from a template with the primary", () => {
+    const resources =
+      `<template id="t" class="ocf" provider="heartbeat" type="Dummy"/>` +
+      `<primitive id="a" template="t"/><primitive id="b" template="t"/>${prim("p")}`;
+    const got = placements(
+      resources,
+      `<rsc_location id="l" rsc="p" node="n2" score="100"/><rsc_colocation id="c" rsc="t" with-rsc="p" score="INFINITY"/>`,
+    );
+    expect([got.a, got.b, got.p]).toEqual(["n2", "n2", "n2"]);
+  });
+
+  it("colocate every tagged resource with the primary", () => {
+    const tags = `<tags><tag id="g"><obj_ref id="a"/><obj_ref id="b"/></tag></tags>`;
+    const got = placements(
+      prim("a") + prim("b") + prim("p"),
+      `<rsc_location id="l" rsc="p" node="n2" score="100"/><rsc_colocation id="c" rsc="g" with-rsc="p" score="INFINITY"/>`,
+      tags,
+    );
+    expect([got.a, got.b, got.p]).toEqual(["n2", "n2", "n2"]);
+  });
+});
