@@ -10,7 +10,7 @@ Commands:
  -M, --modify           Find an object by tag and id and update it (-c creates it if missing)
  -R, --replace          Recursively replace an object, a section or the whole CIB
  -D, --delete           Delete the first object matching the supplied XML (tag and all attributes)
- -d, --delete-all       With --xpath, delete every match instead of the first
+ -d, --delete-all       Like -D, but with --xpath delete every match (requires --force)
  -5, --md5-sum          Calculate the on-disk CIB digest of the supplied XML
  -a, --empty            Output an empty CIB
 

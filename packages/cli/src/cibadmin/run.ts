@@ -60,6 +60,8 @@ const COMMANDS = [
   "patch",
   "replace",
   "delete",
+  // -d alone is a command too: -D that removes every --xpath match, and always needs --force.
+  "delete-all",
   "empty",
   "md5",
   "md5v",
@@ -72,10 +74,11 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     if (commands.length === 0) {
       throw new CliError(
         CrmExit.USAGE,
-        `${TOOL}: no command given (one of -Q -C -M -R -D -E -B -5); see --help`,
+        `${TOOL}: no command given (one of -Q -C -M -R -D -d -E -B -5); see --help`,
       );
     }
-    const command = commands[commands.length - 1];
+    const last = commands[commands.length - 1];
+    const command = last === "delete-all" ? "delete" : last;
     const verbose = args.count("verbose");
     const scope = args.get("scope");
     const input = () =>

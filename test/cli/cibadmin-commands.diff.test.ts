@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { runCibadmin } from "@hbx/cli";
+import { differential } from "./differential.js";
+import { fixtureText, runHbx } from "./harness.js";
+
+/** cibadmin's -d/--delete-all as a command of its own, against Pacemaker 2.1.5. */
+describe("cibadmin -d against Pacemaker 2.1.5's", () => {
+  differential(runCibadmin, [
+    {
+      name: "-d alone deletes every xpath match with --force",
+      tool: "cibadmin",
+      args: ["-d", "--force", "--xpath", "//nvpair[@name='pingd']"],
+      stdout: "exact",
+    },
+    {
+      name: "-d is refused without --force",
+      tool: "cibadmin",
+      args: ["--delete-all", "--xpath", "//op"],
+      stdout: "exact",
+    },
+    {
+      name: "-d with nothing else is refused without --force",
+      tool: "cibadmin",
+      args: ["-d"],
+      stdout: "exact",
+    },
+    {
+      name: "-d with -X deletes the first object that matches",
+      tool: "cibadmin",
+      args: ["-d", "--force", "-X", "<op/>"],
+      stdout: "exact",
+    },
+    {
+      name: "-d matching nothing changes nothing and succeeds",
+      tool: "cibadmin",
+      args: ["-d", "--force", "--xpath", "//op[@name='nope']"],
+      stdout: "exact",
+    },
+    {
+      name: "-d refuses a delete that leaves constraints dangling",
+      tool: "cibadmin",
+      args: ["-d", "--force", "--xpath", "//primitive[@id='vip']"],
+    },
+  ]);
+});
+
+describe("cibadmin -d without a Pacemaker to compare", () => {
+  it("removes every match and keeps the rest of the configuration", async () => {
+    const r = await runHbx(
+      runCibadmin,
+      ["-d", "--force", "--xpath", "//nvpair[@name='pingd']"],
+      fixtureText(),
+    );
+    expect(r.code).toBe(0);
+    expect(fixtureText()).toContain('name="pingd"');
+    expect(r.cib).not.toContain('name="pingd"');
+    expect(r.cib).toContain('name="rack"');
+  });
+
+  it("without --force exits 107 and leaves the file's bytes as they were", async () => {
+    const r = await runHbx(runCibadmin, ["-d", "--xpath", "//op"], fixtureText());
+    expect(r.code).toBe(107);
+    expect(r.stderr).toContain("--force flag is required");
+    expect(r.cib).toBe(fixtureText());
+  });
+});
