@@ -8,6 +8,7 @@ import { mergeColocatedScores } from "../constraints/colocation-merge.js";
 import { createPrimitiveActions } from "../actions/primitive-actions.js";
 import { activeNode } from "../unpack/active.js";
 import { frozenByTicket } from "../constraints/tickets.js";
+import { consumeCapacity } from "../assign/utilization.js";
 
 /** Mark a node chosen for a resource, counting it for the balancing tie-break. */
 export function assignTo(rsc: Resource, node: ClusterNode | null): ClusterNode | null {
@@ -55,7 +56,9 @@ export const primitiveVariant: Variant = {
       const e = table.get(rsc.lockNode.name);
       return assignTo(rsc, e && e.score >= 0 && rsc.lockNode.online ? rsc.lockNode : null);
     }
-    return assignTo(rsc, chooseNode(rsc, table, ws));
+    const chosen = chooseNode(rsc, table, ws);
+    if (chosen) consumeCapacity(rsc, chosen, ws);
+    return assignTo(rsc, chosen);
   },
 
   createActions(rsc, ws) {
