@@ -142,7 +142,8 @@ describe.skipIf(!existsSync(DUMMY))("DcLoop recheck at failure-timeout, with the
     loop?.stop();
     lrm?.stop();
     store?.close();
-    rmSync(dir, { recursive: true, force: true });
+    // An agent the stopped loop had started may still be writing its state file here.
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   });
 
   it("starts a resource banned by its fail-count once failure-timeout passes, and clears the count", async () => {
