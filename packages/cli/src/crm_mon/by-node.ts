@@ -39,6 +39,12 @@ function fullyActive(r: Resource): boolean {
   return leaves(r).every((l) => l.runningOn.length > 0);
 }
 
+/** The primitives running on `node`, in the order Pacemaker lists them (crm_resource -Y -N too). */
+export function resourcesRunningOn(ws: WorkingSet, node: ClusterNode): Resource[] {
+  const ns = readStatus(ws.cib).find((n) => n.id === node.id || n.uname === node.name);
+  return onNode(ws, node, ns?.resources ?? [], runningByNode(ws)).map((x) => x.rsc);
+}
+
 /** Leaf resources by the node they run on, built once so each node's lookup is by name. */
 function runningByNode(ws: WorkingSet): Map<string, Set<Resource>> {
   const out = new Map<string, Set<Resource>>();

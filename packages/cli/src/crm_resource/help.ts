@@ -5,11 +5,13 @@ Usage: crm_resource <query>|<command> [options]
 Queries:
  -L, --list                 List all cluster resources with status
  -l, --list-raw             List IDs of all instantiated resources
+ -O, --list-operations      List the operations since each resource last started (with -r, -N)
+ -o, --list-all-operations  List every recorded operation (with -r, -N)
  -q, --query-xml            Show XML configuration of resource (Heartbeat v2: -x)
  -g, --get-parameter=PARAM  Display named parameter (instance attribute unless --meta/--utilization)
  -W, --locate               Show node(s) currently running resource
  -a, --constraints          Display the location and colocation constraints of a resource
- -Y, --why                  Show why a resource is or is not running
+ -Y, --why                  Show why resources are or are not running (with -r and/or -N)
 
 Commands:
  -p, --set-parameter=PARAM  Set named parameter (requires -v)

@@ -11,7 +11,8 @@ import { cleanup, moveOrBan } from "./actions.js";
 import { TOOL, lookup, needResource, setType } from "./resource-args.js";
 import { clearLocations } from "./location.js";
 import { deleteParameter, getParameter, setParameter } from "./params.js";
-import { activeNodes, constraintsOf, listRaw, listResources, locate, queryXml, why } from "./show.js";
+import { activeNodes, constraintsOf, listRaw, listResources, locate, queryXml } from "./show.js";
+import { whyReport } from "./why.js";
 import { AGENT_COMMANDS, runAgentCommand } from "./agents.js";
 import { type OperationQuery, operationsText, operationsXml } from "./operations.js";
 
@@ -126,6 +127,10 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       return cleanup(args, after, io, commit);
     }
 
+    if (args.has("why")) {
+      io.stdout(whyReport(before, io.now(), args.get("resource"), args.get("node")));
+      return CrmExit.OK;
+    }
     const rscId = needResource(args);
     const entry = lookup(after, rscId);
     const rsc = entry.el;
@@ -142,10 +147,6 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     }
     if (args.has("constraints")) {
       io.stdout(constraintsOf(before, rsc.attrs.id));
-      return CrmExit.OK;
-    }
-    if (args.has("why")) {
-      io.stdout(why(before, lookup(before, rscId)));
       return CrmExit.OK;
     }
     const getName = args.get("get-parameter");

@@ -10,7 +10,7 @@ import {
 } from "../common/cib-model.js";
 import { primitiveStates } from "../common/status.js";
 
-/** Read-only views: --list, --list-raw, --locate, --query-xml, --constraints, --why. */
+/** Read-only views: --list, --list-raw, --locate, --query-xml, --constraints. */
 
 function targetRole(el: XmlElement): string | undefined {
   return findNvpair(el, "meta_attributes", ["target-role", "target_role"])?.nvpair.attrs.value;
@@ -189,21 +189,4 @@ function locationEntries(cib: XmlElement, constraints: XmlElement[]): LocationEn
     }
   }
   return out;
-}
-
-/** `crm_resource -Y -r RSC`: whether it runs, and the configuration reasons it might not. */
-export function why(cib: XmlElement, entry: ResourceEntry): string {
-  const id = entry.el.attrs.id;
-  const lines: string[] = [];
-  if (activeNodes(cib, entry).length > 0) lines.push(`Resource ${id} is running`);
-  else lines.push(`Resource ${id} is not running`);
-  const chain = [entry.el, ...(entry.parent ? [entry.parent] : [])];
-  for (const el of chain) {
-    if (disabled(el)) lines.push(`Configuration specifies '${id}' should remain stopped`);
-    const managed = findNvpair(el, "meta_attributes", ["is-managed", "is_managed"])?.nvpair.attrs.value;
-    if (managed !== undefined && ["false", "off", "no", "0"].includes(managed.toLowerCase())) {
-      lines.push(`Resource ${id} is not managed`);
-    }
-  }
-  return lines.map((l) => `${l}\n`).join("");
 }

@@ -1,0 +1,84 @@
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { schedulerCorpusDir } from "@hbx/cib";
+import { memoryIo, runCrmResource } from "@hbx/cli";
+import { differential } from "./differential.js";
+import { FIXTURE, PCMK, pacemakerAvailable } from "./harness.js";
+
+/** crm_resource -Y/--why in all four of Pacemaker 2.1.5's forms: -r, -N, both, neither. */
+const T = "crm_resource";
+describe("crm_resource --why on the two-node fixture", () => {
+  differential(runCrmResource, [
+    { name: "every resource", tool: T, args: ["--why"], stdout: "exact" },
+    {
+      name: "what runs on a node, clone instances by instance id",
+      tool: T,
+      args: ["-Y", "-N", "alpha"],
+      stdout: "exact",
+    },
+    { name: "an offline node runs nothing", tool: T, args: ["-Y", "-N", "gamma"], stdout: "exact" },
+    { name: "one resource on a node", tool: T, args: ["-Y", "-r", "vip", "-N", "alpha"], stdout: "exact" },
+    { name: "a group not on a node", tool: T, args: ["-Y", "-r", "web", "-N", "beta"], stdout: "exact" },
+    { name: "a clone on a node", tool: T, args: ["-Y", "-r", "ping-clone", "-N", "beta"], stdout: "exact" },
+    {
+      name: "a cloned primitive means its first instance",
+      tool: T,
+      args: ["-Y", "-r", "ping", "-N", "beta"],
+      stdout: "exact",
+    },
+    { name: "an unknown node", tool: T, args: ["-Y", "-N", "nosuch"], stdout: "exact" },
+    {
+      name: "an unknown node with a resource",
+      tool: T,
+      args: ["-Y", "-r", "vip", "-N", "nosuch"],
+      stdout: "exact",
+    },
+    {
+      name: "an unknown resource with a node",
+      tool: T,
+      args: ["-Y", "-r", "nosuch", "-N", "alpha"],
+      stdout: "exact",
+    },
+  ]);
+});
+
+const corpus = schedulerCorpusDir();
+/** Groups partly stopped, unique clones, standby, target-role=Stopped from rsc_defaults. */
+const CASES = [
+  "bug-1573",
+  "829",
+  "bug-lf-2153",
+  "bug-cl-5170",
+  "bug-lf-2171",
+  "group-anticolocation",
+  "1360",
+];
+
+describe.skipIf(!pacemakerAvailable || corpus === undefined)("crm_resource --why on the corpus", () => {
+  for (const name of CASES) {
+    it(`${name} -Y`, async (ctx) => {
+      const file = path.join(corpus ?? "", "xml", `${name}.xml`);
+      if (!existsSync(file)) ctx.skip();
+      const theirs = spawnSync(`${PCMK}/${T}`, ["-Y"], {
+        env: { ...process.env, CIB_file: file, PCMK_logfile: "/dev/null" },
+        encoding: "utf8",
+      });
+      const io = memoryIo({ CIB_file: file });
+      expect(await runCrmResource(["-Y"], io)).toBe(theirs.status);
+      expect(io.out).toBe(theirs.stdout);
+    });
+  }
+});
+
+describe("crm_resource --why without a Pacemaker to compare", () => {
+  it("-N lists each primitive running there, and a node that is not configured is an error (105)", async () => {
+    const io = memoryIo({ CIB_file: FIXTURE });
+    expect(await runCrmResource(["-Y", "-N", "beta"], io)).toBe(0);
+    expect(io.out).toBe("Resource ping:1 is running on host beta\n");
+    const bad = memoryIo({ CIB_file: FIXTURE });
+    expect(await runCrmResource(["-Y", "-N", "zeta"], bad)).toBe(105);
+    expect(bad.err).toContain("Node 'zeta' not found");
+  });
+});
