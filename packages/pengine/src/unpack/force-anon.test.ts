@@ -71,3 +71,18 @@ describe("resource-stickiness left unset on a clone", () => {
     expect(unpackCluster(parseXml(xml(set), "t.xml")).resourceById.get("p:0")!.stickiness).toBe(0);
   });
 });
+
+describe("rsc_defaults with rules", () => {
+  it("apply a set only to the resources its rsc_expression matches", () => {
+    const xml = `<cib><configuration><crm_config/><nodes/><resources>
+      <primitive id="d" class="ocf" provider="pacemaker" type="Dummy"/>
+      <primitive id="i" class="ocf" provider="heartbeat" type="IPaddr2"/></resources><constraints/>
+      <rsc_defaults><meta_attributes id="rd"><rule id="rd-r" score="INFINITY">
+      <rsc_expression id="rd-e" class="ocf" provider="pacemaker" type="Dummy"/></rule>
+      <nvpair id="rd-1" name="is-managed" value="false"/></meta_attributes></rsc_defaults>
+      </configuration><status/></cib>`;
+    const ws = unpackCluster(parseXml(xml, "t.xml"));
+    expect(ws.resourceById.get("d")!.managed).toBe(false);
+    expect(ws.resourceById.get("i")!.managed).toBe(true);
+  });
+});

@@ -1,4 +1,4 @@
-import { type CibResource, INFINITY } from "@hbx/cib";
+import { type AttributeSet, type CibResource, INFINITY, readConfiguration } from "@hbx/cib";
 import { type Resource, Role, type WorkingSet, parseRole } from "../types.js";
 import { boolOption, looseScore, resolveSets } from "./attributes.js";
 import { parseInterval } from "./rules.js";
@@ -12,7 +12,21 @@ export function unpackResources(
   clusterRaw: Map<string, string>,
 ): Resource[] {
   clusterSizes.set(ws, clusterSize(defs, ws));
+  const defaults = readConfiguration(ws.cib).rscDefaults;
+  if (defaults.some((s) => s.rule !== undefined)) ruledDefaults.set(ws, defaults);
   return defs.map((d) => build(d, undefined, ws, clusterRaw)).filter((r): r is Resource => r !== undefined);
+}
+
+/** Per working set: rsc_defaults sets with rules, which must be evaluated per resource. */
+const ruledDefaults = new WeakMap<WorkingSet, AttributeSet[]>();
+
+/**
+ * rsc_defaults for one resource: sets with rules (rsc_expression on class, provider, type) are
+ * evaluated for it; without rules they are the same for every resource.
+ */
+function defaultsFor(ws: WorkingSet, ctx: Parameters<typeof resolveSets>[1]): Map<string, string> {
+  const sets = ruledDefaults.get(ws);
+  return sets ? resolveSets(sets, ctx) : ws.rscDefaults;
 }
 
 /** Per working set: how many nodes the cluster has, counted before remote nodes are added. */
@@ -92,7 +106,7 @@ function build(
   // own win. They take part in the operation digests.
   rsc.params = parent && parent.params.size > 0 ? new Map([...parent.params, ...inst]) : inst;
   const meta = new Map<string, string>();
-  for (const [k, v] of ws.rscDefaults) meta.set(k, v);
+  for (const [k, v] of defaultsFor(ws, ctx)) meta.set(k, v);
   if (parent) for (const [k, v] of parent.meta) meta.set(k, v);
   for (const [k, v] of inst) if (META_NAMES.has(k.replace(/_/g, "-"))) meta.set(k.replace(/_/g, "-"), v);
   for (const [k, v] of own) meta.set(k.replace(/_/g, "-"), v);
