@@ -75,6 +75,18 @@ function find(
   return undefined;
 }
 
+/** Every attribute of the target (within -s's set if given), in document order: `-G` without -n. */
+export function listAttrs(cib: XmlElement, t: AttrTarget): Array<{ name: string; value: string }> {
+  const o = owner(cib, t, false);
+  const out: Array<{ name: string; value: string }> = [];
+  for (const set of o ? childElements(o, setTag(t.scope)) : []) {
+    if (t.setId !== undefined && set.attrs.id !== t.setId) continue;
+    for (const nv of childElements(set, "nvpair"))
+      out.push({ name: nv.attrs.name ?? "", value: nv.attrs.value ?? "" });
+  }
+  return out;
+}
+
 export function queryAttr(cib: XmlElement, t: AttrTarget, name: string): string | undefined {
   return find(cib, t, name)?.nvpair.attrs.value;
 }

@@ -1,10 +1,11 @@
-import { cloneElement } from "@hbx/cib";
-import { Args, type OptionSpec } from "../common/args.js";
+import { cloneElement, escapeAttr } from "@hbx/cib";
+import { Args, type OptionSpec, outputFormat } from "../common/args.js";
 import {
   type AttrScope,
   type AttrTarget,
   SCOPES,
   deleteAttr,
+  listAttrs,
   queryAttr,
   resolveNode,
   setAttr,
@@ -14,6 +15,7 @@ import { commitCib } from "../common/commit.js";
 import { CliError, CrmExit } from "../common/exit-codes.js";
 import { type CliIo } from "../common/io.js";
 import { runParsedTool } from "../common/tool.js";
+import { runInXmlEnvelope, wantsXml } from "../common/xml-result.js";
 
 const TOOL = "crm_attribute";
 
@@ -25,6 +27,7 @@ const OPTIONS: OptionSpec[] = [
   { key: "quiet", short: "q", long: ["quiet"] },
   { key: "quiet", short: "Q" },
   { key: "output-as", long: ["output-as"], arg: "required" },
+  { key: "pattern", short: "P", long: ["pattern"], arg: "required" },
   { key: "name", short: "n", long: ["name", "attr-name"], arg: "required" },
   { key: "update", short: "v", long: ["update", "attr-value"], arg: "required" },
   { key: "query", short: "G", long: ["query", "get-value"] },
@@ -49,7 +52,8 @@ Commands:
  -D, --delete             Delete the attribute
 
 Options:
- -n, --name=NAME          Name of the attribute
+ -n, --name=NAME          Name of the attribute (without -n, -G lists every attribute)
+ -P, --pattern=REGEX      With -G, every attribute whose name matches REGEX
  -t, --type=SECTION       crm_config (default without -N), nodes (default with -N), status,
                           rsc_defaults, op_defaults
  -N, --node=NODE          Node the attribute belongs to (Heartbeat v2: -U, --uname)
@@ -59,6 +63,7 @@ Options:
  -i, --id=ID              nvpair id to use
  -q, --quiet              With -G, print only the value
  -V, --verbose            Print one line per changed element on stderr
+ --output-as=FORMAT       text (default) or xml
 
 Environment:
  CIB_file=PATH            Work on the CIB in PATH instead of the running cluster
@@ -94,9 +99,19 @@ function scopeOf(args: Args): AttrScope {
 }
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
+  if (wantsXml(argv)) return runInXmlEnvelope(TOOL, argv, io, run);
   return runParsedTool(argv, io, { tool: TOOL, options: OPTIONS, help: HELP }, async (args) => {
+    const xml = outputFormat(args, TOOL) === "xml";
     const name = args.get("name");
-    if (name === undefined && args.get("id") === undefined) {
+    const pattern = compilePattern(args.get("pattern"));
+    const querying = !args.has("delete") && args.get("update") === undefined;
+    const tillReboot = args.get("lifetime") === "reboot" || args.get("type") === "status";
+    if (pattern && !querying && !tillReboot)
+      throw new CliError(
+        CrmExit.USAGE,
+        `${TOOL}: Error: pattern can only be used with query, or with till-reboot update or delete`,
+      );
+    if (name === undefined && args.get("id") === undefined && !querying && !pattern) {
       throw new CliError(
         CrmExit.USAGE,
         `${TOOL}: Error: must specify attribute name or pattern to operate on`,
@@ -116,11 +131,24 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     }
     const quiet = args.has("quiet");
     const value = args.get("update");
+    if (pattern && !querying) {
+      // Pacemaker hands this to the attribute daemon; on a file hbx edits each matching
+      // transient attribute of the node itself (2.1.5 silently changes nothing).
+      const names = listAttrs(after, target)
+        .map((a) => a.name)
+        .filter((n) => pattern.test(n));
+      for (const n of names) {
+        if (value !== undefined) setAttr(after, target, n, value);
+        else deleteAttr(after, target, n);
+      }
+      if (names.length > 0) await commitCib(source, before, after, { io, verbose: args.count("verbose") });
+      return CrmExit.OK;
+    }
     if (args.has("delete")) {
       const id = deleteAttr(after, target, attr);
       if (id === undefined) return CrmExit.OK;
       await commitCib(source, before, after, { io, verbose: args.count("verbose") });
-      if (!quiet) {
+      if (!quiet && !xml) {
         const what = scope === "crm_config" ? "option" : "attribute";
         io.stdout(`Deleted ${scope} ${what}: id=${id} name=${attr}\n`);
       }
@@ -131,11 +159,33 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       await commitCib(source, before, after, { io, verbose: args.count("verbose") });
       return CrmExit.OK;
     }
+    const show = (n: string, v: string) =>
+      io.stdout(
+        xml
+          ? `  <attribute name="${escapeAttr(n)}" value="${escapeAttr(v)}" scope="${scope}"/>\n`
+          : quiet
+            ? `${v}\n`
+            : `scope=${scope}  name=${n} value=${v}\n`,
+      );
+    if (pattern || (name === undefined && args.get("id") === undefined)) {
+      for (const a of listAttrs(before, target)) if (!pattern || pattern.test(a.name)) show(a.name, a.value);
+      return CrmExit.OK;
+    }
     const found = queryAttr(before, target, attr) ?? args.get("default");
     if (found === undefined) {
       throw new CliError(CrmExit.NOSUCH, `${TOOL}: Error performing operation: No such device or address`);
     }
-    io.stdout(quiet ? `${found}\n` : `scope=${scope}  name=${attr} value=${found}\n`);
+    show(attr, found);
     return CrmExit.OK;
   });
+}
+
+/** -P: a regular expression matched anywhere in the name, as regexec does. */
+function compilePattern(p: string | undefined): RegExp | undefined {
+  if (p === undefined) return undefined;
+  try {
+    return new RegExp(p);
+  } catch (e) {
+    throw new CliError(CrmExit.USAGE, `${TOOL}: Invalid --pattern '${p}': ${(e as Error).message}`);
+  }
 }

@@ -3,8 +3,9 @@ import { Args, type OptionSpec, outputFormat } from "../common/args.js";
 import { removeChild } from "../common/cib-model.js";
 import { openCibSource } from "../common/cib-source.js";
 import { commitCib } from "../common/commit.js";
-import { CliError, CrmExit, crmExitText } from "../common/exit-codes.js";
+import { CliError, CrmExit } from "../common/exit-codes.js";
 import { type CliIo } from "../common/io.js";
+import { runInXmlEnvelope, wantsXml } from "../common/xml-result.js";
 import { runParsedTool } from "../common/tool.js";
 import { HELP } from "./help.js";
 import { cleanup, moveOrBan } from "./actions.js";
@@ -92,8 +93,9 @@ const OPTIONS: OptionSpec[] = [
 ];
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
-  const xml = argv.some((a, i) => a === "--output-as=xml" || (a === "--output-as" && argv[i + 1] === "xml"));
-  if (xml) return runXml(argv, io);
+  // Pacemaker's <pacemaker-result> envelope around --locate, --get-parameter, -O/-o and errors;
+  // other commands refuse xml rather than print text under an xml request.
+  if (wantsXml(argv)) return runInXmlEnvelope(TOOL, argv, io, run);
   return runParsedTool(argv, io, { tool: TOOL, options: OPTIONS, help: HELP }, async (args) => {
     if (outputFormat(args, TOOL) === "xml") return runXmlQuery(args, io);
     if (args.has("heartbeat-x") && args.get("heartbeat-x") !== "") {
@@ -206,34 +208,6 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     }
     throw new CliError(CrmExit.USAGE, `${TOOL}: No command given with -r ${rscId}; see --help`);
   });
-}
-
-/**
- * --output-as xml: Pacemaker's <pacemaker-result> envelope around --locate and --get-parameter,
- * and around any error. Other commands refuse xml rather than print text under an xml request.
- */
-async function runXml(argv: string[], io: CliIo): Promise<number> {
-  let out = "";
-  let err = "";
-  const inner: CliIo = { ...io, stdout: (t) => void (out += t), stderr: (t) => void (err += t) };
-  const code = await run(
-    [
-      "--output-as=xml-inner",
-      ...argv.filter(
-        (a, i) => a !== "--output-as=xml" && !(a === "--output-as" || argv[i - 1] === "--output-as"),
-      ),
-    ],
-    inner,
-  );
-  const head = `<pacemaker-result api-version="2.25" request="${escapeAttr([TOOL, ...argv].join(" "))}">\n`;
-  if (code === CrmExit.OK) {
-    io.stdout(`${head}${out}  <status code="0" message="OK"/>\n</pacemaker-result>\n`);
-  } else {
-    io.stdout(
-      `${head}  <status code="${code}" message="${escapeText(crmExitText[code] ?? "Error occurred")}">\n    <errors>\n      <error>${escapeText(err.trimEnd())}</error>\n    </errors>\n  </status>\n</pacemaker-result>\n`,
-    );
-  }
-  return code;
 }
 
 async function runXmlQuery(args: Args, io: CliIo): Promise<number> {

@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { runCrmAttribute } from "@hbx/cli";
+import { differential } from "./differential.js";
+import { fixtureText, runHbx } from "./harness.js";
+
+/** crm_attribute's listing (-G without -n, -P PATTERN) and --output-as=xml, against 2.1.5. */
+const T = "crm_attribute";
+describe("crm_attribute -G/-P/--output-as=xml against Pacemaker 2.1.5's", () => {
+  differential(runCrmAttribute, [
+    { name: "every cluster option", tool: T, args: ["-G"], stdout: "exact" },
+    { name: "every attribute of a node", tool: T, args: ["-G", "-N", "beta"], stdout: "exact" },
+    { name: "options matching a pattern", tool: T, args: ["-P", ".*-.*", "-G"], stdout: "exact" },
+    {
+      name: "transient attributes matching a pattern",
+      tool: T,
+      args: ["--pattern", "p.*", "-G", "-N", "beta", "-l", "reboot"],
+      stdout: "exact",
+    },
+    {
+      name: "a pattern with a permanent update is refused",
+      tool: T,
+      args: ["-P", "r.*", "-v", "5", "-N", "beta"],
+      stdout: "exact",
+    },
+    { name: "query as xml", tool: T, args: ["-n", "cluster-name", "-G", "--output-as=xml"], stdout: "xml" },
+    {
+      name: "node attribute as xml, -q ignored",
+      tool: T,
+      args: ["-N", "beta", "-n", "rack", "-G", "-q", "--output-as", "xml"],
+      stdout: "xml",
+    },
+    {
+      name: "missing attribute as xml",
+      tool: T,
+      args: ["-n", "nope", "-G", "--output-as=xml"],
+      stdout: "xml",
+    },
+    {
+      name: "missing attribute with a default as xml",
+      tool: T,
+      args: ["-n", "nope", "-G", "-d", "dflt", "--output-as=xml"],
+      stdout: "xml",
+    },
+    { name: "every option as xml", tool: T, args: ["-G", "--output-as=xml"], stdout: "xml" },
+    { name: "update as xml", tool: T, args: ["-n", "foo", "-v", "1", "--output-as=xml"], stdout: "xml" },
+    { name: "delete as xml", tool: T, args: ["-n", "cluster-name", "-D", "--output-as=xml"], stdout: "xml" },
+    {
+      name: "unknown node as xml",
+      tool: T,
+      args: ["-N", "zeta", "-n", "rack", "-G", "--output-as=xml"],
+      stdout: "xml",
+    },
+  ]);
+});
+
+describe("crm_attribute -P without a Pacemaker to compare", () => {
+  it("with -l reboot updates every matching transient attribute of the node (2.1.5 leaves that to its attribute daemon)", async () => {
+    const r = await runHbx(
+      runCrmAttribute,
+      ["-P", "^p", "-v", "7", "-N", "beta", "-l", "reboot"],
+      fixtureText(),
+    );
+    expect(r.code).toBe(0);
+    const q = await runHbx(runCrmAttribute, ["-N", "beta", "-n", "pingd", "-G", "-l", "reboot", "-q"], r.cib);
+    expect(q.stdout).toBe("7\n");
+    const rack = await runHbx(runCrmAttribute, ["-N", "beta", "-n", "rack", "-G", "-q"], r.cib);
+    expect(rack.stdout).toBe("r2\n");
+  });
+
+  it("refuses an invalid pattern with exit 64 and leaves the file unchanged", async () => {
+    const r = await runHbx(runCrmAttribute, ["-P", "(", "-G"], fixtureText());
+    expect(r.code).toBe(64);
+    expect(r.stderr).toContain("Invalid --pattern '('");
+    expect(r.cib).toBe(fixtureText());
+  });
+});
