@@ -69,7 +69,7 @@ export function unpackCluster(cib: XmlElement, opts: ScheduleOptions = {}): Work
   // Rules may ask whether a node is the DC.
   for (const n of nodes) n.attrs.set("#is_dc", n === ws.dcNode ? "true" : "false");
   // Pacemaker keeps its resource list sorted by priority (stable), and prints it in that order.
-  ws.resources = unpackResources(conf.resources, ws, raw)
+  ws.resources = unpackResources(conf.resources, ws, raw, conf.rscDefaults)
     .map((r, i) => ({ r, i }))
     .sort((a, b) => b.r.priority - a.r.priority || a.i - b.i)
     .map((x) => x.r);

@@ -1,4 +1,4 @@
-import { type AttributeSet, type CibResource, INFINITY, readConfiguration } from "@hbx/cib";
+import { type AttributeSet, type CibResource, INFINITY } from "@hbx/cib";
 import { type Resource, Role, type WorkingSet, parseRole } from "../types.js";
 import { boolOption, looseScore, resolveSets } from "./attributes.js";
 import { parseInterval } from "./rules.js";
@@ -10,9 +10,9 @@ export function unpackResources(
   defs: CibResource[],
   ws: WorkingSet,
   clusterRaw: Map<string, string>,
+  defaults: AttributeSet[] = [],
 ): Resource[] {
   clusterSizes.set(ws, clusterSize(defs, ws));
-  const defaults = readConfiguration(ws.cib).rscDefaults;
   if (defaults.some((s) => s.rule !== undefined)) ruledDefaults.set(ws, defaults);
   return defs.map((d) => build(d, undefined, ws, clusterRaw)).filter((r): r is Resource => r !== undefined);
 }
