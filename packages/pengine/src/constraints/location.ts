@@ -1,6 +1,6 @@
 import { type CibConstraint, type XmlElement, childElements, MINUS_INFINITY } from "@hbx/cib";
 import type { Resource, WorkingSet } from "../types.js";
-import { evaluateRule } from "../unpack/rules.js";
+import { evaluateRule, usesValueSource } from "../unpack/rules.js";
 import { looseScore } from "../unpack/attributes.js";
 
 /** Resources a constraint names: `rsc`, a `rsc-pattern` regular expression, or a tag. */
@@ -24,13 +24,15 @@ function templateUsers(ws: WorkingSet): Map<string, Resource[]> {
 
 export function resolveResources(ws: WorkingSet, id: string | undefined, pattern?: string): Resource[] {
   if (pattern !== undefined) {
+    // A leading "!" selects the resources the rest of the pattern does not match.
+    const invert = pattern.startsWith("!");
     let re: RegExp;
     try {
-      re = new RegExp(pattern);
+      re = new RegExp(invert ? pattern.slice(1) : pattern);
     } catch {
       return [];
     }
-    return [...ws.resourceById.values()].filter((r) => !r.parent && re.test(r.id));
+    return [...ws.resourceById.values()].filter((r) => !r.parent && re.test(r.id) !== invert);
   }
   if (id === undefined) return [];
   const r = ws.resourceById.get(id);
@@ -70,16 +72,25 @@ function applyRule(rule: XmlElement, targets: Resource[], ws: WorkingSet, source
   const scoreAttr = rule.attrs["score-attribute"];
   const fixed =
     rule.attrs.score !== undefined ? (looseScore(rule.attrs.score) ?? 0) : scoreAttr ? undefined : 0;
+  // A rule comparing with a resource's own parameters is evaluated for each resource.
+  const perResource = usesValueSource(rule);
   for (const node of ws.nodes) {
-    if (!evaluateRule(rule, { nodeAttrs: node.attrs, now: ws.now })) continue;
+    const shared = perResource || evaluateRule(rule, { nodeAttrs: node.attrs, now: ws.now });
+    if (!shared) continue;
     let score = fixed;
     if (score === undefined) {
       const v = node.attrs.get(scoreAttr!);
       score = v === undefined ? undefined : looseScore(v);
       if (score === undefined) continue;
     }
-    for (const r of targets)
+    for (const r of targets) {
+      if (
+        perResource &&
+        !evaluateRule(rule, { nodeAttrs: node.attrs, now: ws.now, params: r.params, meta: r.meta })
+      )
+        continue;
       r.variant.addScore(r, node, score, `${source} rule ${rule.attrs.id ?? ""}`.trim(), ws);
+    }
   }
   void MINUS_INFINITY;
 }

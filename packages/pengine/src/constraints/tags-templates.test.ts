@@ -37,3 +37,30 @@ describe("constraints naming a tag or a template", () => {
     expect([got.a, got.b, got.p]).toEqual(["n2", "n2", "n2"]);
   });
 });
+
+describe("location rules comparing with the resource's own values", () => {
+  const nodeAttrs = (n: string, fake: number) =>
+    `<node id="${n}" uname="${n}"><instance_attributes id="${n}-a"><nvpair id="${n}-f" name="fake" value="${fake}"/></instance_attributes></node>`;
+  function placed(pattern: string, op: string): Record<string, string | undefined> {
+    const rsc = (id: string, fake: number) =>
+      `<primitive id="${id}" class="ocf" provider="heartbeat" type="Dummy"><instance_attributes id="${id}-i"><nvpair id="${id}-f" name="fake" value="${fake}"/></instance_attributes></primitive>`;
+    const xml = `<cib have-quorum="1"><configuration><crm_config><cluster_property_set id="o">
+      <nvpair id="o1" name="stonith-enabled" value="false"/></cluster_property_set></crm_config>
+      <nodes>${nodeAttrs("n1", 100)}${nodeAttrs("n2", 300)}</nodes>
+      <resources>${rsc("x1", 200)}${rsc("y1", 200)}</resources>
+      <constraints><rsc_location id="l" rsc-pattern="${pattern}"><rule id="r" score="INFINITY">
+      <expression id="e" attribute="fake" operation="${op}" value="fake" value-source="param"/></rule></rsc_location></constraints>
+      </configuration><status>${["n1", "n2"].map((n) => `<node_state id="${n}" uname="${n}" in_ccm="true" crmd="online" join="member" expected="member"/>`).join("")}</status></cib>`;
+    const ws = schedule(parseXml(xml, "t.xml")).ws;
+    return { x1: ws.resourceById.get("x1")!.assigned?.name, y1: ws.resourceById.get("y1")!.assigned?.name };
+  }
+
+  it("prefer the nodes whose attribute beats the resource's parameter (value-source=param)", () => {
+    expect(placed("^x", "gt").x1).toBe("n2");
+    expect(placed("^x", "lt").x1).toBe("n1");
+  });
+
+  it("apply to the resources a pattern with a leading ! does not match", () => {
+    expect(placed("!^x", "gt").y1).toBe("n2");
+  });
+});

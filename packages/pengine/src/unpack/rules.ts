@@ -7,6 +7,19 @@ export interface RuleContext {
   role?: string;
   rsc?: { cls?: string; provider?: string; type?: string };
   op?: { name: string; interval: number };
+  /** The resource's parameters and meta attributes, for value-source="param" / "meta". */
+  params?: Map<string, string>;
+  meta?: Map<string, string>;
+}
+
+/** Whether a rule compares against a resource's own values (value-source), anywhere inside. */
+export function usesValueSource(rule: XmlElement): boolean {
+  for (const p of childElements(rule)) {
+    const src = (p.attrs["value-source"] ?? "literal").toLowerCase();
+    if (src === "param" || src === "meta") return true;
+    if (p.name === "rule" && usesValueSource(p)) return true;
+  }
+  return false;
 }
 
 /** Evaluate a `<rule>`: its expressions combined with boolean-op (and by default). */
@@ -60,7 +73,18 @@ function evaluateAttributeExpression(el: XmlElement, ctx: RuleContext): boolean 
   const actual = ctx.nodeAttrs?.get(attr);
   if (op === "defined") return actual !== undefined;
   if (op === "not_defined") return actual === undefined;
-  const expected = a.value;
+  // value-source: the value names a parameter or meta attribute of the resource to compare with.
+  const source = (a["value-source"] ?? "literal").toLowerCase();
+  const expected =
+    source === "param"
+      ? a.value === undefined
+        ? undefined
+        : ctx.params?.get(a.value)
+      : source === "meta"
+        ? a.value === undefined
+          ? undefined
+          : ctx.meta?.get(a.value)
+        : a.value;
   if (actual === undefined || expected === undefined) return op === "ne" && actual !== expected;
   let type = (a.type ?? "").toLowerCase();
   if (type === "") {
