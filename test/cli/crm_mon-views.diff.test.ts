@@ -7,8 +7,9 @@ import { memoryIo, runCrmMon } from "@hbx/cli";
 import { FIXTURE } from "./harness.js";
 
 /**
- * crm_mon's display options a sysadmin reaches for (-n group by node, -t timings) against
- * Pacemaker 2.1.5's crm_mon on the same CIB: the whole report, line for line, clock aside.
+ * crm_mon's display options a sysadmin reaches for (-n group by node, -t timings, -D no
+ * headers, --output-as=xml) against Pacemaker 2.1.5's crm_mon on the same CIB: the whole
+ * report, line for line, clock and the request echo aside.
  */
 const CRM_MON = "/usr/sbin/crm_mon";
 const available = existsSync(CRM_MON);
@@ -36,10 +37,35 @@ const VIEWS: string[][] = [
   ["-1", "--group-by-node", "--inactive", "-f", "-A", "-o"],
   ["-1", "-t"],
   ["-1", "-r", "--timing-details"],
+  ["-1", "-D", "-r", "-f"],
+];
+
+/**
+ * XML on cases whose every section hbx reproduces. Left out and why: 829 (2.1.5 marks an
+ * unclean offline node's resource `cached="false"`), bug-1573 and bug-1685 (orphan and stop
+ * details of inactive resources), stop-failure-with-fencing (expected_up of a node shutting
+ * down), clone-require-all-2 and the fixture (the `<bans>` list is not written yet), asymmetric.
+ */
+const XML_CASES = [
+  "bug-cl-5170",
+  "1360",
+  "bug-pm-11",
+  "group-anticolocation",
+  "bug-lf-2153",
+  "bug-lf-2606",
+  "failed-sticky-anticolocated-group",
+  "group-colocation-failure",
+  "on-fail-ignore",
+  "stopped-monitor-01",
+  "bug-5069-op-enabled",
 ];
 
 function lines(text: string): string[] {
-  return text.split("\n").map((l) => l.replace(/^( {2}\* Last updated:).*$/, "$1 <now>"));
+  return text
+    .split("\n")
+    .map((l) => l.replace(/^( {2}\* Last updated:).*$/, "$1 <now>"))
+    .map((l) => l.replace(/^( *<last_update time=)".*"/, "$1<now>").replace(/ request="[^"]*"/, ""))
+    .filter((l) => !/^ *<cluster_options /.test(l));
 }
 
 async function compare(file: string, view: string[]): Promise<void> {
@@ -73,6 +99,18 @@ describe.skipIf(!available || corpus === undefined)(
   },
 );
 
+describe.skipIf(!available || corpus === undefined)("crm_mon --output-as=xml against Pacemaker 2.1.5", () => {
+  // cluster_options is left out of the comparison: these cases set fencing-enabled=false,
+  // which hbx honours and 2.1.5 does not know (its stonith-enabled stays true).
+  for (const name of XML_CASES) {
+    it(`${name} --output-as=xml`, async (ctx) => {
+      const file = path.join(corpus ?? "", "xml", `${name}.xml`);
+      if (!existsSync(file)) ctx.skip();
+      await compare(file, ["--output-as=xml"]);
+    });
+  }
+});
+
 describe("crm_mon -n without a Pacemaker to compare", () => {
   it("puts each running primitive under its node, without the node name, and an empty list under an offline node", async () => {
     const io = memoryIo({ CIB_file: FIXTURE });
@@ -89,5 +127,17 @@ describe("crm_mon -n without a Pacemaker to compare", () => {
     await runCrmMon(["-1", "-n", "-r"], io);
     expect(io.out).toContain("\nInactive Resources:\n  * Clone Set: ping-clone [ping]:\n");
     expect(io.out).not.toMatch(/Inactive Resources:[\s\S]*\* vip\t/);
+  });
+
+  it("--output-as=xml writes each online node's operation history and no XML declaration", async () => {
+    const io = memoryIo({ CIB_file: FIXTURE });
+    expect(await runCrmMon(["--output-as=xml"], io)).toBe(0);
+    expect(io.out).toMatch(/^<pacemaker-result /);
+    expect(io.out).toContain(
+      '<resource_history id="db" orphan="false" migration-threshold="1000000" fail-count="2" last-failure="',
+    );
+    expect(io.out).toContain(
+      '<operation_history call="16" task="monitor" rc="7" rc_text="not running" interval="10000ms"',
+    );
   });
 });

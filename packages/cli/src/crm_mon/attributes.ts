@@ -1,7 +1,7 @@
 import { type WorkingSet } from "@hbx/pengine";
 
 /** Attributes the cluster keeps for itself; crm_mon -A does not list them. */
-function hidden(name: string): boolean {
+export function hidden(name: string): boolean {
   return (
     name.startsWith("#") ||
     name.startsWith("fail-count-") ||

@@ -14,7 +14,7 @@ function baseId(id: string): string {
   return id.replace(/:\d+$/, "");
 }
 
-function taskName(op: LrmOp): string {
+export function taskName(op: LrmOp): string {
   return op.operation === "monitor" && op.interval === 0 ? "probe" : op.operation;
 }
 
@@ -73,20 +73,52 @@ export function failedActionLines(ws: WorkingSet): string[] {
 
 /** The configured resource a history entry (possibly `id:N`) belongs to. */
 function resourceOf(ws: WorkingSet, id: string): Resource | undefined {
-  return ws.resourceById.get(id) ?? ws.resourceById.get(baseId(id));
+  // An anonymous clone's history goes by the primitive's id: the first instance stands for it.
+  return ws.resourceById.get(id) ?? ws.resourceById.get(baseId(id)) ?? ws.resourceById.get(`${id}:0`);
 }
 
-function failInfo(ws: WorkingSet, rsc: Resource | undefined, node: ClusterNode): string {
-  if (!rsc) return "";
-  const count = rsc.failCounts.get(node.name) ?? 0;
-  if (count <= 0) return "";
-  const last = rsc.lastFailure.get(node.name);
-  return ` fail-count=${count >= 1_000_000 ? "INFINITY" : count}${last ? ` last-failure='${epochText(last)}'` : ""}`;
-}
-
-function threshold(rsc: Resource | undefined): string {
+export function threshold(rsc: Resource | undefined): string {
   const t = rsc?.migrationThreshold ?? 1_000_000;
   return t >= 1_000_000 ? "1000000" : String(t);
+}
+
+/** One resource's recorded operations on one node, as crm_mon shows them. */
+export interface ResourceHistory {
+  name: string;
+  rsc: Resource | undefined;
+  ops: LrmOp[];
+}
+
+/**
+ * Each online node's resource histories in status order, operations by call id. A resource whose
+ * only history is "not running" probes is left out, fail count or not.
+ */
+export function nodeHistories(ws: WorkingSet): Array<{ node: ClusterNode; entries: ResourceHistory[] }> {
+  const out: Array<{ node: ClusterNode; entries: ResourceHistory[] }> = [];
+  for (const ns of readStatus(ws.cib)) {
+    const node = ws.nodeById.get(ns.id) ?? (ns.uname ? ws.nodeByName.get(ns.uname) : undefined);
+    if (!node || !node.online) continue;
+    const entries: ResourceHistory[] = [];
+    for (const r of ns.resources) {
+      const rsc = resourceOf(ws, r.id);
+      const ops = [...r.ops]
+        .sort((a, b) => a.callId - b.callId)
+        .filter((op) => op.operation !== "notify" && !(taskName(op) === "probe" && op.rc === 7));
+      if (ops.length > 0) entries.push({ name: rsc ? printableId(rsc, r.id) : r.id, rsc, ops });
+    }
+    out.push({ node, entries });
+  }
+  return out;
+}
+
+/** A resource's fail count on a node (INFINITY at or above 1000000) and last failure, if any. */
+export function failureOf(
+  rsc: Resource | undefined,
+  node: ClusterNode,
+): { count: string; last?: number } | undefined {
+  const count = rsc?.failCounts.get(node.name) ?? 0;
+  if (!rsc || count <= 0) return undefined;
+  return { count: count >= 1_000_000 ? "INFINITY" : String(count), last: rsc.lastFailure.get(node.name) };
 }
 
 /**
@@ -95,19 +127,11 @@ function threshold(rsc: Resource | undefined): string {
  */
 export function historyLines(ws: WorkingSet, opts: { operations: boolean; timing: boolean }): string[] {
   const out = ["", opts.operations ? "Operations:" : "Migration Summary:"];
-  for (const ns of readStatus(ws.cib)) {
-    const node = ws.nodeById.get(ns.id) ?? (ns.uname ? ws.nodeByName.get(ns.uname) : undefined);
-    if (!node || !node.online) continue;
+  for (const { node, entries } of nodeHistories(ws)) {
     const block: string[] = [];
-    for (const r of ns.resources) {
-      const rsc = resourceOf(ws, r.id);
-      const fails = failInfo(ws, rsc, node);
-      const name = rsc ? printableId(rsc, r.id) : r.id;
-      // A resource whose only history is "not running" probes is left out, fail count or not.
-      const ops = [...r.ops]
-        .sort((a, b) => a.callId - b.callId)
-        .filter((op) => op.operation !== "notify" && !(taskName(op) === "probe" && op.rc === 7));
-      if (ops.length === 0) continue;
+    for (const { name, rsc, ops } of entries) {
+      const f = failureOf(rsc, node);
+      const fails = f ? ` fail-count=${f.count}${f.last ? ` last-failure='${epochText(f.last)}'` : ""}` : "";
       if (!opts.operations) {
         if (fails) block.push(`    * ${name}: migration-threshold=${threshold(rsc)}${fails}`);
         continue;

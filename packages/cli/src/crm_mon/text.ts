@@ -9,7 +9,14 @@ import { summaryLines } from "./summary.js";
 /** The whole `crm_mon -1` text report, one string per line. */
 export function textReport(ws: WorkingSet, opts: MonOptions, now: Date): string[] {
   const status = opts.groupByNode ? byNodeLines(ws, opts.inactive) : statusLines(ws, opts.inactive);
-  const out = [...summaryLines(ws, now), "", ...status];
+  // -D hides the headers, which in 2.1.5 takes the "Cluster Summary:" block with it, except
+  // the warning that there is no DC.
+  const summary = !opts.hideHeaders
+    ? summaryLines(ws, now)
+    : ws.dcNode === undefined
+      ? ["Cluster Summary:", "  * Current DC: NONE"]
+      : [];
+  const out = summary.length > 0 ? [...summary, "", ...status] : [...status];
   if (opts.nodeAttributes) out.push(...nodeAttributeLines(ws));
   if (opts.failcounts || opts.operations) out.push(...historyLines(ws, opts));
   out.push(...failedActionLines(ws));

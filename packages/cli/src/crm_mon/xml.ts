@@ -1,11 +1,32 @@
 import { type XmlElement, element, serializeXml } from "@hbx/cib";
-import { type ClusterNode, type Resource, Role, type WorkingSet, roleText } from "@hbx/pengine";
-import { ctime, rcText } from "./format.js";
-import { failedActions } from "./history.js";
+import {
+  type ClusterNode,
+  type Resource,
+  Role,
+  type WorkingSet,
+  parseInterval,
+  roleText,
+} from "@hbx/pengine";
+import { ctime, printableId, rcText } from "./format.js";
+import { EXEC_STATUS } from "../common/exec-status.js";
+import { hidden } from "./attributes.js";
+import { type FailedAction, failedActions } from "./history.js";
+import { nodeHistoryXml } from "./history-xml.js";
 import { type MonOptions } from "./options.js";
 import { clusterProperties, primitives } from "./summary.js";
 
 const bool = (b: boolean) => (b ? "true" : "false");
+/** An epoch-seconds attribute as 2.1.5's failure list writes it: `2025-11-21 10:00:00Z` (UTC). */
+function isoTime(seconds: string | undefined): string | undefined {
+  const n = Number(seconds ?? 0);
+  if (!(n > 0)) return undefined;
+  return new Date(n * 1000)
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.\d+Z$/, "Z");
+}
+
+const isTrue = (v: string | undefined) => ["true", "on", "yes", "y", "1"].includes((v ?? "").toLowerCase());
 
 function summary(ws: WorkingSet, now: Date): XmlElement {
   const props = clusterProperties(ws.cib);
@@ -21,6 +42,8 @@ function summary(ws: WorkingSet, now: Date): XmlElement {
           name: dc.name,
           id: dc.id,
           with_quorum: bool(ws.options.haveQuorum),
+          // hbx runs one version across the cluster.
+          mixed_version: "false",
         })
       : element("current_dc", { present: "false" }),
     element("last_update", { time: ctime(now) }),
@@ -41,6 +64,9 @@ function summary(ws: WorkingSet, now: Date): XmlElement {
       "symmetric-cluster": bool(ws.options.symmetric),
       "no-quorum-policy": ws.options.noQuorumPolicy,
       "maintenance-mode": bool(ws.options.maintenanceMode),
+      "stop-all-resources": bool(isTrue(props.get("stop-all-resources"))),
+      "stonith-timeout-ms": parseInterval(props.get("stonith-timeout") ?? "60s"),
+      "priority-fencing-delay-ms": parseInterval(props.get("priority-fencing-delay") ?? "0"),
     }),
   ]);
 }
@@ -59,6 +85,10 @@ function nodeXml(ws: WorkingSet, n: ClusterNode): XmlElement {
     maintenance: bool(n.maintenance),
     pending: bool(n.pending),
     unclean: bool(n.unclean),
+    // Without a node-health strategy every node is green; hbx does not colour them otherwise yet.
+    health: ws.options.nodeHealthStrategy === "none" ? "green" : undefined,
+    // An online cluster node's controller feature set; 2.1.5 writes "<3.15.1" when it is unknown.
+    feature_set: n.online && !n.remote ? (n.attrs.get("#feature-set") ?? "<3.15.1") : undefined,
     shutdown: bool(n.shutdown),
     expected_up: bool(n.expectedUp),
     is_dc: bool(ws.dcNode === n),
@@ -79,7 +109,7 @@ function resourceXml(r: Resource, showInactive: boolean): XmlElement | undefined
     return element(
       "resource",
       {
-        id: r.id,
+        id: printableId(r),
         resource_agent: agent(r),
         role: roleText(active ? r.role : Role.Stopped),
         target_role: r.targetRole !== undefined ? roleText(r.targetRole) : undefined,
@@ -94,10 +124,10 @@ function resourceXml(r: Resource, showInactive: boolean): XmlElement | undefined
       r.runningOn.map((n) => element("node", { name: n.name, id: n.id, cached: "true" })),
     );
   }
-  const children = r.children
-    .map((c) => resourceXml(c, showInactive))
-    .filter((c): c is XmlElement => c !== undefined);
-  if (children.length === 0 && !showInactive) return undefined;
+  // 2.1.5 lists every instance of a clone, stopped or not, with or without -r.
+  const all = showInactive || kind === "clone";
+  const children = r.children.map((c) => resourceXml(c, all)).filter((c): c is XmlElement => c !== undefined);
+  if (children.length === 0 && !all) return undefined;
   const disabled = bool(r.targetRole === Role.Stopped);
   if (kind === "group")
     return element(
@@ -113,54 +143,56 @@ function resourceXml(r: Resource, showInactive: boolean): XmlElement | undefined
       unique: bool(r.meta.get("globally-unique") === "true"),
       managed: bool(r.managed),
       disabled,
-      failed: bool(r.children.some((c) => c.failed)),
+      // The clone's own failed flag: a failed instance does not set it.
+      failed: bool(r.failed),
       failure_ignored: bool(r.failureIgnored),
     },
     children,
   );
 }
 
-function failuresXml(ws: WorkingSet): XmlElement | undefined {
-  const list = failedActions(ws);
-  if (list.length === 0) return undefined;
-  return element(
-    "failures",
-    {},
-    list.map((f) =>
-      element("failure", {
-        op_key: f.op.element.attrs.operation_key ?? f.op.id,
-        node: f.node,
-        exitstatus: rcText(f.op.rc),
-        exitreason: f.op.element.attrs["exit-reason"] ?? "",
-        exitcode: f.op.rc,
-        call: f.op.callId,
-        status: f.op.opStatus,
-        interval: f.op.interval,
-        task: f.op.operation,
-      }),
-    ),
-  );
+/**
+ * One failed operation as 2.1.5 writes it: keyed by op_key (or the op's id when the history has
+ * no operation_key), "none" for a missing exit reason, and the timing, interval and task only
+ * when the failure has a last-rc-change.
+ */
+function failureXml(f: FailedAction): XmlElement {
+  const a = f.op.element.attrs;
+  const key = a.operation_key;
+  const when = isoTime(a["last-rc-change"]);
+  return element("failure", {
+    op_key: key,
+    id: key === undefined ? f.op.id : undefined,
+    node: f.node,
+    exitstatus: rcText(f.op.rc),
+    exitreason: a["exit-reason"] ?? "none",
+    exitcode: f.op.rc,
+    call: f.op.callId,
+    status: EXEC_STATUS[f.op.opStatus] ?? "UNKNOWN",
+    "last-rc-change": when,
+    queued: when ? a["queue-time"] : undefined,
+    exec: when ? a["exec-time"] : undefined,
+    interval: when ? f.op.interval : undefined,
+    task: when ? f.op.operation : undefined,
+  });
 }
 
-function attributesXml(ws: WorkingSet): XmlElement {
-  return element(
-    "node_attributes",
-    {},
-    ws.nodes
-      .filter((n) => n.online)
-      .map((n) =>
-        element(
-          "node",
-          { name: n.name },
-          [...n.attrs.keys()]
-            .filter(
-              (k) => !k.startsWith("#") && !k.startsWith("fail-count-") && !k.startsWith("last-failure-"),
-            )
-            .sort()
-            .map((k) => element("attribute", { name: k, value: n.attrs.get(k) ?? "" })),
-        ),
-      ),
-  );
+function failuresXml(ws: WorkingSet): XmlElement | undefined {
+  const list = failedActions(ws);
+  return list.length === 0 ? undefined : element("failures", {}, list.map(failureXml));
+}
+
+/** Online nodes' visible attributes; a node with none is left out, and the list too when empty. */
+function attributesXml(ws: WorkingSet): XmlElement | undefined {
+  const nodes: XmlElement[] = [];
+  for (const n of ws.nodes) {
+    if (!n.online) continue;
+    const names = [...n.attrs.keys()].filter((k) => !hidden(k)).sort();
+    if (names.length === 0) continue;
+    const attrs = names.map((k) => element("attribute", { name: k, value: n.attrs.get(k) ?? "" }));
+    nodes.push(element("node", { name: n.name }, attrs));
+  }
+  return nodes.length > 0 ? element("node_attributes", {}, nodes) : undefined;
 }
 
 /** The status as XML: Pacemaker's `<pacemaker-result>` for --output-as=xml, `<crm_mon>` for -X. */
@@ -175,18 +207,21 @@ export function xmlReport(ws: WorkingSet, opts: MonOptions, now: Date): string {
     element(
       "resources",
       {},
-      ws.resources.map((r) => resourceXml(r, opts.inactive)).filter((e): e is XmlElement => e !== undefined),
+      // The XML lists inactive resources whether or not -r was given, as 2.1.5's does.
+      ws.resources.map((r) => resourceXml(r, true)).filter((e): e is XmlElement => e !== undefined),
     ),
-    attributesXml(ws),
   ];
+  const attributes = attributesXml(ws);
+  if (attributes) body.push(attributes);
+  const history = nodeHistoryXml(ws);
+  if (history) body.push(history);
   const failures = failuresXml(ws);
   if (failures) body.push(failures);
-  if (opts.legacyXml)
-    return serializeXml(element("crm_mon", { version: "2.1.5" }, body), { pretty: true, declaration: true });
+  if (opts.legacyXml) return serializeXml(element("crm_mon", { version: "2.1.5" }, body), { pretty: true });
   body.push(element("status", { code: 0, message: "OK" }));
+  // 2.1.5 writes no XML declaration in front of either document.
   return serializeXml(element("pacemaker-result", { "api-version": "2.25", request: opts.request }, body), {
     pretty: true,
-    declaration: true,
   });
 }
 

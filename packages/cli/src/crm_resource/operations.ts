@@ -1,5 +1,6 @@
 import { type LrmOp, type XmlElement, escapeAttr, readStatus } from "@hbx/cib";
 import { type Resource, type WorkingSet, unpackCluster } from "@hbx/pengine";
+import { EXEC_STATUS } from "../common/exec-status.js";
 import { resourceOnlyLine } from "../common/resource-line.js";
 import { epochText, printableId } from "../crm_mon/format.js";
 
@@ -19,23 +20,6 @@ interface FoundOp {
   rscId: string;
   op: LrmOp;
 }
-
-/** Pacemaker's execution status names (pcmk_exec_status_str), by op-status. */
-const EXEC_STATUS: Record<number, string> = {
-  [-1]: "pending",
-  0: "complete",
-  1: "Cancelled",
-  2: "Timed Out",
-  3: "NOT SUPPORTED",
-  4: "Error",
-  5: "Hard error",
-  6: "Fatal error",
-  7: "Not installed",
-  8: "Internal communication failure",
-  9: "Cannot execute now",
-  10: "No fence device",
-  11: "CIB secrets unavailable",
-};
 
 /**
  * Where the active stretch of one resource's history (sorted by call id) begins, or undefined
