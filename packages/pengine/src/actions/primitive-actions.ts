@@ -5,6 +5,7 @@ import { nodeAvailable } from "../assign/scores.js";
 import { activeNode, multiplyActive, needsFencing } from "../unpack/active.js";
 import { isPromotableClone } from "../variants/promotable.js";
 import { frozenByTicket } from "../constraints/tickets.js";
+import { recoversByDemotion } from "../unpack/history.js";
 
 /**
  * A primitive's stops (one per node it runs on) and its start on the assigned node, marked
@@ -37,7 +38,7 @@ export function createPrimitiveActions(rsc: Resource, ws: WorkingSet): void {
       next === null ||
       // Moving stops every copy; staying stops only what multiple-active or a failure asks for.
       next !== current ||
-      rsc.failed ||
+      (rsc.failed && !recoversByDemotion(rsc)) ||
       multiple ||
       rsc.definitionChanged.has(node.name) ||
       // A copy on a node being fenced goes down with it; one that needs no fencing and stays where

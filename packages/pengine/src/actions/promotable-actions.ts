@@ -1,6 +1,7 @@
 import { type Resource, Role, OrderFlag, type WorkingSet } from "../types.js";
 import { findAction, newAction, pseudoAction } from "./action.js";
 import { orderActions } from "./ordering.js";
+import { recoversByDemotion } from "../unpack/history.js";
 
 /**
  * Promote and demote actions for a promotable clone's instances, made after their starts and
@@ -18,7 +19,8 @@ export function createPromotableActions(clone: Resource, ws: WorkingSet): void {
       const current = leaf.runningOn[0];
       const next = leaf.assigned ?? undefined;
       if (leaf.role === Role.Promoted && current) {
-        const keeps = leaf.nextRole === Role.Promoted && next === current;
+        // A failure recovered by demotion demotes it even if it is promoted again.
+        const keeps = leaf.nextRole === Role.Promoted && next === current && !recoversByDemotion(leaf);
         const d = newAction(ws, leaf, "demote", current, { optional: keeps });
         for (const s of leaf.actions)
           if (s.task === "stop" && s.node === current) orderActions(ws, d, s, OrderFlag.ImpliesFirst);
@@ -27,7 +29,7 @@ export function createPromotableActions(clone: Resource, ws: WorkingSet): void {
         if (!d.optional) demote.optional = demoted.optional = false;
       }
       if (leaf.nextRole === Role.Promoted && next) {
-        const keeps = leaf.role === Role.Promoted && current === next;
+        const keeps = leaf.role === Role.Promoted && current === next && !recoversByDemotion(leaf);
         const start = findAction(leaf, "start", next);
         const p = newAction(ws, leaf, "promote", next, { optional: keeps });
         if (start) orderActions(ws, start, p, OrderFlag.ImpliesThen | OrderFlag.RunnableLeft);

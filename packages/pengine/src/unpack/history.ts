@@ -46,6 +46,14 @@ export interface NodeHistoryResult {
  * A node's operations oldest first, as Pacemaker orders them (its sort_op_by_callid). Read
  * only: a history of one operation (most of them) comes back as it is, uncopied.
  */
+/** Resources whose failure is recovered by demoting them (on-fail=demote), not by a restart. */
+const recoveredByDemotion = new WeakSet<Resource>();
+
+/** Whether a failed resource is recovered by demotion alone: it keeps running, unpromoted. */
+export function recoversByDemotion(rsc: Resource): boolean {
+  return rsc.failed && recoveredByDemotion.has(rsc);
+}
+
 export function sortOps(ops: readonly LrmOp[]): readonly LrmOp[] {
   return ops.length < 2 ? ops : [...ops].sort(compareOps);
 }
@@ -250,5 +258,7 @@ export function replayHistory(
     }
   }
   const active = role > Role.Stopped;
-  return { role, onFail, failed: failedSeen && active && onFail !== "ignore", pending, bans };
+  const failed = failedSeen && active && onFail !== "ignore";
+  if (failed && onFail === "demote") recoveredByDemotion.add(rsc);
+  return { role, onFail, failed, pending, bans };
 }
