@@ -11,7 +11,7 @@ import { type OperationRequest, type OperationResult, isFailure } from "@hbx/lrm
 import { type Action, type WorkingSet, schedule } from "@hbx/pengine";
 import { type RunningTransition, graphFromTransition, runTransition } from "@hbx/tengine";
 import { recordResult } from "./failcount.js";
-import { devicesFor, executorsFor, fenceRequest, recordFenced } from "./fencing.js";
+import { devicesFor, executorsFor, fenceDelayMs, fenceRequest, recordFenced } from "./fencing.js";
 import { requestFromAction } from "./lrm-wire.js";
 import { clearExpiredFailures, nextRecheckDelayMs } from "./recheck.js";
 
@@ -212,6 +212,15 @@ export class DcLoop {
     }
     const failures: string[] = [];
     for (const dev of devices) {
+      const delay = fenceDelayMs(dev);
+      if (delay > 0) {
+        log.warn(
+          { target: target.name, device: dev.rsc.id, delayMs: delay },
+          `fencing ${target.name}: ${dev.rsc.id} waits ${delay} ms (pcmk_delay_base/max)`,
+        );
+        await new Promise((r) => setTimeout(r, delay));
+        if (this.stopped) return { ok: false, detail: "no longer DC" };
+      }
       for (const node of executorsFor(dev, target, ws, this.deps.self)) {
         const req = fenceRequest(dev, target, what, ws);
         log.warn(

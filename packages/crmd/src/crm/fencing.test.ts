@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { childElements, firstChild, parseXml } from "@hbx/cib";
 import { schedule } from "@hbx/pengine";
-import { devicesFor, executorsFor, fenceRequest, parseHostMap, recordFenced } from "./fencing.js";
+import {
+  devicesFor,
+  executorsFor,
+  fenceDelayMs,
+  fenceRequest,
+  parseHostMap,
+  recordFenced,
+} from "./fencing.js";
 
 const device = (id: string, params: Record<string, string>, meta = "") =>
   `<primitive id="${id}" class="stonith" type="fence_hbx_local">${meta}
@@ -108,6 +115,20 @@ describe("fencing devices", () => {
       params: { pidfile: "/run/c.pid", port: "3", nodename: "charlie" },
     });
     expect(req.transitionKey).toBeUndefined();
+  });
+
+  it("waits pcmk_delay_base plus a random part of pcmk_delay_max before using a device", () => {
+    const { ws, target } = fencing(
+      cib(
+        device("slow", { pcmk_host_list: "charlie", pcmk_delay_base: "2s", pcmk_delay_max: "10s" }) +
+          device("fast", { pcmk_host_list: "charlie" }),
+      ),
+    );
+    const [slow, fast] = devicesFor(target, ws);
+    expect([fenceDelayMs(slow, 0), fenceDelayMs(slow, 0.5), fenceDelayMs(slow, 0.999)]).toEqual([
+      2000, 6000, 9992,
+    ]);
+    expect(fenceDelayMs(fast, 0.7)).toBe(0);
   });
 
   it("finds no device when none reaches the target", () => {

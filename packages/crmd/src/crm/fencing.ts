@@ -73,6 +73,18 @@ export function executorsFor(dev: FenceDevice, target: ClusterNode, ws: WorkingS
 }
 
 /**
+ * How long to wait before using a device, as Pacemaker's fencer does: pcmk_delay_base plus a
+ * random part of pcmk_delay_max. In a two-node cluster whose link breaks, each side's DC fences
+ * the other; a delay on one side's device lets the other win the race instead of both dying.
+ * `random` is in [0, 1).
+ */
+export function fenceDelayMs(dev: FenceDevice, random: number = Math.random()): number {
+  const base = parseDurationMs(dev.rsc.params.get("pcmk_delay_base")) ?? 0;
+  const max = parseDurationMs(dev.rsc.params.get("pcmk_delay_max")) ?? 0;
+  return base + (max > base ? Math.floor(random * (max - base)) : 0);
+}
+
+/**
  * The LRM request that fences: the device's agent with its parameters, the target's plug in
  * the argument pcmk_host_argument names (plug unless told; none for no argument) and the node
  * name, action reboot, off or on. No transition key: fencing is not resource history.
