@@ -62,5 +62,14 @@ export function colocationsAsDependentOf(rsc: Resource): Colocation[] {
     for (const m of p.children)
       if (m !== rsc) for (const c of m.colocationsAsDependent) if (c.id !== internal) out.push(c);
   }
+  // Pacemaker applies them in order of the primary's priority (higher first, a stable sort):
+  // the primary placed first gets its pick.
+  if (out.length > 1) out.sort((a, b) => topPriority(b.primary) - topPriority(a.primary));
   return out;
+}
+
+function topPriority(rsc: Resource): number {
+  let top = rsc;
+  while (top.parent) top = top.parent;
+  return top.priority;
 }

@@ -64,3 +64,17 @@ describe("location rules comparing with the resource's own values", () => {
     expect(placed("!^x", "gt").y1).toBe("n2");
   });
 });
+
+describe("colocations of one dependent with several primaries", () => {
+  it("are applied in order of the primaries' priority, so the higher one is placed first", () => {
+    const p = (id: string, prio: number) =>
+      `<primitive id="${id}" class="ocf" provider="heartbeat" type="Dummy"><meta_attributes id="${id}-m"><nvpair id="${id}-p" name="priority" value="${prio}"/></meta_attributes></primitive>`;
+    // d must share a node with both, but lo and hi may not share one: hi, placed first, wins.
+    const got = placements(
+      p("d", 3000) + p("lo", 1000) + p("hi", 2000),
+      `<rsc_colocation id="c1" rsc="d" with-rsc="lo" score="4000"/><rsc_colocation id="c2" rsc="d" with-rsc="hi" score="4000"/>` +
+        `<rsc_colocation id="c3" rsc="lo" with-rsc="hi" score="-INFINITY"/>`,
+    );
+    expect(got.d).toBe(got.hi);
+  });
+});
