@@ -45,6 +45,8 @@ export const JOIN_CHANNEL = "crm-join";
 export const CIB_STATUS_CHANNEL = "cib-status";
 /** A node reports a changed recurring result to the DC. */
 export const LRM_EVENT_CHANNEL = "lrm-event";
+/** How long the DC gathers a transition's result versions into one broadcast. */
+export const BROADCAST_COALESCE_MS = 20;
 
 export interface CrmModeOptions {
   heartbeat: HeartbeatNode;
@@ -194,7 +196,8 @@ export class CrmMode {
     if (!this.isDc || this.dcLoop) return;
     this.dcLoop = new DcLoop({
       current: () => this.store.current().document,
-      update: (fn, operation) => this.commit(fn, operation),
+      // A transition's results come in bursts: their versions go out as one broadcast.
+      update: (fn, operation) => this.commit(fn, operation, true),
       runOnNode: async (node, req) => {
         const reply =
           node === this.self
@@ -279,22 +282,38 @@ export class CrmMode {
       { node, rsc: req.rscId, op: req.action, rc: result.rc },
       `${req.rscId}_${req.action}_${req.intervalMs} on ${node}: rc=${result.rc}`,
     );
-    this.commit((doc) => {
-      // Already recorded (a join picked it up first): counting it again would double the failure.
-      if (unrecordedResults(doc, node, [result]).length === 0) return;
-      const fc = recordResult(doc, node, result, new Date());
-      if (fc) this.log.warn(fc, `${fc.name}=${fc.value} on ${node}`);
-    }, `${req.action} ${req.rscId} on ${node}`);
+    this.commit(
+      (doc) => {
+        // Already recorded (a join picked it up first): counting it again would double the failure.
+        if (unrecordedResults(doc, node, [result]).length === 0) return;
+        const fc = recordResult(doc, node, result, new Date());
+        if (fc) this.log.warn(fc, `${fc.name}=${fc.value} on ${node}`);
+      },
+      `${req.action} ${req.rscId} on ${node}`,
+      true,
+    );
     this.dcLoop.kick(`${req.rscId} ${req.action} on ${node} rc=${result.rc}`);
   }
 
-  /** Change the CIB on the DC and broadcast the new version. */
-  private commit(fn: (doc: XmlElement) => void, operation: string): void {
+  /**
+   * Change the CIB on the DC and broadcast the new version: at once, or with `coalesce` a few
+   * milliseconds later together with the versions that follow (a transition's results: one
+   * whole-CIB broadcast for a burst, not one each). A client's write is never coalesced, so a
+   * tool that reads back what it wrote sees it on any node.
+   */
+  private commit(fn: (doc: XmlElement) => void, operation: string, coalesce = false): void {
     const r = this.store.update((doc) => void fn(doc), { client: "crmd", operation, force: true });
-    if (r.changed) this.broadcast();
+    if (!r.changed) return;
+    if (!coalesce) this.broadcast();
+    else this.broadcastTimer ??= setTimeout(() => this.broadcast(), BROADCAST_COALESCE_MS);
   }
 
+  private broadcastTimer?: NodeJS.Timeout;
+
+  /** Send the newest version to every node (and drop a coalesced broadcast: this one covers it). */
   private broadcast(): void {
+    if (this.broadcastTimer) clearTimeout(this.broadcastTimer);
+    this.broadcastTimer = undefined;
     const xml = serializeXml(this.store.current().document);
     this.bus
       .send(CIB_CHANNEL, null, xml)
@@ -381,6 +400,7 @@ export class CrmMode {
 
   async stop(): Promise<void> {
     this.dcLoop?.stop();
+    if (this.broadcastTimer) this.broadcast();
     for (const d of this.detach) d();
     this.lrm.stop();
     await this.bus.close();
