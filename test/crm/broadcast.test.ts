@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { CibStore, childElements, firstChild, parseXml } from "@hbx/cib";
+import { CibStore, type XmlNode, childElements, firstChild, parseXml } from "@hbx/cib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CrmCluster, crmTestCib, dummyUnavailable, ensureBuilt, waitFor } from "./cluster.js";
 
@@ -22,20 +22,21 @@ interface CibQuery {
   dc: string | null;
 }
 
+/** How many successful starts the status records, over all nodes. */
 function started(xml: string): number {
   const status = firstChild(parseXml(xml, "cib.query"), "status");
   let n = 0;
-  for (const ns of status ? childElements(status, "node_state") : []) n += serializeStarts(ns.children);
+  for (const ns of status ? childElements(status, "node_state") : []) n += countStarts(ns.children);
   return n;
 }
 
-/** The number of `*_last_0` records of a successful start under an element. */
-function serializeStarts(nodes: ReturnType<typeof parseXml>["children"]): number {
+/** The successful start records among these nodes and below. */
+function countStarts(nodes: XmlNode[]): number {
   let n = 0;
   for (const c of nodes) {
     if (c.kind !== "element") continue;
     if (c.name === "lrm_rsc_op" && c.attrs.operation === "start" && c.attrs["rc-code"] === "0") n++;
-    n += serializeStarts(c.children);
+    n += countStarts(c.children);
   }
   return n;
 }
