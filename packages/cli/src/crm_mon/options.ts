@@ -20,6 +20,8 @@ export interface MonOptions {
   nodeAttributes: boolean;
   groupByNode: boolean;
   hideHeaders: boolean;
+  /** -L[PREFIX]: list negative location constraints (whose ids start with PREFIX). */
+  negLocations?: string;
   /** The command line as typed, for the XML `request` attribute. */
   request: string;
 }
@@ -96,6 +98,7 @@ export function readOptions(argv: string[]): MonOptions {
     nodeAttributes: args.has("attrs"),
     groupByNode: args.has("by-node"),
     hideHeaders: args.has("hide-headers"),
+    negLocations: args.has("neg") ? (args.get("neg") ?? "") : undefined,
     request: ["crm_mon", ...argv].join(" "),
   };
 }
@@ -120,6 +123,7 @@ Display Options:
   -o, --operations                  Display resource operation history
   -t, --timing-details              Display resource operation history with timing details
   -A, --show-node-attributes        Display node attributes
+  -L, --neg-locations               Display negative location constraints [optionally filtered by id prefix]
   -D, --hide-headers                Hide all headers
   -s, --simple-status               Display the cluster status once as a simple one line output (suitable for nagios)
 

@@ -1,5 +1,6 @@
 import { type WorkingSet } from "@hbx/pengine";
 import { nodeAttributeLines } from "./attributes.js";
+import { banLines } from "./bans.js";
 import { failedActionLines, historyLines } from "./history.js";
 import { type MonOptions } from "./options.js";
 import { byNodeLines } from "./by-node.js";
@@ -20,5 +21,6 @@ export function textReport(ws: WorkingSet, opts: MonOptions, now: Date): string[
   if (opts.nodeAttributes) out.push(...nodeAttributeLines(ws));
   if (opts.failcounts || opts.operations) out.push(...historyLines(ws, opts));
   out.push(...failedActionLines(ws));
+  if (opts.negLocations !== undefined) out.push(...banLines(ws, opts.negLocations));
   return out;
 }

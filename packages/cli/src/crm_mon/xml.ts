@@ -10,6 +10,7 @@ import {
 import { ctime, printableId, rcText } from "./format.js";
 import { EXEC_STATUS } from "../common/exec-status.js";
 import { hidden } from "./attributes.js";
+import { bansXml } from "./bans.js";
 import { type FailedAction, failedActions } from "./history.js";
 import { nodeHistoryXml } from "./history-xml.js";
 import { type MonOptions } from "./options.js";
@@ -217,6 +218,8 @@ export function xmlReport(ws: WorkingSet, opts: MonOptions, now: Date): string {
   if (history) body.push(history);
   const failures = failuresXml(ws);
   if (failures) body.push(failures);
+  const bans = bansXml(ws);
+  if (bans) body.push(bans);
   if (opts.legacyXml) return serializeXml(element("crm_mon", { version: "2.1.5" }, body), { pretty: true });
   body.push(element("status", { code: 0, message: "OK" }));
   // 2.1.5 writes no XML declaration in front of either document.
