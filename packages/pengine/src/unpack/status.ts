@@ -83,17 +83,14 @@ export function unpackStatus(states: NodeStateRecord[], ws: WorkingSet): void {
     }
   };
   const remoteStates: NodeStateRecord[] = [];
-  const offlineStates: { st: NodeStateRecord; node: ClusterNode }[] = [];
   for (const st of states) {
     const node = ws.nodeById.get(st.id) ?? (st.uname ? ws.nodeByName.get(st.uname) : undefined);
     if (!node) continue;
     if (node.remoteRsc) remoteStates.push(st);
-    else if (node.online || node.unclean) unpackHistory(st, node);
-    else if (ws.options.stonithEnabled) offlineStates.push({ st, node });
+    // With fencing, an offline node's history is read too, in document order like the others,
+    // so a resource still active there is seen: the node is fenced, or left alone in maintenance.
+    else if (node.online || node.unclean || ws.options.stonithEnabled) unpackHistory(st, node);
   }
-  // With fencing, an offline node's history is read too (after the others), so a resource
-  // still active there is seen: the node is fenced, or left alone in maintenance.
-  for (const { st, node } of offlineStates) unpackHistory(st, node);
   unpackRemoteStates(remoteStates, ws, unpackHistory);
   applyMigrationHistory(ws);
   for (const b of pendingBans) b.rsc.variant.addScore(b.rsc, b.node, MINUS_INFINITY, b.source, ws);
