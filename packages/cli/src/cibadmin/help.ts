@@ -12,7 +12,8 @@ Commands:
  -D, --delete           Delete the first object matching the supplied XML (tag and all attributes)
  -d, --delete-all       Like -D, but with --xpath delete every match (requires --force)
  -5, --md5-sum          Calculate the on-disk CIB digest of the supplied XML
- -a, --empty            Output an empty CIB
+ -a, --empty[=SCHEMA]   Output an empty CIB (validate-with SCHEMA, pacemaker-3.9 by default)
+ -u, --upgrade          Move a pacemaker-3.x CIB to pacemaker-3.9, raising admin_epoch (requires --force)
 
 Data:
  -x, --xml-file=FILE    Read XML from FILE

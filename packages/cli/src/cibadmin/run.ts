@@ -16,6 +16,7 @@ import {
   scopeElement,
 } from "./operations.js";
 import { HELP } from "./help.js";
+import { LATEST_SCHEMA, upgradeCib } from "./upgrade.js";
 
 const TOOL = "cibadmin";
 
@@ -95,10 +96,17 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       return CrmExit.OK;
     }
     if (command === "empty") {
-      io.stdout(serializeXml(emptyCib(), { pretty: true }));
+      io.stdout(serializeXml(emptyCib(args.get("empty") || LATEST_SCHEMA), { pretty: true }));
       return CrmExit.OK;
     }
-    if (command === "patch" || command === "upgrade") {
+    if (command === "upgrade") {
+      if (!args.has("force")) throw dangerous();
+      const source = openCibSource(io);
+      const before = await source.read();
+      await commitCib(source, before, upgradeCib(before), { io, verbose, bump: true });
+      return CrmExit.OK;
+    }
+    if (command === "patch") {
       throw new CliError(CrmExit.UNIMPLEMENT_FEATURE, `${TOOL}: --${command} is not implemented by hbx yet`);
     }
 
@@ -200,10 +208,11 @@ function dangerous(): CliError {
   );
 }
 
-function emptyCib(): XmlElement {
+/** `cibadmin -a [SCHEMA]`: an empty CIB that names SCHEMA (the newest by default). */
+function emptyCib(schema: string): XmlElement {
   return element(
     "cib",
-    { crm_feature_set: "3.16.1", "validate-with": "pacemaker-3.8", epoch: 1, num_updates: 0, admin_epoch: 0 },
+    { crm_feature_set: "3.16.1", "validate-with": schema, epoch: 1, num_updates: 0, admin_epoch: 0 },
     emptyCibSections(),
   );
 }
