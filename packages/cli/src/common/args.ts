@@ -137,3 +137,21 @@ export function outputFormat(args: Args, tool: string): "text" | "xml" {
   }
   return f;
 }
+
+/**
+ * Pacemaker's --output-to and --text-fancy: hbx writes to stdout only ("-"), and its text has
+ * one style, so --text-fancy is accepted and changes nothing.
+ */
+export const outputOptions: OptionSpec[] = [
+  { key: "output-to", long: ["output-to"], arg: "required" },
+  { key: "text-fancy", long: ["text-fancy"] },
+];
+
+export function checkOutputTo(args: Args, tool: string): void {
+  const to = args.get("output-to");
+  if (to !== undefined && to !== "-")
+    throw new CliError(
+      CrmExit.UNIMPLEMENT_FEATURE,
+      `${tool}: --output-to a file is not supported by hbx; redirect stdout`,
+    );
+}

@@ -1,5 +1,5 @@
 import { cloneElement, escapeAttr } from "@hbx/cib";
-import { Args, type OptionSpec, outputFormat } from "../common/args.js";
+import { Args, type OptionSpec, checkOutputTo, outputFormat, outputOptions } from "../common/args.js";
 import {
   type AttrScope,
   type AttrTarget,
@@ -27,6 +27,7 @@ const OPTIONS: OptionSpec[] = [
   { key: "quiet", short: "q", long: ["quiet"] },
   { key: "quiet", short: "Q" },
   { key: "output-as", long: ["output-as"], arg: "required" },
+  ...outputOptions,
   { key: "pattern", short: "P", long: ["pattern"], arg: "required" },
   { key: "name", short: "n", long: ["name", "attr-name"], arg: "required" },
   { key: "update", short: "v", long: ["update", "attr-value"], arg: "required" },
@@ -101,6 +102,7 @@ function scopeOf(args: Args): AttrScope {
 export async function run(argv: string[], io: CliIo): Promise<number> {
   if (wantsXml(argv)) return runInXmlEnvelope(TOOL, argv, io, run);
   return runParsedTool(argv, io, { tool: TOOL, options: OPTIONS, help: HELP }, async (args) => {
+    checkOutputTo(args, TOOL);
     const xml = outputFormat(args, TOOL) === "xml";
     const name = args.get("name");
     const pattern = compilePattern(args.get("pattern"));

@@ -35,6 +35,8 @@ const specs: OptionSpec[] = [
   { key: "quiet", short: "Q", long: ["quiet"] },
   { key: "output-as", long: ["output-as"], arg: "required" },
   { key: "output-to", long: ["output-to"], arg: "required" },
+  // One text style in hbx: accepted, changes nothing.
+  { key: "text-fancy", long: ["text-fancy"] },
   { key: "one-shot", short: "1", long: ["one-shot"] },
   { key: "simple", short: "s", long: ["simple-status"] },
   { key: "xml", short: "X", long: ["as-xml"] },

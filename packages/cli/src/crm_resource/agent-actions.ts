@@ -26,12 +26,13 @@ export interface AgentActionRequest {
     | "validate"
     | "list-standards"
     | "list-ocf-providers"
+    | "list-ocf-alternatives"
     | "list-agents"
     | "show-metadata";
   /** The CIB (from CIB_file) the resource is looked up in. */
   cib?: XmlElement;
   resourceId?: string;
-  /** --list-agents STD[:PROVIDER], --show-metadata CLASS:PROVIDER:TYPE, or the agent for --validate without -r. */
+  /** --list-agents STD[:PROVIDER], --list-ocf-alternatives AGENT, --show-metadata CLASS:PROVIDER:TYPE, or the agent for --validate without -r. */
   spec?: string;
   verbose?: number;
   /** --timeout, in milliseconds; overrides the resource's configured op timeout. */
@@ -187,6 +188,19 @@ function listAgentsOf(specArg: string, io: AgentActionIo): number {
   return 0;
 }
 
+/** --list-ocf-alternatives AGENT: every OCF provider that ships an agent of that name. */
+function listOcfAlternatives(agent: string, io: AgentActionIo): number {
+  const providers = listOcfProviders().filter((p) => listAgents("ocf", p).includes(agent));
+  if (providers.length === 0) {
+    io.stderr(
+      `crm_resource: No OCF providers found for ${agent}\nError performing operation: No such object\n`,
+    );
+    return EXIT_NOSUCH;
+  }
+  io.stdout(providers.map((p) => `${p}\n`).join(""));
+  return 0;
+}
+
 async function showMetadata(specArg: string, io: AgentActionIo): Promise<number> {
   const spec = parseAgentSpec(specArg);
   if (!spec) {
@@ -232,6 +246,8 @@ export async function runAgentAction(req: AgentActionRequest, io: AgentActionIo)
           .join(""),
       );
       return 0;
+    case "list-ocf-alternatives":
+      return listOcfAlternatives(req.spec ?? "", io);
     case "list-agents":
       return listAgentsOf(req.spec ?? "", io);
     case "show-metadata":

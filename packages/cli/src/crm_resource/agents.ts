@@ -16,6 +16,7 @@ export const AGENT_COMMANDS = [
   "validate",
   "list-standards",
   "list-ocf-providers",
+  "list-ocf-alternatives",
   "list-agents",
   "show-metadata",
 ] as const;
@@ -37,7 +38,8 @@ export async function runAgentCommand(action: AgentCommand, args: Args, io: CliI
     timeoutMs: timeout !== undefined ? parseIntervalMs(timeout) : undefined,
     params,
   };
-  if (action === "list-agents" || action === "show-metadata") req.spec = args.get(action);
+  if (action === "list-agents" || action === "show-metadata" || action === "list-ocf-alternatives")
+    req.spec = args.get(action);
   const cls = args.get("class");
   if (cls !== undefined) {
     const provider = args.get("provider");

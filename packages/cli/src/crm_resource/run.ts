@@ -1,5 +1,5 @@
 import { type XmlElement, cloneElement, escapeAttr, escapeText } from "@hbx/cib";
-import { Args, type OptionSpec, outputFormat } from "../common/args.js";
+import { Args, type OptionSpec, checkOutputTo, outputFormat, outputOptions } from "../common/args.js";
 import { removeChild } from "../common/cib-model.js";
 import { openCibSource } from "../common/cib-source.js";
 import { commitCib } from "../common/commit.js";
@@ -37,6 +37,7 @@ const OPTIONS: OptionSpec[] = [
   { key: "verbose", short: "V", long: ["verbose"] },
   { key: "quiet", short: "Q", long: ["quiet"] },
   { key: "output-as", long: ["output-as"], arg: "required" },
+  ...outputOptions,
   { key: "list", short: "L", long: ["list"] },
   { key: "list-raw", short: "l", long: ["list-raw"] },
   { key: "list-operations", short: "O", long: ["list-operations"] },
@@ -88,6 +89,7 @@ const OPTIONS: OptionSpec[] = [
   { key: "validate", long: ["validate"], arg: "optional" },
   { key: "list-standards", long: ["list-standards"] },
   { key: "list-ocf-providers", long: ["list-ocf-providers"] },
+  { key: "list-ocf-alternatives", long: ["list-ocf-alternatives"], arg: "required" },
   { key: "list-agents", long: ["list-agents"], arg: "required" },
   { key: "show-metadata", long: ["show-metadata"], arg: "required" },
 ];
@@ -97,6 +99,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   // other commands refuse xml rather than print text under an xml request.
   if (wantsXml(argv)) return runInXmlEnvelope(TOOL, argv, io, run);
   return runParsedTool(argv, io, { tool: TOOL, options: OPTIONS, help: HELP }, async (args) => {
+    checkOutputTo(args, TOOL);
     if (outputFormat(args, TOOL) === "xml") return runXmlQuery(args, io);
     if (args.has("heartbeat-x") && args.get("heartbeat-x") !== "") {
       throw new CliError(
