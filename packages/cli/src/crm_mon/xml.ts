@@ -113,7 +113,8 @@ function resourceXml(r: Resource, showInactive: boolean): XmlElement | undefined
         id: printableId(r),
         resource_agent: agent(r),
         role: roleText(active ? r.role : Role.Stopped),
-        target_role: r.targetRole !== undefined ? roleText(r.targetRole) : undefined,
+        // As configured (2.1.5 echoes "started" as written), and only under its modern name.
+        target_role: r.meta.get("target-role"),
         active: bool(active),
         orphaned: bool(r.orphan),
         blocked: bool(r.blocked),
@@ -147,6 +148,7 @@ function resourceXml(r: Resource, showInactive: boolean): XmlElement | undefined
       // The clone's own failed flag: a failed instance does not set it.
       failed: bool(r.failed),
       failure_ignored: bool(r.failureIgnored),
+      target_role: r.meta.get("target-role"),
     },
     children,
   );
@@ -183,6 +185,15 @@ function failuresXml(ws: WorkingSet): XmlElement | undefined {
   return list.length === 0 ? undefined : element("failures", {}, list.map(failureXml));
 }
 
+/** `<resources>`, inactive ones included whether or not -r was given, as 2.1.5's (and crm_resource -L's). */
+export function resourcesXml(ws: WorkingSet): XmlElement {
+  return element(
+    "resources",
+    {},
+    ws.resources.map((r) => resourceXml(r, true)).filter((e): e is XmlElement => e !== undefined),
+  );
+}
+
 /** Online nodes' visible attributes; a node with none is left out, and the list too when empty. */
 function attributesXml(ws: WorkingSet): XmlElement | undefined {
   const nodes: XmlElement[] = [];
@@ -205,12 +216,7 @@ export function xmlReport(ws: WorkingSet, opts: MonOptions, now: Date): string {
       {},
       ws.nodes.map((n) => nodeXml(ws, n)),
     ),
-    element(
-      "resources",
-      {},
-      // The XML lists inactive resources whether or not -r was given, as 2.1.5's does.
-      ws.resources.map((r) => resourceXml(r, true)).filter((e): e is XmlElement => e !== undefined),
-    ),
+    resourcesXml(ws),
   ];
   const attributes = attributesXml(ws);
   if (attributes) body.push(attributes);

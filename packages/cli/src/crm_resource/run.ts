@@ -1,4 +1,4 @@
-import { type XmlElement, cloneElement, escapeAttr, escapeText } from "@hbx/cib";
+import { type XmlElement, cloneElement, escapeAttr, escapeText, serializeXml } from "@hbx/cib";
 import { Args, type OptionSpec, checkOutputTo, outputFormat, outputOptions } from "../common/args.js";
 import { removeChild } from "../common/cib-model.js";
 import { openCibSource } from "../common/cib-source.js";
@@ -13,7 +13,9 @@ import { TOOL, lookup, needResource, setType } from "./resource-args.js";
 import { clearLocations } from "./location.js";
 import { deleteParameter, getParameter, setParameter } from "./params.js";
 import { activeNodes, constraintsOf, listRaw, listResources, locate, queryXml } from "./show.js";
-import { whyReport } from "./why.js";
+import { whyReport, whyXml } from "./why.js";
+import { resourcesXml } from "../crm_mon/xml.js";
+import { unpackCluster } from "@hbx/pengine";
 import { AGENT_COMMANDS, runAgentCommand } from "./agents.js";
 import { type OperationQuery, operationsText, operationsXml } from "./operations.js";
 
@@ -214,6 +216,24 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
 }
 
 async function runXmlQuery(args: Args, io: CliIo): Promise<number> {
+  if (args.has("why")) {
+    const cib = await openCibSource(io).read();
+    io.stdout(whyXml(cib, io.now(), args.get("resource"), args.get("node")));
+    return CrmExit.OK;
+  }
+  if (args.has("list")) {
+    const ws = unpackCluster(await openCibSource(io).read(), { now: io.now() });
+    io.stdout(indent(serializeXml(resourcesXml(ws), { pretty: true })));
+    return CrmExit.OK;
+  }
+  if (args.has("list-raw")) {
+    const ids = listRaw(await openCibSource(io).read())
+      .split("\n")
+      .filter((l) => l !== "");
+    const items = ids.map((id) => `    <item name="resource">${escapeText(id)}</item>\n`).join("");
+    io.stdout(`  <list name="resource names" count="${ids.length}">\n${items}  </list>\n`);
+    return CrmExit.OK;
+  }
   if (args.has("list-operations") || args.has("list-all-operations")) {
     io.stdout(operationsXml(await openCibSource(io).read(), operationQuery(args, io)));
     return CrmExit.OK;
@@ -237,8 +257,15 @@ async function runXmlQuery(args: Args, io: CliIo): Promise<number> {
   }
   throw new CliError(
     CrmExit.UNIMPLEMENT_FEATURE,
-    `${TOOL}: --output-as xml is supported with --locate, --get-parameter and --list-operations only`,
+    `${TOOL}: --output-as xml is supported with --list, --list-raw, --locate, --get-parameter, --why and --list-operations only`,
   );
+}
+
+function indent(xml: string): string {
+  return xml
+    .split("\n")
+    .map((l) => (l === "" ? l : `  ${l}`))
+    .join("\n");
 }
 
 function operationQuery(args: Args, io: CliIo): OperationQuery {
