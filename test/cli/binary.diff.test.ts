@@ -25,6 +25,11 @@ const pairs: { tool: string; args: string[]; stdout: boolean; stdin?: string }[]
   { tool: "crm_attribute", args: ["-n", "pingd", "-v", "7", "-l", "reboot", "-N", "alpha"], stdout: true },
   { tool: "crm_standby", args: ["-v", "on", "-N", "gamma"], stdout: true },
   { tool: "crm_verify", args: ["-L"], stdout: true },
+  { tool: "crm_resource", args: ["-O"], stdout: true },
+  { tool: "crm_resource", args: ["--why", "-N", "alpha"], stdout: true },
+  { tool: "crm_attribute", args: ["-G", "-N", "beta"], stdout: true },
+  { tool: "cibadmin", args: ["-d", "--force", "--xpath", "//nvpair[@name='pingd']"], stdout: true },
+  { tool: "cibadmin", args: ["--upgrade", "--force"], stdout: true },
 ];
 
 describe.skipIf(!built || !pacemakerAvailable)("built binaries against Pacemaker 2.1.5's", () => {
@@ -37,6 +42,14 @@ describe.skipIf(!built || !pacemakerAvailable)("built binaries against Pacemaker
       if (p.stdout) expect(ours.stdout).toBe(theirs.stdout);
     });
   }
+
+  it("crm_mon -1 -n -L groups resources by node and lists bans as Pacemaker's does", () => {
+    const ours = runProcess(bin("crm_mon"), ["-1", "-n", "-L"], fixtureText());
+    const theirs = runPacemaker("crm_mon", ["-1", "-n", "-L"], fixtureText());
+    expect(ours.code).toBe(theirs.code);
+    const clock = (t: string) => t.replace(/Last updated: .*/, "");
+    expect(clock(ours.stdout)).toBe(clock(theirs.stdout));
+  });
 
   it("reads stdin and reports the missing cluster like Pacemaker when CIB_file is unset", () => {
     const ours = runProcess(bin("cibadmin"), ["-Q"], fixtureText());
