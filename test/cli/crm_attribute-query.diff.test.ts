@@ -53,6 +53,49 @@ describe("crm_attribute -G/-P/--output-as=xml against Pacemaker 2.1.5's", () => 
   ]);
 });
 
+const withUtilization = fixtureText().replace(
+  '<node id="2" uname="beta">',
+  '<node id="2" uname="beta">\n        <utilization id="nodes-2-utilization">\n          <nvpair id="nodes-2-utilization-cpu" name="cpu" value="8"/>\n        </utilization>',
+);
+
+describe("crm_attribute -z/--utilization against Pacemaker 2.1.5's", () => {
+  differential(runCrmAttribute, [
+    {
+      name: "set a node's capacity",
+      tool: T,
+      args: ["-z", "-N", "beta", "-n", "cpu", "-v", "4"],
+      stdout: "exact",
+    },
+    {
+      name: "change it",
+      tool: T,
+      args: ["-z", "-N", "beta", "-n", "cpu", "-v", "2"],
+      cib: withUtilization,
+      stdout: "exact",
+    },
+    {
+      name: "read it",
+      tool: T,
+      args: ["-z", "-N", "beta", "-n", "cpu", "-G"],
+      cib: withUtilization,
+      stdout: "exact",
+    },
+    {
+      name: "an instance attribute is not a utilization",
+      tool: T,
+      args: ["-z", "-N", "beta", "-n", "rack", "-G"],
+      stdout: "exact",
+    },
+    {
+      name: "delete it",
+      tool: T,
+      args: ["--utilization", "-N", "beta", "-n", "cpu", "-D"],
+      cib: withUtilization,
+      stdout: "exact",
+    },
+  ]);
+});
+
 describe("crm_attribute -P without a Pacemaker to compare", () => {
   it("with -l reboot updates every matching transient attribute of the node (2.1.5 leaves that to its attribute daemon)", async () => {
     const r = await runHbx(

@@ -18,6 +18,8 @@ export interface AttrTarget {
   /** -s: the set to use; -i: the nvpair id to use. */
   setId?: string;
   nvpairId?: string;
+  /** -z: the node's utilization set rather than its instance attributes (scope nodes only). */
+  utilization?: boolean;
 }
 
 /** Find the node named by -N, as Pacemaker does (by uname, then by id). */
@@ -28,7 +30,8 @@ export function resolveNode(cib: XmlElement, name: string, tool: string): Cluste
   return node;
 }
 
-function setTag(scope: AttrScope): string {
+function setTag(scope: AttrScope, utilization = false): string {
+  if (utilization && scope === "nodes") return "utilization";
   if (scope === "crm_config") return "cluster_property_set";
   if (scope === "rsc_defaults" || scope === "op_defaults") return "meta_attributes";
   return "instance_attributes";
@@ -37,7 +40,7 @@ function setTag(scope: AttrScope): string {
 function defaultSetId(t: AttrTarget): string {
   if (t.setId !== undefined) return t.setId;
   if (t.scope === "crm_config") return "cib-bootstrap-options";
-  if (t.scope === "nodes") return `nodes-${t.node!.id}`;
+  if (t.scope === "nodes") return `nodes-${t.node!.id}${t.utilization ? "-utilization" : ""}`;
   if (t.scope === "status") return `status-${t.node!.id}`;
   return `${t.scope}-options`;
 }
@@ -65,7 +68,7 @@ function find(
 ): { set: XmlElement; nvpair: XmlElement } | undefined {
   const o = owner(cib, t, false);
   if (!o) return undefined;
-  for (const set of childElements(o, setTag(t.scope))) {
+  for (const set of childElements(o, setTag(t.scope, t.utilization))) {
     if (t.setId !== undefined && set.attrs.id !== t.setId) continue;
     for (const nv of childElements(set, "nvpair")) {
       if (t.nvpairId !== undefined ? nv.attrs.id === t.nvpairId : nv.attrs.name === name)
@@ -79,7 +82,7 @@ function find(
 export function listAttrs(cib: XmlElement, t: AttrTarget): Array<{ name: string; value: string }> {
   const o = owner(cib, t, false);
   const out: Array<{ name: string; value: string }> = [];
-  for (const set of o ? childElements(o, setTag(t.scope)) : []) {
+  for (const set of o ? childElements(o, setTag(t.scope, t.utilization)) : []) {
     if (t.setId !== undefined && set.attrs.id !== t.setId) continue;
     for (const nv of childElements(set, "nvpair"))
       out.push({ name: nv.attrs.name ?? "", value: nv.attrs.value ?? "" });
@@ -99,9 +102,9 @@ export function setAttr(cib: XmlElement, t: AttrTarget, name: string, value: str
   }
   const o = owner(cib, t, true)!;
   const setId = defaultSetId(t);
-  let set = childElements(o, setTag(t.scope)).find((s) => s.attrs.id === setId);
+  let set = childElements(o, setTag(t.scope, t.utilization)).find((s) => s.attrs.id === setId);
   if (!set) {
-    set = element(setTag(t.scope), { id: setId });
+    set = element(setTag(t.scope, t.utilization), { id: setId });
     o.children.push(set);
   }
   set.children.push(element("nvpair", { id: t.nvpairId ?? makeId(`${setId}-${name}`), name, value }));

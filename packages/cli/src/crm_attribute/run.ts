@@ -41,6 +41,7 @@ const OPTIONS: OptionSpec[] = [
   { key: "default", short: "d", long: ["default"], arg: "required" },
   { key: "set-name", short: "s", long: ["set-name"], arg: "required" },
   { key: "id", short: "i", long: ["id", "attr-id"], arg: "required" },
+  { key: "utilization", short: "z", long: ["utilization"] },
 ];
 
 const HELP = `crm_attribute - query and update cluster, node and transient attributes
@@ -59,6 +60,7 @@ Options:
                           rsc_defaults, op_defaults
  -N, --node=NODE          Node the attribute belongs to (Heartbeat v2: -U, --uname)
  -l, --lifetime=LIFETIME  reboot (a transient status attribute) or forever (a node attribute)
+ -z, --utilization        With -N, the node's utilization attribute (capacity for placement-strategy)
  -d, --default=VALUE      With -G, print VALUE when the attribute is not set
  -s, --set-name=ID        Attribute set to use
  -i, --id=ID              nvpair id to use
@@ -124,7 +126,13 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     const source = openCibSource(io);
     const before = await source.read();
     const after = cloneElement(before);
-    const target: AttrTarget = { scope, setId: args.get("set-name"), nvpairId: args.get("id") };
+    const utilization = args.has("utilization");
+    if (utilization && (scope !== "nodes" || !args.has("node")))
+      throw new CliError(
+        CrmExit.USAGE,
+        `${TOOL}: -z/--utilization needs a node (-N) and a permanent (nodes) attribute`,
+      );
+    const target: AttrTarget = { scope, setId: args.get("set-name"), nvpairId: args.get("id"), utilization };
     if (scope === "nodes" || scope === "status") {
       const node = args.get("node");
       if (node === undefined)
