@@ -112,7 +112,10 @@ export function simulateTransition(ws: WorkingSet): { cib: XmlElement; lines: st
   // Probes run first; recurring monitors (and cancels) follow what they depend on.
   const rank = (a: Action): number =>
     isProbe(a) ? 0.5 : a.task === "cancel" ? 3.5 : a.task === "monitor" ? 7 : (RANK[a.task] ?? 6);
-  actions.sort((a, b) => rank(a) - rank(b) || a.uid - b.uid);
+  // Ranked once each, not in every comparison: a stopped 32x2000 cluster has 68,000 actions.
+  const ranks = new Map(actions.map((a) => [a, rank(a)]));
+  actions.sort((a, b) => ranks.get(a)! - ranks.get(b)! || a.uid - b.uid);
+  const lastRcChange = String(Math.floor(ws.now.getTime() / 1000));
   for (const a of actions) {
     if (a.task === "stonith") {
       const n = a.fenceTarget!;
@@ -166,23 +169,29 @@ export function simulateTransition(ws: WorkingSet): { cib: XmlElement; lines: st
       targets = [lr];
     }
     callId++;
-    for (const lr of targets)
-      cow.ownChild(lrs, lr).children.push(
-        element("lrm_rsc_op", {
-          id: `${rsc.id}_${a.task}_${a.interval}`,
-          operation: a.task,
-          "call-id": callId,
-          "rc-code": simulatedRc(a),
-          "op-status": 0,
-          interval: a.interval,
-          "transition-key": `0:0:${simulatedRc(a)}:simulated`,
-          // As Pacemaker's simulator records it: a fake DC uuid and transition -1, which sorts
-          // after any operation left pending by a real transition of that (test) DC.
-          "transition-magic": `0:${simulatedRc(a)};${callId}:-1:${simulatedRc(a)}:${FAKE_TE_ID}`,
-          "last-rc-change": Math.floor(ws.now.getTime() / 1000),
-          ...migrationAttrs(a),
-        }),
-      );
+    const rc = simulatedRc(a);
+    for (const lr of targets) {
+      const attrs: Record<string, string> = {
+        id: `${rsc.id}_${a.task}_${a.interval}`,
+        operation: a.task,
+        "call-id": String(callId),
+        "rc-code": String(rc),
+        "op-status": "0",
+        interval: String(a.interval),
+        "transition-key": `0:0:${rc}:simulated`,
+        // As Pacemaker's simulator records it: a fake DC uuid and transition -1, which sorts
+        // after any operation left pending by a real transition of that (test) DC.
+        "transition-magic": `0:${rc};${callId}:-1:${rc}:${FAKE_TE_ID}`,
+        "last-rc-change": lastRcChange,
+      };
+      const ends = migrationEnds(a);
+      if (ends) {
+        // A migrate_to/migrate_from records where the migration went from and to.
+        attrs.migrate_source = ends.source.name;
+        attrs.migrate_target = ends.target.name;
+      }
+      cow.ownChild(lrs, lr).children.push({ kind: "element", name: "lrm_rsc_op", attrs, children: [] });
+    }
   }
   return { cib, lines };
 }
@@ -233,12 +242,6 @@ function recordIndex(lrs: XmlElement): RecordIndex {
   };
   indexes.set(lrs, index);
   return index;
-}
-
-/** A migrate_to/migrate_from records where the migration went from and to. */
-function migrationAttrs(a: Action): Record<string, string> {
-  const e = migrationEnds(a);
-  return e ? { migrate_source: e.source.name, migrate_target: e.target.name } : {};
 }
 
 /** A probe: a one-shot monitor, which finds a resource with no history there not running. */
