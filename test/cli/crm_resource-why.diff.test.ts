@@ -101,3 +101,58 @@ describe("crm_resource --why without a Pacemaker to compare", () => {
     expect(bad.err).toContain("Node 'zeta' not found");
   });
 });
+
+describe("crm_resource --constraints, text and xml, against Pacemaker 2.1.5's", () => {
+  differential(runCrmResource, [
+    {
+      name: "a rule on a transient attribute matches only where it is unset",
+      tool: T,
+      args: ["-a", "-r", "db"],
+      stdout: "exact",
+    },
+    { name: "as xml", tool: T, args: ["-a", "-r", "db", "--output-as=xml"], stdout: "xml" },
+    {
+      name: "colocations and locations as xml",
+      tool: T,
+      args: ["-A", "-r", "vip", "--output-as=xml"],
+      stdout: "xml",
+    },
+    {
+      name: "a resource with none as xml",
+      tool: T,
+      args: ["-a", "-r", "ping-clone", "--output-as=xml"],
+      stdout: "xml",
+    },
+    {
+      name: "an unknown resource as xml",
+      tool: T,
+      args: ["-a", "-r", "nosuch", "--output-as=xml"],
+      stdout: "xml",
+    },
+  ]);
+
+  /** Promoted-role colocations and several plain locations, newest first. */
+  for (const [name, rsc] of [
+    ["bug-lf-2153", "rg_iscsivg01"],
+    ["bug-lf-2153", "ms_drbd_iscsivg01"],
+    ["allow-unhealthy-nodes", "dummy"],
+  ]) {
+    for (const view of [
+      ["-a", "-r", rsc],
+      ["-a", "-r", rsc, "--output-as=xml"],
+    ]) {
+      it.skipIf(!pacemakerAvailable || corpus === undefined)(`${name} ${view.join(" ")}`, async (ctx) => {
+        const file = path.join(corpus ?? "", "xml", `${name}.xml`);
+        if (!existsSync(file)) ctx.skip();
+        const theirs = spawnSync(`${PCMK}/${T}`, view, {
+          env: { ...process.env, CIB_file: file, PCMK_logfile: "/dev/null" },
+          encoding: "utf8",
+        });
+        const io = memoryIo({ CIB_file: file });
+        expect(await runCrmResource(view, io)).toBe(theirs.status);
+        const unrequest = (t: string) => t.replace(/ request="[^"]*"/, "");
+        expect(unrequest(io.out)).toBe(unrequest(theirs.stdout));
+      });
+    }
+  }
+});

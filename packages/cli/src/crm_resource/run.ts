@@ -12,7 +12,15 @@ import { cleanup, moveOrBan } from "./actions.js";
 import { TOOL, lookup, needResource, setType } from "./resource-args.js";
 import { clearLocations } from "./location.js";
 import { deleteParameter, getParameter, setParameter } from "./params.js";
-import { activeNodes, constraintsOf, listRaw, listResources, locate, queryXml } from "./show.js";
+import {
+  activeNodes,
+  constraintsOf,
+  constraintsXml,
+  listRaw,
+  listResources,
+  locate,
+  queryXml,
+} from "./show.js";
 import { whyReport, whyXml } from "./why.js";
 import { resourcesXml } from "../crm_mon/xml.js";
 import { unpackCluster } from "@hbx/pengine";
@@ -226,6 +234,11 @@ async function runXmlQuery(args: Args, io: CliIo): Promise<number> {
     io.stdout(indent(serializeXml(resourcesXml(ws), { pretty: true })));
     return CrmExit.OK;
   }
+  if (args.has("constraints")) {
+    const cib = await openCibSource(io).read();
+    io.stdout(constraintsXml(cib, lookup(cib, needResource(args)).el.attrs.id));
+    return CrmExit.OK;
+  }
   if (args.has("list-raw")) {
     const ids = listRaw(await openCibSource(io).read())
       .split("\n")
@@ -257,7 +270,7 @@ async function runXmlQuery(args: Args, io: CliIo): Promise<number> {
   }
   throw new CliError(
     CrmExit.UNIMPLEMENT_FEATURE,
-    `${TOOL}: --output-as xml is supported with --list, --list-raw, --locate, --get-parameter, --why and --list-operations only`,
+    `${TOOL}: --output-as xml is supported with --list, --list-raw, --locate, --get-parameter, --constraints, --why and --list-operations only`,
   );
 }
 

@@ -1,4 +1,4 @@
-import { type XmlElement, childElements, serializeXml } from "@hbx/cib";
+import { type XmlElement, childElements, escapeAttr, readStatus, serializeXml } from "@hbx/cib";
 import { evaluateRule } from "@hbx/pengine";
 import {
   type ResourceEntry,
@@ -112,22 +112,60 @@ export function queryXml(cib: XmlElement, entry: ResourceEntry): string {
 
 /** `crm_resource -a -r RSC`: location and colocation constraints that involve the resource. */
 export function constraintsOf(cib: XmlElement, id: string): string {
+  return constraintViews(cib, id)
+    .text.map((l) => `${l}\n`)
+    .join("");
+}
+
+/** The same for --output-as=xml: one element per constraint line, in the text's order. */
+export function constraintsXml(cib: XmlElement, id: string): string {
+  const items = constraintViews(cib, id).xml;
+  if (items.length === 0) return "  <constraints/>\n";
+  return `  <constraints>\n${items.map((i) => `    ${i}\n`).join("")}  </constraints>\n`;
+}
+
+function constraintViews(cib: XmlElement, id: string): { text: string[]; xml: string[] } {
   const constraints = section(cib, "constraints");
   const all = constraints ? childElements(constraints) : [];
   const lines: string[] = [];
+  const xml: string[] = [];
+  const attr = (v: string | undefined) => escapeAttr(v ?? "");
   const nodeLocations = locationEntries(cib, all);
   // Each colocated resource is followed by its own node locations, nested under it.
   const locations = (rsc: string, head: string, item: string) => {
     const locs = nodeLocations.filter((l) => l.rsc === rsc);
     if (locs.length === 0) return;
     lines.push(`${head}Locations:`);
-    for (const l of locs) lines.push(`${item}Node ${l.node} (score=${l.score}, id=${l.id}, rsc=${rsc})`);
+    for (const l of locs) {
+      lines.push(`${item}Node ${l.node} (score=${l.score}, id=${l.id}, rsc=${rsc})`);
+      xml.push(
+        `<rsc_location node="${attr(l.node)}" rsc="${attr(rsc)}" id="${attr(l.id)}" score="${attr(l.score)}"/>`,
+      );
+    }
   };
   const colocations = (title: string, list: XmlElement[], other: (c: XmlElement) => string) => {
     if (list.length === 0) return;
     lines.push(title);
     for (const c of list) {
-      lines.push(`  * ${other(c)} (score=${c.attrs.score}, id=${c.attrs.id})`);
+      // A role beyond Started on the primary is shown: "with role=" beside the resource it
+      // follows, "needs role=" beside the resources that follow it.
+      const primaryRole = roleName(c.attrs["with-rsc-role"]);
+      const shownRole =
+        primaryRole === "Promoted" || primaryRole === "Unpromoted"
+          ? `, ${other(c) === c.attrs["with-rsc"] ? "with" : "needs"} role=${primaryRole}`
+          : "";
+      lines.push(`  * ${other(c)} (score=${c.attrs.score}${shownRole}, id=${c.attrs.id})`);
+      // Only roles beyond Started are echoed, as in the text.
+      const roles = [
+        ["rsc-role", roleName(c.attrs["rsc-role"])],
+        ["with-rsc-role", primaryRole],
+      ]
+        .filter(([, v]) => v === "Promoted" || v === "Unpromoted")
+        .map(([k, v]) => ` ${k}="${attr(v)}"`)
+        .join("");
+      xml.push(
+        `<rsc_colocation id="${attr(c.attrs.id)}" rsc="${attr(c.attrs.rsc)}" with-rsc="${attr(c.attrs["with-rsc"])}" score="${attr(c.attrs.score)}"${roles}/>`,
+      );
       locations(other(c), "    * ", "      * ");
     }
   };
@@ -142,7 +180,15 @@ export function constraintsOf(cib: XmlElement, id: string): string {
     all.filter((c) => c.name === "rsc_colocation" && c.attrs.rsc === id),
     (c) => c.attrs["with-rsc"],
   );
-  return lines.map((l) => `${l}\n`).join("");
+  return { text: lines, xml };
+}
+
+/** A configured role in 2.1.5's names (Master and Slave are Promoted and Unpromoted). */
+function roleName(role: string | undefined): string | undefined {
+  if (role === undefined) return undefined;
+  if (role === "Master") return "Promoted";
+  if (role === "Slave") return "Unpromoted";
+  return role;
 }
 
 interface LocationEntry {
@@ -173,8 +219,14 @@ function locationEntries(cib: XmlElement, constraints: XmlElement[]): LocationEn
     }
     attrsOf.set(n.id, m);
   }
+  // Transient attributes (pingd and the like) count too: rules are mostly written against them.
+  for (const ns of readStatus(cib)) {
+    const m = attrsOf.get(ns.id);
+    if (m) for (const set of ns.transient) for (const p of set.pairs) m.set(p.name, p.value);
+  }
   const out: LocationEntry[] = [];
-  for (const c of constraints) {
+  // 2.1.5 keeps its location list newest first: the last configured constraint comes first.
+  for (const c of [...constraints].reverse()) {
     if (c.name !== "rsc_location" || c.attrs.rsc === undefined) continue;
     if (c.attrs.node !== undefined) {
       out.push({ rsc: c.attrs.rsc, node: c.attrs.node, score: c.attrs.score, id: c.attrs.id });
