@@ -12,8 +12,11 @@ export function textReport(ws: WorkingSet, opts: MonOptions, now: Date): string[
   const status = opts.groupByNode ? byNodeLines(ws, opts.inactive) : statusLines(ws, opts.inactive);
   // -D hides the headers, which in 2.1.5 takes the "Cluster Summary:" block with it, except
   // the warning that there is no DC.
+  // -Q leaves out the two time stamps, the lines that change on every run.
+  const full = () =>
+    summaryLines(ws, now).filter((l) => !opts.quiet || !/^ {2}\* Last (updated|change):/.test(l));
   const summary = !opts.hideHeaders
-    ? summaryLines(ws, now)
+    ? full()
     : ws.dcNode === undefined
       ? ["Cluster Summary:", "  * Current DC: NONE"]
       : [];
