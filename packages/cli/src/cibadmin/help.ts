@@ -9,6 +9,7 @@ Commands:
  -C, --create           Create an object in the CIB (fails if it already exists)
  -M, --modify           Find an object by tag and id and update it (-c creates it if missing)
  -R, --replace          Recursively replace an object, a section or the whole CIB
+ -P, --patch            Apply a format-2 XML diff (crm_diff -o OLD -n NEW) made from this CIB's version
  -D, --delete           Delete the first object matching the supplied XML (tag and all attributes)
  -d, --delete-all       Like -D, but with --xpath delete every match (requires --force)
  -5, --md5-sum          Calculate the on-disk CIB digest of the supplied XML

@@ -16,6 +16,7 @@ import {
   scopeElement,
 } from "./operations.js";
 import { HELP } from "./help.js";
+import { applyPatch } from "./patch.js";
 import { LATEST_SCHEMA, upgradeCib } from "./upgrade.js";
 
 const TOOL = "cibadmin";
@@ -106,9 +107,6 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       await commitCib(source, before, upgradeCib(before), { io, verbose, bump: true });
       return CrmExit.OK;
     }
-    if (command === "patch") {
-      throw new CliError(CrmExit.UNIMPLEMENT_FEATURE, `${TOOL}: --${command} is not implemented by hbx yet`);
-    }
 
     const source = openCibSource(io);
     const before = await source.read();
@@ -152,6 +150,9 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
 
     let after = cloneElement(before);
     switch (command) {
+      case "patch":
+        after = applyPatch(before, (await input()).el);
+        break;
       case "erase":
         if (!args.has("force")) throw dangerous();
         after = eraseCib(before);
