@@ -1,5 +1,8 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCrmAttribute } from "@hbx/cli";
+import { memoryIo, runCrmAttribute } from "@hbx/cli";
 import { differential } from "./differential.js";
 import { fixtureText, runHbx } from "./harness.js";
 
@@ -94,6 +97,35 @@ describe("crm_attribute -z/--utilization against Pacemaker 2.1.5's", () => {
       stdout: "exact",
     },
   ]);
+});
+
+describe("crm_attribute -p/--promotion against Pacemaker 2.1.5's", () => {
+  differential(runCrmAttribute, [
+    {
+      name: "set a promotion score",
+      tool: T,
+      args: ["-p", "vip", "-N", "alpha", "-v", "10"],
+      stdout: "exact",
+    },
+    { name: "a missing one", tool: T, args: ["-p", "vip", "-N", "alpha", "-G"], stdout: "exact" },
+    {
+      name: "a permanent one",
+      tool: T,
+      args: ["--promotion=vip", "-N", "alpha", "-v", "10", "-l", "forever"],
+      stdout: "exact",
+    },
+    { name: "no resource and no agent", tool: T, args: ["-p", "-N", "alpha", "-G"], stdout: "exact" },
+  ]);
+
+  it("from an agent: $OCF_RESOURCE_INSTANCE names the score, $OCF_RESKEY_CRM_meta_on_node the node", async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "hbx-prom-")), "cib.xml");
+    writeFileSync(file, fixtureText());
+    const env = { CIB_file: file, OCF_RESOURCE_INSTANCE: "ping:1", OCF_RESKEY_CRM_meta_on_node: "beta" };
+    expect(await runCrmAttribute(["-p", "-v", "7"], memoryIo(env))).toBe(0);
+    expect(readFileSync(file, "utf8")).toContain(
+      '<nvpair id="status-2-master-ping.1" name="master-ping:1" value="7"/>',
+    );
+  });
 });
 
 describe("crm_attribute -P without a Pacemaker to compare", () => {

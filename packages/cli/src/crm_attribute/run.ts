@@ -42,6 +42,7 @@ const OPTIONS: OptionSpec[] = [
   { key: "set-name", short: "s", long: ["set-name"], arg: "required" },
   { key: "id", short: "i", long: ["id", "attr-id"], arg: "required" },
   { key: "utilization", short: "z", long: ["utilization"] },
+  { key: "promotion", short: "p", long: ["promotion"], arg: "optional" },
 ];
 
 const HELP = `crm_attribute - query and update cluster, node and transient attributes
@@ -61,6 +62,7 @@ Options:
  -N, --node=NODE          Node the attribute belongs to (Heartbeat v2: -U, --uname)
  -l, --lifetime=LIFETIME  reboot (a transient status attribute) or forever (a node attribute)
  -z, --utilization        With -N, the node's utilization attribute (capacity for placement-strategy)
+ -p, --promotion[=RSC]    The promotion score master-RSC of a promotable clone (transient by default)
  -d, --default=VALUE      With -G, print VALUE when the attribute is not set
  -s, --set-name=ID        Attribute set to use
  -i, --id=ID              nvpair id to use
@@ -98,7 +100,25 @@ function scopeOf(args: Args): AttrScope {
       `${TOOL}: Invalid --lifetime '${lifetime}' (expected reboot or forever)`,
     );
   }
+  // A promotion score lives until the node reboots unless -l forever says otherwise.
+  if (args.has("promotion")) return "status";
   return args.has("node") ? "nodes" : "crm_config";
+}
+
+/**
+ * -p/--promotion[=RSC]: the node attribute a promotable clone's agent sets to say how much it
+ * wants to be promoted there, `master-RSC`. Without RSC, the agent's own instance
+ * ($OCF_RESOURCE_INSTANCE), as when an OCF agent calls crm_attribute -p.
+ */
+function promotionName(args: Args, io: CliIo): string | undefined {
+  if (!args.has("promotion")) return undefined;
+  const rsc = args.get("promotion") || io.env.OCF_RESOURCE_INSTANCE;
+  if (!rsc)
+    throw new CliError(
+      CrmExit.USAGE,
+      `${TOOL}: -p/--promotion must be called from an OCF resource agent or with a resource ID specified`,
+    );
+  return `master-${rsc}`;
 }
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
@@ -106,7 +126,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   return runParsedTool(argv, io, { tool: TOOL, options: OPTIONS, help: HELP }, async (args) => {
     checkOutputTo(args, TOOL);
     const xml = outputFormat(args, TOOL) === "xml";
-    const name = args.get("name");
+    const name = promotionName(args, io) ?? args.get("name");
     const pattern = compilePattern(args.get("pattern"));
     const querying = !args.has("delete") && args.get("update") === undefined;
     const tillReboot = args.get("lifetime") === "reboot" || args.get("type") === "status";
@@ -134,7 +154,9 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       );
     const target: AttrTarget = { scope, setId: args.get("set-name"), nvpairId: args.get("id"), utilization };
     if (scope === "nodes" || scope === "status") {
-      const node = args.get("node");
+      // An agent calling -p names no node: the one it runs on.
+      const node =
+        args.get("node") ?? (args.has("promotion") ? io.env.OCF_RESKEY_CRM_meta_on_node : undefined);
       if (node === undefined)
         throw new CliError(CrmExit.USAGE, `${TOOL}: Please specify a node with -N for ${scope} attributes`);
       target.node = resolveNode(after, node, TOOL);
