@@ -8,7 +8,7 @@ import { FIXTURE } from "./harness.js";
 
 /**
  * crm_mon's display options a sysadmin reaches for (-n group by node, -t timings, -D no
- * headers, --output-as=xml) against Pacemaker 2.1.5's crm_mon on the same CIB: the whole
+ * headers, -Q, -R details, -L bans, --output-as=xml) against Pacemaker 2.1.5's crm_mon on the same CIB: the whole
  * report, line for line, clock and the request echo aside.
  */
 const CRM_MON = "/usr/sbin/crm_mon";
@@ -39,6 +39,8 @@ const VIEWS: string[][] = [
   ["-1", "-r", "--timing-details"],
   ["-1", "-D", "-r", "-f"],
   ["-1", "-Q", "-r"],
+  ["-1", "-R"],
+  ["-1", "--show-detail", "-r", "-f"],
 ];
 
 /**

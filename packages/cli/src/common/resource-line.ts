@@ -1,4 +1,4 @@
-import { type Resource, Role, roleText } from "@hbx/pengine";
+import { type ClusterNode, type Resource, Role, roleText } from "@hbx/pengine";
 
 // Pacemaker's "resource only" form of a primitive, shared by crm_mon -n (under its node) and
 // crm_resource -O (before each operation).
@@ -12,13 +12,16 @@ function promotable(r: Resource): boolean {
   return false;
 }
 
-/** `id\t(agent):\t State (flags)` — a primitive without its node. */
-export function resourceOnlyLine(name: string, r: Resource): string {
+/** `id\t(agent):\t State (flags)` — a primitive without its node (or with `node`, crm_mon -R's form). */
+export function resourceOnlyLine(name: string, r: Resource, node?: ClusterNode): string {
   let s = `${name}\t(${agentOf(r)}):\t`;
   if (r.orphan) s += " ORPHANED";
   if (r.failed) s += ` FAILED${r.role > Role.Unpromoted ? ` ${roleText(r.role)}` : ""}`;
   else s += ` ${r.role === Role.Unpromoted && !promotable(r) ? "Started" : roleText(r.role)}`;
+  if (node !== undefined) s += ` ${node.name}`;
   const flags: string[] = [];
+  // Running on a node that is gone and not yet fenced.
+  if (node && !node.online && node.unclean) flags.push("UNCLEAN");
   if (r.targetRole === Role.Stopped && !r.orphan) flags.push("disabled");
   if (r.blocked) flags.push("blocked");
   else if (r.maintenance) flags.push("maintenance");

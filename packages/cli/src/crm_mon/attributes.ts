@@ -13,13 +13,13 @@ export function hidden(name: string): boolean {
 }
 
 /** "Node Attributes:" (-A): each online node's attributes by name, padded as Pacemaker pads them. */
-export function nodeAttributeLines(ws: WorkingSet): string[] {
+export function nodeAttributeLines(ws: WorkingSet, detail = false): string[] {
   const out = ["", "Node Attributes:"];
   for (const n of ws.nodes) {
     if (!n.online) continue;
     const names = [...n.attrs.keys()].filter((k) => !hidden(k)).sort();
     if (names.length === 0) continue;
-    out.push(`  * Node: ${n.name}:`);
+    out.push(`  * Node: ${detail && n.id !== n.name ? `${n.name} (${n.id})` : n.name}:`);
     for (const k of names) out.push(`    * ${k.padEnd(32)}\t: ${(n.attrs.get(k) ?? "").padEnd(10)}`);
   }
   return out.length > 2 ? out : [];

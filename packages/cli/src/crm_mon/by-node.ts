@@ -46,7 +46,7 @@ export function resourcesRunningOn(ws: WorkingSet, node: ClusterNode): Resource[
 }
 
 /** Leaf resources by the node they run on, built once so each node's lookup is by name. */
-function runningByNode(ws: WorkingSet): Map<string, Set<Resource>> {
+export function runningByNode(ws: WorkingSet): Map<string, Set<Resource>> {
   const out = new Map<string, Set<Resource>>();
   for (const r of ws.resourceById.values()) {
     if (r.children.length > 0) continue;
@@ -59,7 +59,7 @@ function runningByNode(ws: WorkingSet): Map<string, Set<Resource>> {
   return out;
 }
 
-function nodeState(n: ClusterNode, running: Map<string, Set<Resource>>): string {
+export function nodeState(n: ClusterNode, running: Map<string, Set<Resource>>): string {
   if (n.unclean) return `UNCLEAN (${n.online ? "online" : "offline"})`;
   if (n.pending) return "pending";
   if (n.online && n.standbyOnFail) return "standby (on-fail)";

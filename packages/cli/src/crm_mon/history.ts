@@ -125,7 +125,10 @@ export function failureOf(
  * "Migration Summary:" (fail counts, -f) or "Operations:" (history, -o, -t with timings):
  * per online node, its resources in status order.
  */
-export function historyLines(ws: WorkingSet, opts: { operations: boolean; timing: boolean }): string[] {
+export function historyLines(
+  ws: WorkingSet,
+  opts: { operations: boolean; timing: boolean; detail?: boolean },
+): string[] {
   const out = ["", opts.operations ? "Operations:" : "Migration Summary:"];
   for (const { node, entries } of nodeHistories(ws)) {
     const block: string[] = [];
@@ -139,7 +142,8 @@ export function historyLines(ws: WorkingSet, opts: { operations: boolean; timing
       block.push(`    * ${name}: migration-threshold=${threshold(rsc)}${fails}:`);
       for (const op of ops) block.push(`      * ${opLine(op, opts.timing)}`);
     }
-    if (block.length > 0) out.push(`  * Node: ${node.name}:`, ...block);
+    const label = opts.detail && node.id !== node.name ? `${node.name} (${node.id})` : node.name;
+    if (block.length > 0) out.push(`  * Node: ${label}:`, ...block);
   }
   return out;
 }

@@ -19,6 +19,8 @@ export interface MonOptions {
   timing: boolean;
   nodeAttributes: boolean;
   groupByNode: boolean;
+  /** -R: node ids, each clone instance, failed actions in full. */
+  detail: boolean;
   hideHeaders: boolean;
   /** -L[PREFIX]: list negative location constraints (whose ids start with PREFIX). */
   negLocations?: string;
@@ -99,6 +101,7 @@ export function readOptions(argv: string[]): MonOptions {
     timing,
     nodeAttributes: args.has("attrs"),
     groupByNode: args.has("by-node"),
+    detail: args.has("detail"),
     hideHeaders: args.has("hide-headers"),
     negLocations: args.has("neg") ? (args.get("neg") ?? "") : undefined,
     request: ["crm_mon", ...argv].join(" "),
@@ -126,6 +129,7 @@ Display Options:
   -t, --timing-details              Display resource operation history with timing details
   -A, --show-node-attributes        Display node attributes
   -L, --neg-locations               Display negative location constraints [optionally filtered by id prefix]
+  -R, --show-detail                 Show more details (node IDs, individual clone instances)
   -D, --hide-headers                Hide all headers
   -s, --simple-status               Display the cluster status once as a simple one line output (suitable for nagios)
 

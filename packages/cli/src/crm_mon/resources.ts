@@ -66,7 +66,7 @@ function prune(items: Item[], out: string[]): void {
   }
 }
 
-function pruneInactive(lines: string[]): string[] {
+export function pruneInactive(lines: string[]): string[] {
   const out: string[] = [];
   prune(toTree(lines), out);
   return out;

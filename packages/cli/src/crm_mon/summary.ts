@@ -34,7 +34,7 @@ function isDisabled(r: Resource): boolean {
 }
 
 /** The "Cluster Summary:" block: stack, DC, times, counts. */
-export function summaryLines(ws: WorkingSet, now: Date): string[] {
+export function summaryLines(ws: WorkingSet, now: Date, detail = false): string[] {
   const props = clusterProperties(ws.cib);
   const attrs = ws.cib.attrs;
   const out = ["Cluster Summary:"];
@@ -44,7 +44,7 @@ export function summaryLines(ws: WorkingSet, now: Date): string[] {
   else {
     const quorum = attrs["have-quorum"] === "1" || attrs["have-quorum"] === "true";
     out.push(
-      `  * Current DC: ${dc.name} (version ${props.get("dc-version") ?? "unknown"}) - partition ${quorum ? "with" : "WITHOUT"} quorum`,
+      `  * Current DC: ${detail && dc.id !== dc.name ? `${dc.name} (${dc.id})` : dc.name} (version ${props.get("dc-version") ?? "unknown"}) - partition ${quorum ? "with" : "WITHOUT"} quorum`,
     );
   }
   out.push(`  * Last updated: ${ctime(now)}`);
