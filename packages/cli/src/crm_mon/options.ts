@@ -1,5 +1,6 @@
 import { Args, type OptionSpec, parseArgs } from "../common/args.js";
 import { CliError, CrmExit } from "../common/exit-codes.js";
+import { type Sections, resolveSections } from "./sections.js";
 
 /** What crm_mon was asked to show, after its flags are read. */
 export interface MonOptions {
@@ -24,6 +25,8 @@ export interface MonOptions {
   hideHeaders: boolean;
   /** -L[PREFIX]: list negative location constraints (whose ids start with PREFIX). */
   negLocations?: string;
+  /** What -I/-U and the section flags leave in the text report. */
+  sections: Sections;
   /** The command line as typed, for the XML `request` attribute. */
   request: string;
 }
@@ -86,6 +89,14 @@ export function readOptions(argv: string[]): MonOptions {
       "crm_mon: --output-to a file is not supported by hbx; redirect stdout",
     );
   const timing = args.has("timing");
+  const flags = [
+    ...(args.has("attrs") ? ["attributes"] : []),
+    ...(args.has("failcounts") ? ["failcounts"] : []),
+    ...(args.has("operations") || timing ? ["operations"] : []),
+    ...(args.has("neg") ? ["bans"] : []),
+    ...(args.has("tickets") ? ["tickets"] : []),
+  ];
+  const negLocations = args.has("neg") ? (args.get("neg") ?? "") : undefined;
   return {
     help: args.has("help") || html === "",
     version: args.has("version"),
@@ -103,7 +114,8 @@ export function readOptions(argv: string[]): MonOptions {
     groupByNode: args.has("by-node"),
     detail: args.has("detail"),
     hideHeaders: args.has("hide-headers"),
-    negLocations: args.has("neg") ? (args.get("neg") ?? "") : undefined,
+    negLocations,
+    sections: resolveSections(argv, flags, negLocations),
     request: ["crm_mon", ...argv].join(" "),
   };
 }
@@ -135,6 +147,8 @@ Display Options:
 
 Additional Options:
   -1, --one-shot                    Display the cluster status once on the console and exit
+  -I, --include=SECTION(s)          A list of sections to include in the output
+  -U, --exclude=SECTION(s)          A list of sections to exclude from the output
 
 Deprecated Options:
   -X, --as-xml                      Write cluster status as XML to stdout. This will enable one-shot mode.
