@@ -3,7 +3,7 @@ import { resourceOnlyLine } from "../common/resource-line.js";
 import { nodeState, runningByNode } from "./by-node.js";
 import { epochText, printableId, rcText } from "./format.js";
 import { type FailedAction, failedActions } from "./history.js";
-import { EXEC_STATUS } from "../common/exec-status.js";
+import { execStatusName } from "../common/exec-status.js";
 import { pruneInactive, topLevelBlocks } from "./resources.js";
 
 /** `NAME (ID)`, or just NAME where the id is the name (as corosync-less CIBs often have it). */
@@ -72,7 +72,7 @@ export function detailStatusLines(ws: WorkingSet, showInactive: boolean): string
 /** -R's failed action: `op_key on node 'text' (rc): call=N, status='…', last-rc-change='…', queued=…ms, exec=…ms`. */
 function failedDetailLine(f: FailedAction): string {
   const a = f.op.element.attrs;
-  let s = `  * ${a.operation_key ?? f.op.id} on ${f.node} '${rcText(f.op.rc)}' (${f.op.rc}): call=${f.op.callId}, status='${EXEC_STATUS[f.op.opStatus] ?? "UNKNOWN"}'`;
+  let s = `  * ${a.operation_key ?? f.op.id} on ${f.node} '${rcText(f.op.rc)}' (${f.op.rc}): call=${f.op.callId}, status='${execStatusName(f.op.opStatus)}'`;
   const reason = a["exit-reason"];
   if (reason) s += `, exitreason='${reason}'`;
   const change = Number(a["last-rc-change"] ?? 0);

@@ -8,7 +8,7 @@ import {
   roleText,
 } from "@hbx/pengine";
 import { ctime, printableId, rcText } from "./format.js";
-import { EXEC_STATUS } from "../common/exec-status.js";
+import { execStatusName } from "../common/exec-status.js";
 import { hidden } from "./attributes.js";
 import { bansXml } from "./bans.js";
 import { type FailedAction, failedActions } from "./history.js";
@@ -171,7 +171,7 @@ function failureXml(f: FailedAction): XmlElement {
     exitreason: a["exit-reason"] ?? "none",
     exitcode: f.op.rc,
     call: f.op.callId,
-    status: EXEC_STATUS[f.op.opStatus] ?? "UNKNOWN",
+    status: execStatusName(f.op.opStatus),
     "last-rc-change": when,
     queued: when ? a["queue-time"] : undefined,
     exec: when ? a["exec-time"] : undefined,

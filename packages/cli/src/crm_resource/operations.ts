@@ -1,6 +1,6 @@
 import { type LrmOp, type XmlElement, escapeAttr, readStatus } from "@hbx/cib";
 import { type Resource, type WorkingSet, unpackCluster } from "@hbx/pengine";
-import { EXEC_STATUS } from "../common/exec-status.js";
+import { execStatusName } from "../common/exec-status.js";
 import { resourceOnlyLine } from "../common/resource-line.js";
 import { epochText, printableId } from "../crm_mon/format.js";
 
@@ -89,7 +89,7 @@ export function operationsText(cib: XmlElement, q: OperationQuery): string {
     const change = Number(a["last-rc-change"] ?? 0);
     const timing =
       change > 0 ? `, last-rc-change='${epochText(change)}', exec=${a["exec-time"] ?? ""}ms` : "";
-    text += `${head}: ${opKey(f.op)} (node=${f.node}, call=${a["call-id"] ?? ""}, rc=${a["rc-code"] ?? ""}${timing}): ${EXEC_STATUS[f.op.opStatus] ?? "UNKNOWN"}\n`;
+    text += `${head}: ${opKey(f.op)} (node=${f.node}, call=${a["call-id"] ?? ""}, rc=${a["rc-code"] ?? ""}${timing}): ${execStatusName(f.op.opStatus)}\n`;
   }
   return text;
 }
@@ -108,7 +108,7 @@ export function operationsXml(cib: XmlElement, q: OperationQuery): string {
       ["node", f.node],
       ["call", a["call-id"] ?? ""],
       ["rc", a["rc-code"] ?? ""],
-      ["status", EXEC_STATUS[f.op.opStatus] ?? "UNKNOWN"],
+      ["status", execStatusName(f.op.opStatus)],
       ["rsc", rsc ? printableId(rsc) : f.rscId],
     ];
     // Pacemaker writes class:provider:type here even without a provider ("stonith::ssh").
