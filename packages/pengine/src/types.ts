@@ -198,6 +198,8 @@ export interface ClusterOptions {
   nodeHealthBase: Score;
   shutdownLock: boolean;
   concurrentFencing: boolean;
+  /** stonith-timeout: how long a fencing device gets, in ms (default 60 s). */
+  stonithTimeoutMs: number;
 }
 
 /** Everything the stages share: the unpacked CIB, then scores, assignment and actions. */

@@ -10,7 +10,7 @@ import { type XmlElement } from "@hbx/cib";
 import { type OperationRequest, type OperationResult, isFailure } from "@hbx/lrm";
 import { type Action, type WorkingSet, schedule } from "@hbx/pengine";
 import { type RunningTransition, graphFromTransition, runTransition } from "@hbx/tengine";
-import { recordResult } from "./failcount.js";
+import { recordResultLogged } from "./failcount.js";
 import { devicesFor, executorsFor, fenceDelayMs, fenceRequest, recordFenced } from "./fencing.js";
 import { requestFromAction } from "./lrm-wire.js";
 import { clearExpiredFailures, nextRecheckDelayMs } from "./recheck.js";
@@ -166,16 +166,16 @@ export class DcLoop {
     this.recheckTimer.unref?.();
   }
 
-  private async execute(action: Action, transitionId: number): Promise<{ ok: boolean; detail?: string }> {
+  private async execute(action: Action, transitionId: number): Promise<StepOutcome> {
     if (action.task === "stonith") return this.fence(action, transitionId);
     const node = action.node!.name;
     const req = requestFromAction(action, transitionId, this.uuid);
     const result = await this.deps.runOnNode(node, req);
     // The history and, for a failure, the fail-count in one version: the next schedule sees both.
-    this.deps.update((doc) => {
-      const fc = recordResult(doc, node, result, new Date());
-      if (fc) this.deps.log.warn(fc, `${fc.name}=${fc.value} on ${node}`);
-    }, `${req.action} ${req.rscId} on ${node}`);
+    this.deps.update(
+      (doc) => recordResultLogged(doc, node, result, this.deps.log),
+      `${req.action} ${req.rscId} on ${node}`,
+    );
     const failed = isFailure(result);
     this.deps.log.info(
       {
@@ -199,7 +199,7 @@ export class DcLoop {
    * and the transition goes on (its resources start elsewhere only now). With no device, or
    * every attempt failed, the transition fails and is retried: nothing the node ran moves.
    */
-  private async fence(action: Action, transitionId: number): Promise<FenceOutcome> {
+  private async fence(action: Action, transitionId: number): Promise<StepOutcome> {
     const target = action.fenceTarget!;
     const what = action.fenceAction ?? "reboot";
     const log = this.deps.log;
@@ -221,8 +221,8 @@ export class DcLoop {
         await new Promise((r) => setTimeout(r, delay));
         if (this.stopped) return { ok: false, detail: "no longer DC" };
       }
+      const req = fenceRequest(dev, target, what, ws);
       for (const node of executorsFor(dev, target, ws, this.deps.self)) {
-        const req = fenceRequest(dev, target, what, ws);
         log.warn(
           { transition: transitionId, target: target.name, device: dev.rsc.id, node },
           `fencing ${target.name} (${what}) with ${dev.rsc.id} on ${node}`,
@@ -250,7 +250,8 @@ export class DcLoop {
   }
 }
 
-export type FenceOutcome = { ok: boolean; detail?: string };
+/** How one action of a transition went, for the transition engine. */
+type StepOutcome = { ok: boolean; detail?: string };
 
 function describe(a: Action): string {
   return `${a.rsc?.id ?? ""}_${a.task}_${a.interval}@${a.node?.name ?? "?"}`;

@@ -6,6 +6,7 @@
  */
 import { type XmlElement, findNodeState, firstChild, setTransientAttribute, walkElements } from "@hbx/cib";
 import { type OperationResult, isFailure, recordOperation } from "@hbx/lrm";
+import type { Logger } from "pino";
 
 const INFINITY = "INFINITY";
 
@@ -72,4 +73,15 @@ export function recordResult(
     String(Math.floor(now.getTime() / 1000)),
   );
   return { node, name: `fail-count-${suffix}`, value, lastFailure };
+}
+
+/** recordResult, logging the fail-count it set: how the DC records every result it gets. */
+export function recordResultLogged(
+  cib: XmlElement,
+  node: string,
+  result: OperationResult,
+  log: Pick<Logger, "warn">,
+): void {
+  const fc = recordResult(cib, node, result, new Date());
+  if (fc) log.warn(fc, `${fc.name}=${fc.value} on ${node}`);
 }

@@ -7,9 +7,6 @@ import { MINUS_INFINITY, type XmlElement, childElements, firstChild } from "@hbx
 import { type OperationRequest, parseDurationMs } from "@hbx/lrm";
 import { type ClusterNode, type Resource, Role, type WorkingSet } from "@hbx/pengine";
 
-/** Pacemaker's stonith-timeout default: how long one device gets to fence. */
-export const DEFAULT_FENCE_TIMEOUT_MS = 60_000;
-
 /** A device that can fence the target, and the name it knows the target by (its plug). */
 export interface FenceDevice {
   rsc: Resource;
@@ -100,10 +97,7 @@ export function fenceRequest(
   const argument = p.get("pcmk_host_argument") ?? "plug";
   if (argument !== "none") params[argument] = dev.plug;
   params.nodename = target.name;
-  const timeoutMs =
-    parseDurationMs(p.get(`pcmk_${action}_timeout`)) ??
-    parseDurationMs(clusterOption(ws.cib, "stonith-timeout")) ??
-    DEFAULT_FENCE_TIMEOUT_MS;
+  const timeoutMs = parseDurationMs(p.get(`pcmk_${action}_timeout`)) ?? ws.options.stonithTimeoutMs;
   return {
     rscId: dev.rsc.id,
     spec: { standard: "stonith", type: dev.rsc.type ?? "" },
@@ -112,15 +106,6 @@ export function fenceRequest(
     timeoutMs,
     params,
   };
-}
-
-/** A crm_config option as written (the first cluster_property_set that sets it). */
-function clusterOption(cib: XmlElement, name: string): string | undefined {
-  const conf = firstChild(cib, "configuration");
-  const crm = conf ? firstChild(conf, "crm_config") : undefined;
-  for (const set of crm ? childElements(crm, "cluster_property_set") : [])
-    for (const nv of childElements(set, "nvpair")) if (nv.attrs.name === name) return nv.attrs.value;
-  return undefined;
 }
 
 /**

@@ -20,7 +20,7 @@ import {
   serializeXml,
 } from "@hbx/cib";
 import { type OperationResult, OperationRunner } from "@hbx/lrm";
-import { recordResult } from "./failcount.js";
+import { recordResultLogged } from "./failcount.js";
 import { type JoinReply, decodeJoinReply, encodeJoinReply, unrecordedResults } from "./join.js";
 import { LocalLrm } from "./local-lrm.js";
 import type { HaCf, HeartbeatNode } from "@hbx/transport";
@@ -257,8 +257,7 @@ export class CrmMode {
             { node, rsc: req.rscId, op: req.action, rc: result.rc },
             `${req.rscId}_${req.action}_${req.intervalMs} on ${node}: rc=${result.rc} (reported at join)`,
           );
-          const fc = recordResult(doc, node, result, new Date());
-          if (fc) this.log.warn(fc, `${fc.name}=${fc.value} on ${node}`);
+          recordResultLogged(doc, node, result, this.log);
         }
       }
     }, "membership");
@@ -285,9 +284,8 @@ export class CrmMode {
     this.commit(
       (doc) => {
         // Already recorded (a join picked it up first): counting it again would double the failure.
-        if (unrecordedResults(doc, node, [result]).length === 0) return;
-        const fc = recordResult(doc, node, result, new Date());
-        if (fc) this.log.warn(fc, `${fc.name}=${fc.value} on ${node}`);
+        if (unrecordedResults(doc, node, [result]).length > 0)
+          recordResultLogged(doc, node, result, this.log);
       },
       `${req.action} ${req.rscId} on ${node}`,
       true,

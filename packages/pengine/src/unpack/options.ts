@@ -1,6 +1,7 @@
 import { type CibConfiguration, type XmlElement, tryParseScore } from "@hbx/cib";
 import type { ClusterOptions } from "../types.js";
 import { boolOption, resolveSets } from "./attributes.js";
+import { parseInterval } from "./rules.js";
 
 /** Cluster options with Pacemaker 2.1's defaults; Heartbeat v2 underscore names are accepted. */
 export function unpackOptions(
@@ -33,6 +34,7 @@ export function unpackOptions(
     nodeHealthBase: score("node-health-base", 0),
     shutdownLock: boolOption(raw.get("shutdown-lock"), false),
     concurrentFencing: boolOption(raw.get("concurrent-fencing"), false),
+    stonithTimeoutMs: parseInterval(raw.get("stonith-timeout")) || 60_000,
   };
   return { options, raw };
 }
