@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { memoryIo, runCrmMon } from "@hbx/cli";
-import { FIXTURE } from "./harness.js";
+import { FIXTURE, fixtureText, pacemakerAvailable, runPacemaker } from "./harness.js";
 
 async function mon(argv: string[], env: Record<string, string | undefined> = { CIB_file: FIXTURE }) {
   const io = memoryIo(env, "", new Date(2024, 0, 2, 3, 4, 5));
@@ -90,5 +90,28 @@ describe("crm_mon options", () => {
     const s = await mon(["-s"], {});
     expect(s.code).toBe(2);
     expect(s.out).toBe("CLUSTER CRIT: Connection to cluster failed: Connection refused\n");
+  });
+});
+
+describe.skipIf(!pacemakerAvailable)("crm_mon failed actions that could not be executed", () => {
+  it("names each execution status as Pacemaker 2.1.5's crm_mon does", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "hbx-mon-"));
+    const file = path.join(dir, "cib.xml");
+    const failed = (out: string) =>
+      out
+        .split("\n")
+        .filter((l) => l.includes("vip 10s-interval monitor"))
+        .map((l) => l.replace(/ at .*$/, ""));
+    // vip's monitor recorded with each op-status from 2 (timed out) to 11, one CIB each.
+    for (let status = 2; status <= 11; status++) {
+      const cib = fixtureText().replace(
+        /(<lrm_rsc_op id="vip_monitor_10000"[^>]*)rc-code="0" op-status="0"/,
+        `$1rc-code="1" op-status="${status}"`,
+      );
+      writeFileSync(file, cib);
+      const ours = failed((await mon(["-1"], { CIB_file: file })).out);
+      expect(ours, `op-status ${status}`).toHaveLength(1);
+      expect(ours, `op-status ${status}`).toEqual(failed(runPacemaker("crm_mon", ["-1"], cib).stdout));
+    }
   });
 });

@@ -65,26 +65,6 @@ export function rcText(rc: number): string {
   return names[rc] ?? "unknown";
 }
 
-/** Execution status names (op-status) as Pacemaker prints them. */
-export function execStatusText(status: number): string {
-  const names: Record<number, string> = {
-    [-1]: "Pending",
-    0: "Done",
-    1: "Cancelled",
-    2: "Timed Out",
-    3: "NOT SUPPORTED",
-    4: "Error",
-    5: "Not installed",
-    6: "Internal communication failure",
-    7: "Cannot execute now",
-    8: "No fence device",
-    9: "CIB secrets unavailable",
-    10: "Hard error",
-    11: "Fatal error",
-  };
-  return names[status] ?? "Unknown";
-}
-
 /**
  * The name a resource instance is shown by: a globally unique clone's instances by their own id
  * (`child:2`), an anonymous clone's by the primitive's (`ping`). `id` is the name being shown

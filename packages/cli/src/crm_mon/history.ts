@@ -1,6 +1,7 @@
 import { type LrmOp, type NodeStateRecord, readStatus } from "@hbx/cib";
 import { type ClusterNode, type Resource, type WorkingSet } from "@hbx/pengine";
-import { epochText, execStatusText, printableId, rcText, readableInterval } from "./format.js";
+import { execStatusName } from "../common/exec-status.js";
+import { epochText, printableId, rcText, readableInterval } from "./format.js";
 
 /** One recorded operation that did not end as the cluster expected. */
 export interface FailedAction {
@@ -60,7 +61,7 @@ export function failedActionLine(f: FailedAction): string {
   let s = `  * ${f.rscId} ${op.interval > 0 ? `${readableInterval(op.interval)}-interval ` : ""}${taskName(op)} on ${f.node}`;
   const reason = op.element.attrs["exit-reason"];
   if (op.opStatus === 0) s += ` returned '${rcText(op.rc)}'${reason ? ` (${reason})` : ""}`;
-  else s += ` could not be executed (${execStatusText(op.opStatus)}${reason ? `: ${reason}` : ""})`;
+  else s += ` could not be executed (${execStatusName(op.opStatus)}${reason ? `: ${reason}` : ""})`;
   if (op.lastRcChange) s += ` at ${epochText(op.lastRcChange)}`;
   if (op.execTime) s += ` after ${readableInterval(op.execTime)}`;
   return s;
