@@ -1,4 +1,12 @@
-import { type XmlElement, childElements, cloneElement, firstChild } from "@hbx/cib";
+import {
+  type XmlElement,
+  childElements,
+  cloneElement,
+  compareVersions,
+  firstChild,
+  formatVersion,
+  readVersion,
+} from "@hbx/cib";
 import { CliError, CrmExit } from "../common/exit-codes.js";
 import { XPathError, compileXPath, evaluateXPath, parentOf } from "../common/xpath.js";
 
@@ -20,33 +28,22 @@ export function applyPatch(before: XmlElement, diff: XmlElement): XmlElement {
   return after;
 }
 
-type Version = [number, number, number];
-
-function versionOf(attrs: Record<string, string>): Version {
-  return [Number(attrs.admin_epoch ?? 0), Number(attrs.epoch ?? 0), Number(attrs.num_updates ?? 0)];
-}
-
-function compare(a: Version, b: Version): number {
-  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] - b[i];
-  return 0;
-}
-
 function checkSource(cib: XmlElement, diff: XmlElement): void {
   const version = firstChild(diff, "version");
   const source = version ? firstChild(version, "source") : undefined;
   if (!source) return;
-  const current = versionOf(cib.attrs);
-  const from = versionOf(source.attrs);
-  const order = compare(current, from);
+  const current = readVersion(cib);
+  const from = readVersion(source);
+  const order = compareVersions(current, from);
   if (order > 0)
     throw new CliError(
       CrmExit.OLD,
-      `Call failed: Update was older than existing configuration: the patch applies to ${from.join(".")} but the CIB is now ${current.join(".")}`,
+      `Call failed: Update was older than existing configuration: the patch applies to ${formatVersion(from)} but the CIB is now ${formatVersion(current)}`,
     );
   if (order < 0)
     throw new CliError(
       CrmExit.ERROR,
-      `Call failed: Application of update diff failed, requesting full refresh: the patch applies to ${from.join(".")} but the CIB is only at ${current.join(".")}`,
+      `Call failed: Application of update diff failed, requesting full refresh: the patch applies to ${formatVersion(from)} but the CIB is only at ${formatVersion(current)}`,
     );
 }
 
@@ -71,13 +68,9 @@ function target(cib: XmlElement, change: XmlElement): XmlElement {
   return found[0];
 }
 
-function elementChildren(el: XmlElement): XmlElement[] {
-  return el.children.filter((c): c is XmlElement => c.kind === "element");
-}
-
 /** Put `child` at element position `position` among `parent`'s elements (at the end if beyond). */
 function insertAt(parent: XmlElement, child: XmlElement, position: number): void {
-  const after = elementChildren(parent)[position];
+  const after = childElements(parent)[position];
   const index = after ? parent.children.indexOf(after) : parent.children.length;
   parent.children.splice(index, 0, child);
 }
@@ -97,7 +90,7 @@ function applyChange(cib: XmlElement, change: XmlElement): void {
     return;
   }
   if (op === "create") {
-    const child = elementChildren(change)[0];
+    const child = childElements(change)[0];
     if (!child) throw failed(change, "nothing to create");
     insertAt(el, cloneElement(child), Number.isNaN(position) ? Infinity : position);
     return;
