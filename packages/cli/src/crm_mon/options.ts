@@ -15,16 +15,12 @@ export interface MonOptions {
   /** -X: Pacemaker's deprecated `<crm_mon version=…>` document rather than `<pacemaker-result>`. */
   legacyXml: boolean;
   inactive: boolean;
-  failcounts: boolean;
   operations: boolean;
   timing: boolean;
-  nodeAttributes: boolean;
   groupByNode: boolean;
   /** -R: node ids, each clone instance, failed actions in full. */
   detail: boolean;
   hideHeaders: boolean;
-  /** -L[PREFIX]: list negative location constraints (whose ids start with PREFIX). */
-  negLocations?: string;
   /** What -I/-U and the section flags leave in the text report. */
   sections: Sections;
   /** The command line as typed, for the XML `request` attribute. */
@@ -107,14 +103,11 @@ export function readOptions(argv: string[]): MonOptions {
     format: as === "xml" || args.has("xml") ? "xml" : "text",
     legacyXml: args.has("xml") && as !== "xml",
     inactive: args.has("inactive"),
-    failcounts: args.has("failcounts"),
     operations: args.has("operations") || timing,
     timing,
-    nodeAttributes: args.has("attrs"),
     groupByNode: args.has("by-node"),
     detail: args.has("detail"),
     hideHeaders: args.has("hide-headers"),
-    negLocations,
     sections: resolveSections(argv, flags, negLocations),
     request: ["crm_mon", ...argv].join(" "),
   };
