@@ -1,4 +1,4 @@
-import { Args, type OptionSpec, parseArgs } from "../common/args.js";
+import { Args, type OptionSpec, checkOutputTo, outputOptions, parseArgs } from "../common/args.js";
 import { CliError, CrmExit } from "../common/exit-codes.js";
 import { type Sections, resolveSections } from "./sections.js";
 
@@ -35,9 +35,7 @@ const specs: OptionSpec[] = [
   { key: "verbose", short: "V", long: ["verbose"] },
   { key: "quiet", short: "Q", long: ["quiet"] },
   { key: "output-as", long: ["output-as"], arg: "required" },
-  { key: "output-to", long: ["output-to"], arg: "required" },
-  // One text style in hbx: accepted, changes nothing.
-  { key: "text-fancy", long: ["text-fancy"] },
+  ...outputOptions,
   { key: "one-shot", short: "1", long: ["one-shot"] },
   { key: "simple", short: "s", long: ["simple-status"] },
   { key: "xml", short: "X", long: ["as-xml"] },
@@ -78,12 +76,7 @@ export function readOptions(argv: string[]): MonOptions {
     );
   if (as !== "text" && as !== "console" && as !== "xml")
     throw new CliError(CrmExit.USAGE, `crm_mon: Invalid --output-as: ${as} (expected console, text or xml)`);
-  const to = args.get("output-to");
-  if (to !== undefined && to !== "-")
-    throw new CliError(
-      CrmExit.UNIMPLEMENT_FEATURE,
-      "crm_mon: --output-to a file is not supported by hbx; redirect stdout",
-    );
+  checkOutputTo(args, "crm_mon");
   const timing = args.has("timing");
   const flags = [
     ...(args.has("attrs") ? ["attributes"] : []),
