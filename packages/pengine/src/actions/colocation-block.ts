@@ -2,7 +2,7 @@ import { INFINITY } from "@hbx/cib";
 import { type Action, type Resource, Role } from "../types.js";
 
 /** The top-level resource an action's resource belongs to (Pacemaker's uber_parent). */
-function topOf(rsc: Resource): Resource {
+export function topOf(rsc: Resource): Resource {
   let r = rsc;
   while (r.parent) r = r.parent;
   return r;

@@ -2,6 +2,7 @@ import { childElements, firstChild } from "@hbx/cib";
 import { type ClusterNode, OrderFlag, type Resource, type WorkingSet } from "../types.js";
 import { findAction, newAction } from "./action.js";
 import { orderActions } from "./ordering.js";
+import { topOf } from "./colocation-block.js";
 import { type DiscoveryTable, discoveryOf, discoveryTable } from "../constraints/discovery.js";
 import { isUniqueClone } from "../assign/clone-assign.js";
 import { isRemoteConnection } from "../unpack/remote.js";
@@ -55,9 +56,7 @@ function probeResource(ws: WorkingSet, rsc: Resource, node: ClusterNode, t: Disc
   const mode = discoveryOf(rsc, node, t);
   if (mode === "never" || mode === "not-allowed") return;
   const probe = newAction(ws, rsc, "monitor", node, { interval: 0 });
-  let top = rsc;
-  while (top.parent) top = top.parent;
-  const start = findAction(top, "start");
+  const start = findAction(topOf(rsc), "start");
   if (start) orderActions(ws, probe, start, OrderFlag.Optional);
 }
 

@@ -12,12 +12,18 @@ export interface DiscoveryTable {
   exclusive: Set<string>;
 }
 
+const tables = new WeakMap<WorkingSet, DiscoveryTable>();
+
 /**
  * Read resource-discovery from rsc_location: `never` keeps a node from probing the resource,
  * `exclusive` limits probing to the nodes such constraints name (their node or matching rules).
  */
 export function discoveryTable(ws: WorkingSet): DiscoveryTable {
+  // Built once per working set: the exclusive bans and the probes both need it.
+  const known = tables.get(ws);
+  if (known) return known;
   const table: DiscoveryTable = { modes: new Map(), exclusive: new Set() };
+  tables.set(ws, table);
   const conf = firstChild(ws.cib, "configuration");
   const constraints = conf ? firstChild(conf, "constraints") : undefined;
   if (!constraints) return table;
