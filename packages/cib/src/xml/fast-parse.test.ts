@@ -59,7 +59,7 @@ describe("fastParseXml", () => {
     [`<a x/>`],
     [`<a x="<"/>`],
     [`<a>&nbsp;</a>`],
-    [`<a>&#65;</a>`],
+    [`<a>&#0;</a>`],
     [`<a><![CDATA[x]]></a>`],
     [`<!DOCTYPE a><a/>`],
     [`<a/><b/>`],
@@ -70,6 +70,11 @@ describe("fastParseXml", () => {
     [`<a __proto__="x"/>`],
   ])("leaves %s to the general parser", (text) => {
     expect(fastParseXml(text)).toBeUndefined();
+  });
+
+  it("expands character references as the general path does", () => {
+    const text = `<a x="&#65;&#x42;">&#67;&amp;#68;</a>`;
+    expect(fastParseXml(text)).toEqual(parseGeneral(text, "t"));
   });
 
   it("still reports malformed input with line and column through parseXml", () => {

@@ -1,7 +1,10 @@
 import { createRequire } from "node:module";
 import type * as Fxp from "fast-xml-parser";
-import { fastParseXml } from "./fast-parse.js";
+import { NestingTooDeep, fastParseXml } from "./fast-parse.js";
+import { inputGuard, lineAndColumn, maxNesting } from "./guard.js";
+import { DEFAULT_XML_LIMITS, type XmlLimits, formatBytes } from "./limits.js";
 import { type XmlElement, type XmlNode } from "./node.js";
+import { decodeReferences } from "./references.js";
 
 /** A document that is not well-formed XML, with the place the parser stopped. */
 export class XmlSyntaxError extends Error {
@@ -10,9 +13,22 @@ export class XmlSyntaxError extends Error {
     readonly line: number,
     readonly column: number,
     readonly reason: string,
+    what = "not well-formed XML: ",
   ) {
-    super(`${source}:${line}:${column}: not well-formed XML: ${reason}`);
+    super(`${source}${line > 0 ? `:${line}:${column}` : ""}: ${what}${reason}`);
     this.name = "XmlSyntaxError";
+  }
+}
+
+/**
+ * Well-formed or not, input the reader will not take: a DTD, an entity it does not know, nesting
+ * or size over the limits. A kind of XmlSyntaxError, so every caller that reports a syntax error
+ * reports these the same way, in one line with the place. `line` is 0 for the size limit.
+ */
+export class XmlRefusedError extends XmlSyntaxError {
+  constructor(source: string, line: number, column: number, reason: string) {
+    super(source, line, column, reason, "refused: ");
+    this.name = "XmlRefusedError";
   }
 }
 
@@ -40,7 +56,9 @@ const PARSER_OPTIONS: Fxp.X2jOptions = {
   // text between elements is dropped in convert() instead.
   trimValues: false,
   commentPropName: "#comment",
-  processEntities: true,
+  // References are expanded by decodeReferences, the same code as the fast reader's: the
+  // parser's own entity handling would read a DTD's entities (refused before we get here).
+  processEntities: false,
   htmlEntities: false,
   ignoreDeclaration: true,
   ignorePiTags: true,
@@ -57,13 +75,13 @@ function convert(items: Ordered[]): XmlNode[] {
       const value = item[key];
       if (key === "#text") {
         const text = String(value);
-        if (text.trim() !== "") out.push({ kind: "text", text: text.trim() });
+        if (text.trim() !== "") out.push({ kind: "text", text: decoded(text.trim()) });
       } else if (key === "#comment") {
         const parts = value as Ordered[];
         out.push({ kind: "comment", text: parts.map((p) => String(p["#text"] ?? "")).join("") });
       } else {
         const plain: Record<string, string> = {};
-        for (const [k, v] of Object.entries(attrs)) plain[k] = String(v);
+        for (const [k, v] of Object.entries(attrs)) plain[k] = decoded(String(v));
         out.push({ kind: "element", name: key, attrs: plain, children: convert(value as Ordered[]) });
       }
     }
@@ -71,12 +89,32 @@ function convert(items: Ordered[]): XmlNode[] {
   return out;
 }
 
+/** inputGuard has refused every reference decodeReferences would decline. */
+function decoded(raw: string): string {
+  const out = decodeReferences(raw);
+  return typeof out === "string" ? out : raw;
+}
+
 /**
- * Parse an XML document into the tree. `source` names the file (or "<stdin>") in errors.
- * Throws XmlSyntaxError with line and column for input that is not well-formed.
+ * Parse an XML document into the tree: the one reader every input goes through (files, `-X`,
+ * stdin, the socket, the bus). `source` names the file (or "<stdin>") in errors. Throws
+ * XmlSyntaxError with line and column for input that is not well-formed, and XmlRefusedError
+ * for input over `limits` (size, checked first; nesting) or with a DTD or unknown entity.
  */
-export function parseXml(text: string, source = "<input>"): XmlElement {
-  const nodes = fastParseXml(text) ?? parseGeneral(text, source);
+export function parseXml(
+  text: string,
+  source = "<input>",
+  limits: XmlLimits = DEFAULT_XML_LIMITS,
+): XmlElement {
+  checkSize(text, source, limits);
+  let nodes: XmlNode[] | undefined;
+  try {
+    nodes = fastParseXml(text, limits.maxDepth);
+  } catch (e) {
+    if (!(e instanceof NestingTooDeep)) throw e;
+    throw tooDeep(text, e.offset, source, limits);
+  }
+  nodes ??= parseGeneral(text, source, limits);
   const roots = nodes.filter((n): n is XmlElement => n.kind === "element");
   if (roots.length !== 1) {
     throw new XmlSyntaxError(source, 1, 1, `expected exactly one root element, found ${roots.length}`);
@@ -84,8 +122,46 @@ export function parseXml(text: string, source = "<input>"): XmlElement {
   return roots[0];
 }
 
-/** The general path: validate (for errors with line and column), then parse. */
-export function parseGeneral(text: string, source: string): XmlNode[] {
+/** Refuse input over the size limit before any work is done on it. */
+function checkSize(text: string, source: string, limits: XmlLimits): void {
+  // A UTF-16 code unit is 1 to 3 bytes of UTF-8: count exactly only when it could matter.
+  if (text.length * 3 <= limits.maxBytes) return;
+  const bytes = text.length > limits.maxBytes ? text.length : Buffer.byteLength(text, "utf8");
+  if (bytes > limits.maxBytes) throw tooBig(bytes, source, limits);
+}
+
+export function tooBig(bytes: number, source: string, limits: XmlLimits): XmlRefusedError {
+  return new XmlRefusedError(
+    source,
+    0,
+    0,
+    `${formatBytes(bytes)} (${bytes} bytes) is over the ${formatBytes(limits.maxBytes)} limit for XML input (HBX_XML_MAX_BYTES)`,
+  );
+}
+
+function tooDeep(input: string, offset: number, source: string, limits: XmlLimits): XmlRefusedError {
+  const { line, column } = lineAndColumn(input, offset);
+  return new XmlRefusedError(source, line, column, `elements nest deeper than ${limits.maxDepth} levels`);
+}
+
+/**
+ * The general path, for what the fast reader declines: first refuse what must never reach the
+ * general parser (DTDs, unknown entities, nesting it would recurse into), then validate (for
+ * errors with line and column), then parse.
+ */
+export function parseGeneral(
+  text: string,
+  source: string,
+  limits: XmlLimits = DEFAULT_XML_LIMITS,
+): XmlNode[] {
+  checkSize(text, source, limits);
+  const refused = inputGuard(text);
+  if (refused !== undefined) {
+    const { line, column } = lineAndColumn(text, refused.offset);
+    throw new XmlRefusedError(source, line, column, refused.reason);
+  }
+  const deep = maxNesting(text, limits.maxDepth);
+  if (deep !== undefined) throw tooDeep(text, deep, source, limits);
   const { parser, validator } = generalParser();
   const check = validator.validate(text, { allowBooleanAttributes: false });
   if (check !== true) {
