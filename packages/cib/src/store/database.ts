@@ -1,3 +1,4 @@
+import { chmodSync, closeSync, openSync } from "node:fs";
 import { createRequire } from "node:module";
 import type Database from "better-sqlite3";
 import { type CibVersion } from "../version/version.js";
@@ -81,12 +82,33 @@ interface RawHistory {
   at: string;
 }
 
+/** The CIB (agent passwords included) and its history: for the daemon's user only. */
+const DB_FILE_MODE = 0o600;
+
+/**
+ * Set the database and its -wal/-shm to 0600 (those SQLite creates lazily, with the database
+ * file's mode; one made by an older hbx may be looser). A missing one is fine.
+ */
+export function closeDatabaseFiles(path: string): void {
+  for (const f of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      chmodSync(f, DB_FILE_MODE);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+    }
+  }
+}
+
 export class CibDatabase {
   readonly db: Database.Database;
+  private filesClosed = false;
 
-  constructor(path: string) {
+  constructor(private readonly path: string) {
     // Loaded on first open, not imported: tools that only read CIBs never load the native module.
     const Sqlite = createRequire(import.meta.url)("better-sqlite3") as typeof Database;
+    // Created 0600 before SQLite opens it: SQLite gives -wal and -shm the database file's mode.
+    closeSync(openSync(path, "a", DB_FILE_MODE));
+    closeDatabaseFiles(path);
     this.db = new Sqlite(path);
     this.db.pragma("journal_mode = WAL");
     // FULL: a commit is on disk before replace() returns; nothing acknowledged is lost.
@@ -108,7 +130,13 @@ export class CibDatabase {
 
   /** Run `fn` in one IMMEDIATE transaction (the write lock is taken before reading). */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    const result = this.db.transaction(fn).immediate();
+    if (!this.filesClosed) {
+      // The first write is when a -wal that did not exist yet appears: check its mode once.
+      closeDatabaseFiles(this.path);
+      this.filesClosed = true;
+    }
+    return result;
   }
 
   /** Changes whenever another connection commits: lets a reader keep a parsed copy. */

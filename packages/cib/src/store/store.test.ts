@@ -1,4 +1,13 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
@@ -176,6 +185,32 @@ describe("CibStore", () => {
     expect(formatVersion(store.currentVersion())).toBe("1.7.2");
     expect(log.lines().some((l) => l.msg.includes("as the initial CIB"))).toBe(true);
     expect(existsSync(join(dir, "cib.xml.sig"))).toBe(true);
+    store.close();
+  });
+
+  it("keeps its directory 0750 and every file in it 0600, the SQLite -wal and -shm included", async () => {
+    const dir = join(stateDir(), "cib");
+    const store = await CibStore.open(dir, { logger: capturingLogger().logger });
+    store.update((doc) => addPrimitive(doc, "db"), { client: "cibadmin", operation: "create" });
+    const files = readdirSync(dir);
+    expect(files).toEqual(
+      expect.arrayContaining(["cib.db", "cib.db-wal", "cib.db-shm", "cib.xml", "cib.xml.sig"]),
+    );
+    expect(statSync(dir).mode & 0o777).toBe(0o750);
+    for (const f of files) expect([f, statSync(join(dir, f)).mode & 0o777]).toEqual([f, 0o600]);
+    store.close();
+  });
+
+  it("tightens a world-readable store left by an older version when it opens it", async () => {
+    const dir = join(stateDir(), "cib");
+    mkdirSync(dir);
+    (await CibStore.open(dir, { logger: capturingLogger().logger })).close();
+    chmodSync(dir, 0o755);
+    for (const f of readdirSync(dir)) chmodSync(join(dir, f), 0o644);
+    const store = await CibStore.open(dir, { logger: capturingLogger().logger });
+    store.update((doc) => addPrimitive(doc, "db"), { client: "cibadmin", operation: "create" });
+    expect(statSync(dir).mode & 0o777).toBe(0o750);
+    for (const f of readdirSync(dir)) expect([f, statSync(join(dir, f)).mode & 0o777]).toEqual([f, 0o600]);
     store.close();
   });
 });

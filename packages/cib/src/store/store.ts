@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { createRequire } from "node:module";
 import type * as Pino from "pino";
@@ -71,6 +71,13 @@ function fallbackLogger(): Logger {
   return defaultLogger;
 }
 
+/** The store's directory: 0750 like Pacemaker's CIB directory; an existing looser one is tightened. */
+function closeDirectory(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o750 });
+  const mode = statSync(dir).mode & 0o777;
+  if ((mode & ~0o750) !== 0) chmodSync(dir, mode & 0o750);
+}
+
 /** The document without its version counters, to tell whether anything but the version changed. */
 function contentOf(doc: XmlElement): string {
   const copy = { ...doc, attrs: { ...doc.attrs } };
@@ -111,7 +118,7 @@ export class CibStore {
    * not, open fails with the CibValidationError (file:line, element path) and changes nothing.
    */
   static async open(dir: string, opts: CibStoreOptions = {}): Promise<CibStore> {
-    mkdirSync(dir, { recursive: true });
+    closeDirectory(dir);
     const db = new CibDatabase(join(dir, "cib.db"));
     const store = new CibStore(dir, db, opts);
     try {

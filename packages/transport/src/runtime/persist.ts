@@ -7,7 +7,7 @@ import { join } from "node:path";
  * so every restart is visible to peers as a higher generation, as Heartbeat's hb_generation file.
  */
 export function nextGeneration(stateDir: string, now = Date.now()): number {
-  mkdirSync(stateDir, { recursive: true });
+  mkdirSync(stateDir, { recursive: true, mode: 0o750 });
   const file = join(stateDir, "hb_generation");
   let prev = 0;
   try {
@@ -23,7 +23,7 @@ export function nextGeneration(stateDir: string, now = Date.now()): number {
 
 /** This node's 16-byte uuid (the `srcuuid` field), created once. */
 export function nodeUuid(stateDir: string): Buffer {
-  mkdirSync(stateDir, { recursive: true });
+  mkdirSync(stateDir, { recursive: true, mode: 0o750 });
   const file = join(stateDir, "hb_uuid");
   try {
     const b = readFileSync(file);
