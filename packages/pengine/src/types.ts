@@ -200,6 +200,8 @@ export interface ClusterOptions {
   concurrentFencing: boolean;
   /** stonith-timeout: how long a fencing device gets, in ms (default 60 s). */
   stonithTimeoutMs: number;
+  /** shutdown-escalation: how long a node's clean shutdown may take, in ms (default 20 min). */
+  shutdownEscalationMs: number;
 }
 
 /** Everything the stages share: the unpacked CIB, then scores, assignment and actions. */

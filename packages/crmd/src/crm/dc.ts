@@ -82,6 +82,7 @@ export class DcLoop {
       this.clearExpired(now);
       const t = schedule(this.deps.current(), { now });
       this.ws = t.ws;
+      logMultipleActive(t.ws, log);
       graph = graphFromTransition(t);
     } catch (e) {
       log.error({ err: (e as Error).message, transition: id }, `scheduling failed: ${(e as Error).message}`);
@@ -104,7 +105,16 @@ export class DcLoop {
     const outcome = await this.running.done;
     this.running = undefined;
     if (outcome.status === "complete") log.info({ transition: id }, `transition ${id} complete`);
-    else {
+    else if (outcome.status === "failed" && this.probeFindings.has(outcome.reason)) {
+      // A probe found a resource in a state the transition did not assume: not a failure, the
+      // transition is just out of date (Pacemaker aborts it and schedules again at once).
+      this.probeFindings.clear();
+      log.info(
+        { transition: id, reason: outcome.reason },
+        `transition ${id} aborted: ${outcome.reason}; scheduling again`,
+      );
+      this.pendingReason ??= `transition ${id}: ${outcome.reason}`;
+    } else {
       log.warn(
         { transition: id, outcome },
         `transition ${id} ${outcome.status}: ${"reason" in outcome ? outcome.reason : ""}`,
@@ -120,6 +130,9 @@ export class DcLoop {
     }
     this.afterTransition();
   }
+
+  /** Details of probe results that only mean "the state differs": they abort, they do not fail. */
+  private readonly probeFindings = new Set<string>();
 
   private afterTransition(): void {
     if (this.pendingReason !== undefined) return this.kick(this.pendingReason);
@@ -177,6 +190,15 @@ export class DcLoop {
       `${req.action} ${req.rscId} on ${node}`,
     );
     const failed = isFailure(result);
+    const finding = failed ? probeFinding(req, result.rc, node) : undefined;
+    if (finding) {
+      this.deps.log.info(
+        { transition: transitionId, node, rsc: req.rscId, rc: result.rc },
+        `${req.rscId}_${req.action}_${req.intervalMs} on ${node}: rc=${result.rc} (${finding})`,
+      );
+      this.probeFindings.add(finding);
+      return { ok: false, detail: finding };
+    }
     this.deps.log.info(
       {
         transition: transitionId,
@@ -252,6 +274,35 @@ export class DcLoop {
 
 /** How one action of a transition went, for the transition engine. */
 type StepOutcome = { ok: boolean; detail?: string };
+
+/**
+ * A primitive found active on several nodes is what a cluster manager exists to prevent: say so
+ * with the nodes' names (Pacemaker: "Resource X is active on 2 nodes"); the policy engine then
+ * applies its multiple-active policy (stop_start by default).
+ */
+function logMultipleActive(ws: WorkingSet, log: Logger): void {
+  for (const rsc of ws.resourceById.values()) {
+    if (rsc.children.length > 0 || rsc.runningOn.length < 2) continue;
+    const nodes = rsc.runningOn.map((n) => n.name);
+    if (rsc.parent?.variant.kind === "clone") continue;
+    log.error(
+      { rsc: rsc.id, nodes, policy: rsc.multipleActive },
+      `${rsc.id} is active on ${nodes.length} nodes (${nodes.join(", ")}): multiple-active=${rsc.multipleActive}`,
+    );
+  }
+}
+
+/**
+ * A probe (monitor, interval 0) answers a state: "running" (0) or "running promoted" (8) where
+ * the transition assumed "not running" is news, not an agent failure. Anything else a probe
+ * answers (an error, not installed) stays a failure.
+ */
+function probeFinding(req: OperationRequest, rc: number, node: string): string | undefined {
+  if (req.action !== "monitor" || req.intervalMs !== 0) return undefined;
+  if (rc === 0) return `probe found ${req.rscId} running on ${node}`;
+  if (rc === 8) return `probe found ${req.rscId} running promoted on ${node}`;
+  return undefined;
+}
 
 function describe(a: Action): string {
   return `${a.rsc?.id ?? ""}_${a.task}_${a.interval}@${a.node?.name ?? "?"}`;

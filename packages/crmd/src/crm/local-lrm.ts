@@ -8,10 +8,13 @@
  * `rsc_monitor_N` record.
  */
 import { ExecStatus, type OperationRequest, type OperationResult, type OperationRunner } from "@hbx/lrm";
+import { LrmHistory } from "./lrm-history.js";
 
 export class LocalLrm {
   /** The latest result of each recurring operation running here, by resource and interval. */
   private readonly latest = new Map<string, OperationResult>();
+  /** Everything this LRM instance did, as the node reports it when it joins a DC. */
+  readonly history = new LrmHistory();
 
   constructor(
     private readonly runner: OperationRunner,
@@ -19,7 +22,13 @@ export class LocalLrm {
     private readonly report: (result: OperationResult) => void,
   ) {}
 
-  run(req: OperationRequest): Promise<OperationResult> {
+  async run(req: OperationRequest): Promise<OperationResult> {
+    const result = await this.runOnce(req);
+    this.history.record(result);
+    return result;
+  }
+
+  private runOnce(req: OperationRequest): Promise<OperationResult> {
     if (req.action === "cancel") return Promise.resolve(this.cancel(req));
     if (req.action === "stop") {
       this.runner.cancelAll(req.rscId);
@@ -32,6 +41,7 @@ export class LocalLrm {
       this.runner.startRecurring(req, (result) => {
         if (result.status === ExecStatus.CANCELLED) return;
         this.latest.set(key, result);
+        if (last !== undefined) this.history.record(result);
         if (last === undefined) resolve(result);
         else if (result.rc !== last) this.report(result);
         last = result.rc;
@@ -74,6 +84,7 @@ export class LocalLrm {
   stop(): void {
     this.runner.cancelAll();
     this.latest.clear();
+    this.history.clear();
   }
 }
 

@@ -3,7 +3,14 @@
  * Pacemaker's controller writes it for members and for nodes that left, and the cluster
  * attributes (have-quorum, dc-uuid) the policy engine reads.
  */
-import { type XmlElement, childElements, element, firstChild, walkElements } from "@hbx/cib";
+import {
+  type XmlElement,
+  childElements,
+  element,
+  firstChild,
+  getTransientAttribute,
+  walkElements,
+} from "@hbx/cib";
 import type { MembershipView } from "@hbx/ccm";
 
 export type NodeName = string;
@@ -70,7 +77,11 @@ export function writeNodeStates(
       // Lost now (it was a member): its transient attributes, fail-counts among them, went with
       // its attribute manager, so the DC erases them at once as Pacemaker's controller does when
       // a peer leaves. Its lrm history stays until it rejoins (nothing fenced it).
-      if (ns.attrs.crmd === "online" || ns.attrs.in_ccm === "true")
+      const wasUp = ns.attrs.crmd === "online" || ns.attrs.in_ccm === "true";
+      // A node that asked to shut down and then left went down as expected: nothing to fence.
+      const shutdown = getTransientAttribute(ns, "shutdown");
+      if (wasUp && shutdown !== undefined && shutdown !== "" && shutdown !== "0") ns.attrs.expected = "down";
+      if (wasUp)
         ns.children = ns.children.filter((c) => !(c.kind === "element" && c.name === "transient_attributes"));
       Object.assign(ns.attrs, {
         in_ccm: "false",

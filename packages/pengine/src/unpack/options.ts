@@ -35,6 +35,7 @@ export function unpackOptions(
     shutdownLock: boolOption(raw.get("shutdown-lock"), false),
     concurrentFencing: boolOption(raw.get("concurrent-fencing"), false),
     stonithTimeoutMs: parseInterval(raw.get("stonith-timeout")) || 60_000,
+    shutdownEscalationMs: parseInterval(raw.get("shutdown-escalation")) || 20 * 60_000,
   };
   return { options, raw };
 }
