@@ -12,7 +12,7 @@ import {
   CibStore,
   StaleUpdateError,
   type XmlElement,
-  assertValidCib,
+  assertWritableCib,
   compareVersions,
   formatVersion,
   parseXml,
@@ -337,7 +337,7 @@ export class CrmMode {
   /** cib.replace on the DC: validated, version-checked, committed, broadcast, rescheduled. */
   async replaceOnDc(xml: string): Promise<string> {
     if (!this.isDc) throw new CibReplaceError("failed", `${this.self} is not the DC`);
-    await assertValidCib(xml, "cib.replace");
+    await assertWritableCib(xml, "cib.replace", { since: this.store.current().document });
     const doc = parseXml(xml, "cib.replace");
     // A replace keeps the DC's status section: the configuration is the client's, what ran is the cluster's.
     const current = this.store.current().document;
