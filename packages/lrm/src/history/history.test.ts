@@ -148,6 +148,20 @@ describe("recordOperation", () => {
     ]);
   });
 
+  it("keeps a failed monitor's rsc_last_failure_0 through the stop that recovers it", () => {
+    const root = cib();
+    recordOperation(root, "alpha", result({ action: "start" }));
+    recordOperation(root, "alpha", result({ action: "monitor", intervalMs: 5000 }));
+    recordOperation(root, "alpha", result({ action: "monitor", intervalMs: 5000 }, 7));
+    recordOperation(root, "alpha", result({ action: "stop" }));
+    expect(
+      opsOf(root).map((o) => [o.attrs.id, o.attrs.operation, o.attrs.interval, o.attrs["rc-code"]]),
+    ).toEqual([
+      ["vip_last_0", "stop", "0", "0"],
+      ["vip_last_failure_0", "monitor", "5000", "7"],
+    ]);
+  });
+
   it("keeps a recurring op's last-rc-change while its rc stays the same, and removes it when cancelled", () => {
     const root = cib();
     recordOperation(root, "alpha", result({ action: "monitor", intervalMs: 5000 }, 0, 0, 1_700_000_000_000));

@@ -102,8 +102,18 @@ export function recordOperation(
     result.status === ExecStatus.DONE &&
     result.rc === OcfExitCode.OK
   ) {
+    // The recurring records go with the monitors the stop cancelled; the last failure stays
+    // (Pacemaker keeps rsc_last_failure_0, which crm_mon lists as a failed action, until a
+    // clean-up), even when it was a recurring monitor's.
+    const lastFailure = `${req.rscId}_last_failure_0`;
     rsc.children = rsc.children.filter(
-      (c) => !(c.kind === "element" && c.name === "lrm_rsc_op" && Number(c.attrs.interval ?? "0") > 0),
+      (c) =>
+        !(
+          c.kind === "element" &&
+          c.name === "lrm_rsc_op" &&
+          Number(c.attrs.interval ?? "0") > 0 &&
+          c.attrs.id !== lastFailure
+        ),
     );
   }
   return op;
