@@ -1,6 +1,7 @@
 import { SeqWindow } from "./replay.js";
 import type {
   LinkName,
+  LastAccepted,
   LinkStatus,
   LivenessConfig,
   LivenessEffect,
@@ -21,6 +22,8 @@ interface PeerState {
   status: NodeStatus;
   generation: number;
   window: SeqWindow;
+  /** The last accepted (generation, seq) from before this node's restart; nothing at or below it is live. */
+  floor?: LastAccepted;
   /** Last time any link carried something from this node; -1 when never. */
   lastHeard: number;
   links: Map<LinkName, LinkState>;
@@ -45,6 +48,10 @@ export class Liveness {
     }
     // A ping node has one link named after itself, as cl_status lists it.
     for (const n of config.pingNodes ?? []) this.peers.set(n, this.newPeer("ping", [n]));
+    for (const [n, floor] of Object.entries(config.remembered ?? {})) {
+      const p = this.peers.get(n);
+      if (p?.type === "normal") p.floor = { ...floor };
+    }
   }
 
   private newPeer(type: NodeType, linkNames: LinkName[]): PeerState {
@@ -89,6 +96,34 @@ export class Liveness {
         addr: e.addr,
         reason: "unknown-node",
         detail: "not a node in ha.cf",
+      });
+      return;
+    }
+    // Heartbeat 3.0.6 keeps its peers' generations and seqs only in memory, so a freshly started
+    // daemon takes whatever authenticated packet comes first as the peer's current life, and
+    // packets captured from a node that has since died make it look alive again. The rule here:
+    // a generation older than the remembered one is stale, and in the remembered generation a seq
+    // at or below the remembered one is a replay, for the whole generation (not only while the
+    // window still holds it). A restarted peer always comes back with a higher generation (its
+    // hb_generation file is incremented before its first packet), so a live peer is never refused.
+    const floor = p.floor;
+    if (floor && e.generation < floor.generation) {
+      out.push({
+        type: "drop",
+        node: e.from,
+        addr: e.addr,
+        reason: "stale-generation",
+        detail: `generation ${e.generation} is older than ${floor.generation}, the last accepted before restart`,
+      });
+      return;
+    }
+    if (floor && e.generation === floor.generation && e.seq <= floor.seq) {
+      out.push({
+        type: "drop",
+        node: e.from,
+        addr: e.addr,
+        reason: "replay",
+        detail: `seq ${e.seq} of generation ${e.generation} was accepted before restart (up to ${floor.seq})`,
       });
       return;
     }
@@ -243,5 +278,18 @@ export class Liveness {
 
   generation(node: NodeName): number | undefined {
     return this.peers.get(node)?.generation;
+  }
+
+  /** What to remember about a peer across a restart: the remembered floor until it is heard again. */
+  lastAccepted(node: NodeName): LastAccepted | undefined {
+    const p = this.peers.get(node);
+    if (!p || p.type !== "normal") return undefined;
+    if (p.generation > 0) return { generation: p.generation, seq: p.window.highestSeen };
+    return p.floor ? { ...p.floor } : undefined;
+  }
+
+  /** The cluster's normal peers (not ping nodes, not this node). */
+  normalPeers(): NodeName[] {
+    return [...this.peers].filter(([, p]) => p.type === "normal").map(([n]) => n);
   }
 }

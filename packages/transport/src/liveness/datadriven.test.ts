@@ -41,6 +41,13 @@ function parseConfig(words: string[]): LivenessConfig {
     warntimeMs: Number(kv.warntime),
     deadtimeMs: Number(kv.deadtime),
     initdeadMs: Number(kv.initdead),
+    // remember=b:5:1000,c:2:7: what the node accepted from each peer before its restart.
+    remembered: Object.fromEntries(
+      list("remember").map((r) => {
+        const [node, generation, seq] = r.split(":");
+        return [node, { generation: Number(generation), seq: Number(seq) }];
+      }),
+    ),
   };
 }
 

@@ -12,6 +12,11 @@ export class SeqWindow {
   private highest = 0;
   private readonly seen = new Set<number>();
 
+  /** The highest sequence number accepted so far in this generation (0 before the first). */
+  get highestSeen(): number {
+    return this.highest;
+  }
+
   check(seq: number): SeqVerdict {
     if (this.highest > 0 && seq <= this.highest - REPLAY_WINDOW) return "replay";
     if (this.seen.has(seq)) return "duplicate";

@@ -18,6 +18,17 @@ export interface LivenessConfig {
   warntimeMs: number;
   deadtimeMs: number;
   initdeadMs: number;
+  /**
+   * What this node accepted from each peer before it last stopped (the runtime keeps it in the
+   * state directory): packets at or below it are replays of a past life, even on a fresh start.
+   */
+  remembered?: Record<NodeName, LastAccepted>;
+}
+
+/** A peer's last accepted generation and the highest sequence number seen in it. */
+export interface LastAccepted {
+  generation: number;
+  seq: number;
 }
 
 export type LivenessEvent =
