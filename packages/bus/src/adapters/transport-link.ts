@@ -4,7 +4,7 @@
  * node), so it gets the transport's authentication, replay protection and redundant media.
  * `followLiveness` turns the transport's node-status changes into bus peerUp/peerDown.
  */
-import { HbMessage, type HeartbeatNode } from "@hbx/transport";
+import { HbMessage, type HeartbeatTransport } from "@hbx/transport";
 import type { Bus } from "../bus.js";
 import type { BusLink } from "../link.js";
 import type { NodeName } from "../types.js";
@@ -21,7 +21,10 @@ export const TRANSPORT_MAX_FRAME_BYTES = 32000;
  */
 export const TRANSPORT_BUS_CONFIG = { windowFrames: 64, windowBytes: 128 * 1024 };
 
-export function createTransportLink(node: HeartbeatNode, maxFrameBytes = TRANSPORT_MAX_FRAME_BYTES): BusLink {
+export function createTransportLink(
+  node: HeartbeatTransport,
+  maxFrameBytes = TRANSPORT_MAX_FRAME_BYTES,
+): BusLink {
   let handler: ((from: NodeName, frame: Uint8Array) => void) | null = null;
   const onMessage = (msg: HbMessage, from: NodeName) => {
     if (msg.get("t") !== BUS_MESSAGE_TYPE) return;
@@ -46,7 +49,7 @@ export function createTransportLink(node: HeartbeatNode, maxFrameBytes = TRANSPO
 }
 
 /** Feeds the transport's liveness into the bus; returns a function that stops it. */
-export function followLiveness(node: HeartbeatNode, bus: Bus): () => void {
+export function followLiveness(node: HeartbeatTransport, bus: Bus): () => void {
   const onStatus = (peer: NodeName, status: string) => {
     if (peer === node.name) return;
     if (status === "dead") bus.peerDown(peer);

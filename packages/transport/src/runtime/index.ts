@@ -1,8 +1,12 @@
-export {
-  HeartbeatNode,
-  type HeartbeatNodeOptions,
-  type HeartbeatNodeEvents,
-  type NodeSnapshot,
-} from "./node.js";
+export { HeartbeatNode, type HeartbeatNodeOptions } from "./node.js";
+export type {
+  HeartbeatTransport,
+  HeartbeatNodeEvents,
+  NodeSnapshot,
+  LinkFaultSettings,
+  SendStats,
+} from "./transport.js";
+export { HeartbeatWorker, type HeartbeatWorkerOptions } from "./worker-proxy.js";
+export { PeerMemory, PEER_MEMORY_FILE } from "./peer-memory.js";
 export { DropLog } from "./droplog.js";
-export { nextGeneration, nodeUuid } from "./persist.js";
+export { nextGeneration, nodeUuid, writeAtomic } from "./persist.js";

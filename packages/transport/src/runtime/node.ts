@@ -6,18 +6,19 @@ import type { Authkeys, HaCf } from "../config/index.js";
 import { DecodeError, decodeMessage, F, HbMessage, type WireFormat } from "../codec/index.js";
 import { signMessage, verifyMessage } from "../auth/index.js";
 import { Liveness } from "../liveness/core.js";
-import type {
-  LinkName,
-  LinkStatus,
-  LivenessEffect,
-  NodeName,
-  NodeStatus,
-  NodeType,
-} from "../liveness/types.js";
+import type { LinkName, LivenessEffect, NodeName } from "../liveness/types.js";
 import { planLinks, UdpLink, type LinkFaults } from "../adapters/udp.js";
 import { IcmpPinger } from "../adapters/ping.js";
 import { DropLog } from "./droplog.js";
 import { nextGeneration, nodeUuid } from "./persist.js";
+import { PeerMemory } from "./peer-memory.js";
+import type {
+  HeartbeatNodeEvents,
+  HeartbeatTransport,
+  LinkFaultSettings,
+  NodeSnapshot,
+  SendStats,
+} from "./transport.js";
 import { ACK_MSG_DIV, ackmsg, INTERNAL_TYPES, isUnsequenced, repnodes, T_REQNODES } from "./membership.js";
 
 export interface HeartbeatNodeOptions {
@@ -29,27 +30,20 @@ export interface HeartbeatNodeOptions {
   bindAddress?: string;
   logger: Logger;
   format?: WireFormat;
-}
-
-export interface NodeSnapshot {
-  name: NodeName;
-  type: NodeType;
-  status: NodeStatus;
-  links: { name: LinkName; status: LinkStatus }[];
-}
-
-export interface HeartbeatNodeEvents {
-  message: [msg: HbMessage, from: NodeName, link: LinkName];
-  "node-status": [node: NodeName, status: NodeStatus, previous: NodeStatus];
-  "link-status": [node: NodeName, link: LinkName, status: LinkStatus, previous: LinkStatus];
-  "node-restarted": [node: NodeName, generation: number];
+  /**
+   * This life's generation when the caller already took it from the state directory (the
+   * worker's proxy does, so that `generation` is known before the thread starts); otherwise
+   * the node takes the next one itself.
+   */
+  generation?: number;
 }
 
 /**
  * The heartbeat layer of one node: UDP links, signing, the liveness core and its timers. Status
  * heartbeats are handled here; every other authenticated message is emitted as "message".
+ * It runs in whatever thread constructs it: hbxd puts it on its own thread (`HeartbeatWorker`).
  */
-export class HeartbeatNode extends EventEmitter<HeartbeatNodeEvents> {
+export class HeartbeatNode extends EventEmitter<HeartbeatNodeEvents> implements HeartbeatTransport {
   readonly name: NodeName;
   readonly generation: number;
   private readonly uuid: Buffer;
@@ -64,13 +58,16 @@ export class HeartbeatNode extends EventEmitter<HeartbeatNodeEvents> {
   private timer?: NodeJS.Timeout;
   private stopped = false;
   private readonly started = performance.now();
+  private readonly peerMemory: PeerMemory;
+  private sendWindow = { since: performance.now(), last: -1, sends: 0, maxIntervalMs: 0 };
 
   constructor(private readonly opts: HeartbeatNodeOptions) {
     super();
     this.name = opts.nodeName.toLowerCase();
     this.log = opts.logger.child({ component: "transport" });
     this.drops = new DropLog(this.log);
-    this.generation = nextGeneration(opts.stateDir);
+    this.generation = opts.generation ?? nextGeneration(opts.stateDir);
+    this.peerMemory = new PeerMemory(opts.stateDir);
     this.uuid = nodeUuid(opts.stateDir);
     const plan = planLinks(opts.hacf.media);
     this.links = plan.map(
@@ -108,6 +105,7 @@ export class HeartbeatNode extends EventEmitter<HeartbeatNodeEvents> {
       warntimeMs: opts.hacf.warntimeMs,
       deadtimeMs: opts.hacf.deadtimeMs,
       initdeadMs: opts.hacf.initdeadMs,
+      remembered: this.peerMemory.load(),
     });
   }
 
@@ -127,7 +125,25 @@ export class HeartbeatNode extends EventEmitter<HeartbeatNodeEvents> {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    this.rememberPeers();
     await Promise.all(this.links.map((l) => l.close()));
+  }
+
+  /** Keep each peer's last accepted generation and seq for the next start (see PeerMemory). */
+  private rememberPeers(): void {
+    const peers = new Map<NodeName, { generation: number; seq: number }>();
+    for (const n of this.liveness.normalPeers()) {
+      const last = this.liveness.lastAccepted(n);
+      if (last) peers.set(n, last);
+    }
+    try {
+      this.peerMemory.save(peers);
+    } catch (e) {
+      this.log.error(
+        { err: (e as Error).message },
+        `cannot remember peer generations: ${(e as Error).message}`,
+      );
+    }
   }
 
   /**
@@ -157,6 +173,11 @@ export class HeartbeatNode extends EventEmitter<HeartbeatNodeEvents> {
   }
 
   private sendStatus(): void {
+    const at = performance.now();
+    const w = this.sendWindow;
+    if (w.last >= 0) w.maxIntervalMs = Math.max(w.maxIntervalMs, at - w.last);
+    w.last = at;
+    w.sends++;
     const m = new HbMessage({
       [F.type]: "status",
       [F.status]: "active",
@@ -228,6 +249,7 @@ export class HeartbeatNode extends EventEmitter<HeartbeatNodeEvents> {
     const now = this.now();
     const { effects, nextWakeAt } = this.liveness.step(now, event);
     for (const e of effects) this.apply(now, e);
+    if (effects.some((e) => this.worthRemembering(e))) this.rememberPeers();
     if (!this.stopped) {
       clearTimeout(this.timer);
       const delay = Math.max(0, Math.min(nextWakeAt - now, 60_000));
@@ -281,12 +303,33 @@ export class HeartbeatNode extends EventEmitter<HeartbeatNodeEvents> {
     }
   }
 
+  /** A peer's new life, or its death (the last seq it will send in this generation). */
+  private worthRemembering(e: LivenessEffect): boolean {
+    if (e.type === "accept")
+      return this.peerMemory.generationChanged(e.node, this.liveness.lastAccepted(e.node));
+    return (
+      e.type === "node-status" && e.status === "dead" && this.liveness.lastAccepted(e.node) !== undefined
+    );
+  }
+
+  async sendStats(reset = false): Promise<SendStats> {
+    const w = this.sendWindow;
+    const stats = { sends: w.sends, maxIntervalMs: w.maxIntervalMs, windowMs: performance.now() - w.since };
+    // A new window starts from the last send, so the first gap after a reset is measured too.
+    if (reset) this.sendWindow = { since: performance.now(), last: w.last, sends: 0, maxIntervalMs: 0 };
+    return stats;
+  }
+
   /** Fault injection for tests: cut a link or make it lossy. */
-  setLinkFaults(link: LinkName, faults: Partial<LinkFaults>): boolean {
+  setLinkFaults(link: LinkName, faults: Partial<LinkFaults> & LinkFaultSettings): boolean {
     const l = this.links.find((x) => x.name === link);
     if (!l) return false;
     Object.assign(l.faults, faults);
     return true;
+  }
+
+  setAuthkeys(authkeys: Authkeys): void {
+    this.opts.authkeys = authkeys;
   }
 
   linkNames(): LinkName[] {

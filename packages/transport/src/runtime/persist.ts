@@ -38,7 +38,8 @@ export function nodeUuid(stateDir: string): Buffer {
   return uuid;
 }
 
-function writeAtomic(file: string, data: string | Buffer): void {
+/** Write a state file whole (a crash leaves the old or the new one), readable by its owner only. */
+export function writeAtomic(file: string, data: string | Buffer): void {
   const tmp = `${file}.tmp`;
   writeFileSync(tmp, data, { mode: 0o600 });
   renameSync(tmp, file);
