@@ -5,7 +5,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { IpcClient } from "../ipc/index.js";
 import { formatLogLine } from "./logging.js";
 import { parseHbxdArgs } from "./options.js";
-import { run } from "./run.js";
+import { parseAuthkeys, parseHaCf } from "@hbx/transport";
+import { planReload } from "./reload.js";
+import { type HbxdSignal, run } from "./run.js";
 
 const root = mkdtempSync(join(tmpdir(), "hbxd-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -31,7 +33,7 @@ describe("hbxd", () => {
   it("refuses a bad ha.cf naming the file and line, and a bad flag with usage", async () => {
     const dir = haDir("bad", "keepalive 1\ndeadtime soon\nucast lo 127.0.0.1\nnode a\n");
     let err = "";
-    const io = { stderr: (t: string) => (err += t), env: {}, stopSignal: new Promise<string>(() => {}) };
+    const io = { stdout: () => {}, stderr: (t: string) => (err += t), env: {}, onSignal: () => {} };
     expect(await run(["--ha-dir", dir, "--node", "a", "--socket", join(root, "bad.sock")], io)).toBe(1);
     expect(err).toMatch(new RegExp(`${join(dir, "ha.cf")}:2`));
     err = "";
@@ -46,8 +48,7 @@ describe("hbxd", () => {
       `logfile ${log}\nkeepalive 100ms\ndeadtime 1\nudpport ${19000 + (process.pid % 1000)}\nucast lo 127.0.0.44\nnode alpha beta\n`,
     );
     const socket = join(root, "run", "hbxd.sock");
-    let stop!: (s: string) => void;
-    const stopSignal = new Promise<string>((r) => (stop = r));
+    let stop!: (s: HbxdSignal) => void;
     const done = run(
       [
         "--ha-dir",
@@ -61,7 +62,7 @@ describe("hbxd", () => {
         "--socket",
         socket,
       ],
-      { stderr: () => {}, env: {}, stopSignal },
+      { stdout: () => {}, stderr: () => {}, env: {}, onSignal: (cb) => (stop = cb) },
     );
     for (let i = 0; i < 100 && !existsSync(socket); i++) await new Promise((r) => setTimeout(r, 20));
     expect(statSync(socket).mode & 0o777).toBe(0o660);
@@ -83,5 +84,26 @@ describe("hbxd", () => {
     expect(formatLogLine({ time: t, level: 40, msg: "Late heartbeat" }, "n1", 7)).toBe(
       "Nov 02 03:04:05 n1 hbxd: [7]: WARN: Late heartbeat\n",
     );
+  });
+
+  it("keeps its pidfile in the state directory unless --pidfile says otherwise", () => {
+    expect(parseHbxdArgs(["--state-dir", "/s"], {}).pidfile).toBe("/s/hbxd.pid");
+    expect(parseHbxdArgs(["--state-dir", "/s", "--pidfile", "/run/h.pid"], {}).pidfile).toBe("/run/h.pid");
+  });
+
+  it("plans a SIGHUP reload: keys and log files live, everything else after a restart", () => {
+    const cf = (extra: string) =>
+      parseHaCf(`keepalive 1\ndeadtime 10\nucast lo 127.0.0.1\nnode a\n${extra}`, "ha.cf");
+    const keys = (k: string) => parseAuthkeys(`auth 1\n1 sha1 ${k}\n`, "authkeys");
+    const running = { hacf: cf("logfile /a\n"), authkeys: keys("k") };
+    expect(planReload(running, { hacf: cf("logfile /a\n"), authkeys: keys("k") })).toEqual({
+      needRestart: [],
+    });
+    const plan = planReload(running, { hacf: cf("logfile /b\nauto_failback on\n"), authkeys: keys("k2") });
+    expect(plan.authkeys?.keys.get(1)).toMatchObject({ key: "k2" });
+    expect(plan.logTargets).toEqual({ logfile: "/b", debugfile: undefined });
+    expect(plan.needRestart).toEqual(["auto_failback"]);
+    const debug = planReload(running, { hacf: cf("logfile /a\ndebugfile /d\n"), authkeys: keys("k") });
+    expect(debug).toEqual({ needRestart: ["debugfile"] });
   });
 });

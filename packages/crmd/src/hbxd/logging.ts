@@ -23,18 +23,24 @@ export function formatLogLine(
   return `${stamp} ${node} hbxd: [${pid}]: ${LEVELS[rec.level] ?? rec.level}: ${rec.msg ?? ""}\n`;
 }
 
+/** Where the lines go; read on every line, so a SIGHUP can move the log files of a running daemon. */
+export interface LogTargets {
+  logfile?: string;
+  debugfile?: string;
+}
+
 /**
  * A pino logger writing human-readable lines: info and above to ha.cf's `logfile`, everything
  * (debug too) to `debugfile`; to stderr when ha.cf names neither. Writes are synchronous so a
  * line is on disk before the event it reports has consequences (and before a kill -9).
  */
 export function daemonLogger(opts: {
-  logfile?: string;
-  debugfile?: string;
+  targets: LogTargets;
   node: string;
   stderr?: (s: string) => void;
 }): Logger {
   const pid = process.pid;
+  const t = opts.targets;
   const stream = {
     write(json: string) {
       let rec: { time: number; level: number; msg?: string };
@@ -44,11 +50,11 @@ export function daemonLogger(opts: {
         return;
       }
       const line = formatLogLine(rec, opts.node, pid);
-      if (opts.debugfile) appendFileSync(opts.debugfile, line);
-      if (opts.logfile && rec.level >= 30) appendFileSync(opts.logfile, line);
-      if (!opts.logfile && !opts.debugfile && rec.level >= 30)
+      if (t.debugfile) appendFileSync(t.debugfile, line);
+      if (t.logfile && rec.level >= 30) appendFileSync(t.logfile, line);
+      if (!t.logfile && !t.debugfile && rec.level >= 30)
         (opts.stderr ?? ((s) => process.stderr.write(s)))(line);
     },
   };
-  return pino({ level: opts.debugfile ? "debug" : "info", base: undefined }, stream);
+  return pino({ level: t.debugfile ? "debug" : "info", base: undefined }, stream);
 }

@@ -1,4 +1,4 @@
-import { type HaCf, HbMessage, type HeartbeatNode } from "@hbx/transport";
+import { type HaCf, HbMessage, type HeartbeatTransport } from "@hbx/transport";
 import { type V1Cluster, type V1NodeEvent, type V1NodeStatus } from "../v1/cluster.js";
 import { type NodeName, type V1Message } from "../v1/types.js";
 
@@ -12,7 +12,7 @@ function v1Status(status: string | undefined): V1NodeStatus["status"] {
 }
 
 /**
- * V1Cluster over hbxd's HeartbeatNode: ha.cf's other nodes, their up/down transitions (a restart
+ * V1Cluster over hbxd's heartbeat layer: ha.cf's other nodes, their up/down transitions (a restart
  * is reported as a death, then the new generation up, so the core forgets the old incarnation
  * first), and `hbx-v1-*` cluster messages as plain string maps. Loss is tolerated by the core
  * (state announcements repeat, claims retry), so send is fire-and-forget.
@@ -25,7 +25,7 @@ export class HeartbeatV1Cluster implements V1Cluster {
   private readonly detach: (() => void)[] = [];
 
   constructor(
-    private readonly hb: HeartbeatNode,
+    private readonly hb: HeartbeatTransport,
     private readonly hacf: HaCf,
   ) {
     this.localNode = hb.name;
