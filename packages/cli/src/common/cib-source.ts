@@ -3,12 +3,16 @@ import path from "node:path";
 import {
   type CibVersion,
   type XmlElement,
+  type XmlLimits,
+  DEFAULT_XML_LIMITS,
   XmlSyntaxError,
   compareVersions,
   formatVersion,
   parseXml,
   readVersion,
+  readXmlText,
   serializeXml,
+  xmlLimitsFromEnv,
 } from "@hbx/cib";
 import { resolveSocketPath } from "@hbx/crmd";
 import { CliError, CrmExit } from "./exit-codes.js";
@@ -44,7 +48,10 @@ export class StaleCibError extends CliError {
 }
 
 export class FileCibSource implements CibSource {
-  constructor(readonly file: string) {}
+  constructor(
+    readonly file: string,
+    readonly limits: XmlLimits = DEFAULT_XML_LIMITS,
+  ) {}
 
   get description(): string {
     return this.file;
@@ -53,8 +60,11 @@ export class FileCibSource implements CibSource {
   async read(): Promise<XmlElement> {
     let text: string;
     try {
-      text = await fs.readFile(this.file, "utf8");
+      // Through the hardened reader: size looked at before reading, bytes checked as UTF-8.
+      text = await readXmlText(this.file, this.file, this.limits);
     } catch (e) {
+      if (e instanceof XmlSyntaxError)
+        throw new CliError(CrmExit.DISCONNECT, `Could not connect to the CIB: ${e.message}`);
       const code = (e as NodeJS.ErrnoException).code;
       throw new CliError(
         CrmExit.DISCONNECT,
@@ -62,7 +72,7 @@ export class FileCibSource implements CibSource {
       );
     }
     try {
-      return parseXml(text, this.file);
+      return parseXml(text, this.file, this.limits);
     } catch (e) {
       if (e instanceof XmlSyntaxError)
         throw new CliError(CrmExit.DISCONNECT, `Could not connect to the CIB: ${e.message}`);
@@ -87,6 +97,8 @@ export class FileCibSource implements CibSource {
  */
 export function openCibSource(io: CliIo): CibSource {
   const file = io.env.CIB_file;
-  if (file !== undefined && file !== "") return new FileCibSource(path.resolve(io.cwd, file));
+  if (file !== undefined && file !== "") {
+    return new FileCibSource(path.resolve(io.cwd, file), xmlLimitsFromEnv(io.env));
+  }
   return new IpcCibSource(resolveSocketPath(undefined, io.env));
 }
