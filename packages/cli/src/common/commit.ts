@@ -1,6 +1,6 @@
 import { type XmlElement, bumpEpoch, bumpNumUpdates, firstChild, readVersion, serializeXml } from "@hbx/cib";
 import { type CibSource } from "./cib-source.js";
-import { checkCib, schemaProblems } from "./checks.js";
+import { checkCib, schemaProblems, valueProblems } from "./checks.js";
 import { changeSummary } from "./diff.js";
 import { CliError, CrmExit } from "./exit-codes.js";
 import { type CliIo } from "./io.js";
@@ -35,7 +35,7 @@ export async function commitCib(
   const configChanged = sectionText(before, "configuration") !== sectionText(after, "configuration");
   const statusChanged = sectionText(before, "status") !== sectionText(after, "status");
   if (!configChanged && !statusChanged && !opts.bump) return false;
-  await assertValid(after, source.description);
+  await assertValid(after, source.description, before);
   if (configChanged || opts.bump) {
     bumpEpoch(after);
     // cibadmin -B on a file also counts the write as an update, as Pacemaker's file backend does.
@@ -46,9 +46,13 @@ export async function commitCib(
   return true;
 }
 
-/** Refuse a CIB with errors: every error on its own line, naming the element id. */
-export async function assertValid(cib: XmlElement, source: string): Promise<void> {
+/**
+ * Refuse a CIB with errors: every error on its own line, naming the element id. Typed values
+ * (scores, durations, booleans, counts) are checked too, those `since` already held excepted.
+ */
+export async function assertValid(cib: XmlElement, source: string, since?: XmlElement): Promise<void> {
   const problems = checkCib(cib).filter((p) => p.severity === "error");
+  problems.push(...valueProblems(cib, since));
   problems.push(...(await schemaProblems(serializeXml(cib, { pretty: true }), source)));
   if (problems.length > 0) {
     throw new CliError(

@@ -108,7 +108,6 @@ async function startLocked(
   if (!hacf.nodes.includes(opts.node)) {
     log.warn({ node: opts.node }, `node ${opts.node} is not listed in ${hacf.file}`);
   }
-  // Kept so a SIGHUP can hand new keys to the node, which reads them from here for every packet.
   const nodeOptions: HeartbeatNodeOptions = {
     hacf,
     authkeys: s.authkeys,
@@ -210,7 +209,6 @@ async function startLocked(
       }
       const plan = planReload(running, fresh);
       if (plan.authkeys) {
-        nodeOptions.authkeys = plan.authkeys;
         heartbeat.setAuthkeys(plan.authkeys);
         running = { ...running, authkeys: plan.authkeys };
         log.info(
