@@ -151,6 +151,7 @@ export function modifyObject(
  * (no lost updates); a section or element replaces its namesake. Returns the new document.
  */
 export function replaceObject(cib: XmlElement, obj: XmlElement, scope: string | undefined): XmlElement {
+  requireConfigurationSections(obj);
   if (obj.name === "cib") {
     const current = readVersion(cib);
     const offered = readVersion(obj);
@@ -163,6 +164,20 @@ export function replaceObject(cib: XmlElement, obj: XmlElement, scope: string | 
     return cloneElement(obj);
   }
   const next = cloneElement(cib);
+  if (scope !== undefined && SECTIONS.includes(scope) && obj.name !== scope) {
+    // As Pacemaker: with -o the root is that section, or an element found inside it; a section
+    // root that is not the -o section must never replace whatever it names instead.
+    const found = obj.attrs.id !== undefined ? findByTagId(scopeElement(next, scope)!, obj.name, obj.attrs.id) : undefined;
+    if (!found) {
+      const id = obj.attrs.id !== undefined ? ` id="${obj.attrs.id}"` : "";
+      throw new CliError(
+        CrmExit.NOSUCH,
+        `Call failed: No such device or address (expected <${scope}> (the -o section) or an element inside it, found <${obj.name}${id}>)`,
+      );
+    }
+    found.parent.children[found.parent.children.indexOf(found.el)] = cloneElement(obj);
+    return next;
+  }
   if (SECTIONS.includes(obj.name)) {
     const old = section(next, obj.name, true)!;
     const parent =
@@ -180,6 +195,24 @@ export function replaceObject(cib: XmlElement, obj: XmlElement, scope: string | 
   }
   found.parent.children[found.parent.children.indexOf(found.el)] = cloneElement(obj);
   return next;
+}
+
+/** The sections Pacemaker's schema requires in a configuration. */
+const REQUIRED_SECTIONS = ["crm_config", "nodes", "resources", "constraints"];
+
+/**
+ * A replacement configuration (a `<configuration>` root, or the one in a `<cib>`) must hold every
+ * required section: a `<configuration/>` would otherwise empty the cluster's resources, nodes and
+ * constraints in one write. Pacemaker's schema refuses it the same way (78).
+ */
+function requireConfigurationSections(obj: XmlElement): void {
+  const config = obj.name === "configuration" ? obj : obj.name === "cib" ? childElements(obj, "configuration")[0] : undefined;
+  if (config === undefined) return;
+  const missing = REQUIRED_SECTIONS.filter((s) => childElements(config, s).length === 0);
+  if (missing.length === 0) return;
+  throw new CliError(CrmExit.CONFIG, "Call failed: Update does not conform to the configured schema", [
+    `error: the replacement <configuration> lacks ${missing.map((s) => `<${s}>`).join(", ")}; it must hold ${REQUIRED_SECTIONS.map((s) => `<${s}>`).join(", ")} (an empty one is written <resources/>)`,
+  ]);
 }
 
 /**

@@ -23,7 +23,7 @@ import { type OperationResult, OperationRunner } from "@hbx/lrm";
 import { recordResultLogged } from "./failcount.js";
 import { type JoinReply, decodeJoinReply, encodeJoinReply, unrecordedResults } from "./join.js";
 import { LocalLrm } from "./local-lrm.js";
-import type { HaCf, HeartbeatNode } from "@hbx/transport";
+import type { HaCf, HeartbeatTransport } from "@hbx/transport";
 import { DcLoop } from "./dc.js";
 import { LRM_CHANNEL, decodeRequest, decodeResult, encodeRequest, encodeResult } from "./lrm-wire.js";
 import {
@@ -49,7 +49,7 @@ export const LRM_EVENT_CHANNEL = "lrm-event";
 export const BROADCAST_COALESCE_MS = 20;
 
 export interface CrmModeOptions {
-  heartbeat: HeartbeatNode;
+  heartbeat: HeartbeatTransport;
   hacf: HaCf;
   haDir: string;
   stateDir: string;

@@ -1,4 +1,4 @@
-import type { HeartbeatNode, NodeSnapshot } from "@hbx/transport";
+import type { HeartbeatTransport, NodeSnapshot } from "@hbx/transport";
 import { IpcError } from "./protocol.js";
 import type { IpcHandler } from "./server.js";
 
@@ -23,7 +23,7 @@ export interface RscStatusSource {
 
 /** The heartbeat layer's IPC operations. */
 export function heartbeatHandlers(
-  hb: HeartbeatNode,
+  hb: HeartbeatTransport,
   managedBy = "haresources",
   v1?: RscStatusSource,
 ): Record<string, IpcHandler> {
@@ -45,6 +45,26 @@ export function heartbeatHandlers(
       if (typeof args.lossRate === "number") faults.lossRate = args.lossRate;
       if (!hb.setLinkFaults(link, faults)) throw new IpcError("not-found", `no link ${link} on ${hb.name}`);
       return { link, ...faults };
+    },
+    // How regularly this node's own heartbeats left (the longest gap), since the last reset.
+    "hb.send-stats": (args) => hb.sendStats(args.reset === true),
+    ...(process.env.HBX_TEST_HOOKS === "1" ? mainThreadBlocker() : {}),
+  };
+}
+
+/**
+ * Test hook, only with HBX_TEST_HOOKS=1: hold the main thread busy for `ms` (as a huge CIB's
+ * parse and validation does), to prove the heartbeat thread keeps beating meanwhile.
+ */
+function mainThreadBlocker(): Record<string, IpcHandler> {
+  return {
+    "test.block-main-thread": (args) => {
+      const ms = Math.min(Number(args.ms ?? 5000), 60_000);
+      const start = performance.now();
+      while (performance.now() - start < ms) {
+        // busy: nothing else on this thread runs
+      }
+      return { blockedMs: Math.round(performance.now() - start) };
     },
   };
 }
