@@ -167,7 +167,10 @@ export function replaceObject(cib: XmlElement, obj: XmlElement, scope: string | 
   if (scope !== undefined && SECTIONS.includes(scope) && obj.name !== scope) {
     // As Pacemaker: with -o the root is that section, or an element found inside it; a section
     // root that is not the -o section must never replace whatever it names instead.
-    const found = obj.attrs.id !== undefined ? findByTagId(scopeElement(next, scope)!, obj.name, obj.attrs.id) : undefined;
+    const found =
+      obj.attrs.id !== undefined
+        ? findByTagId(scopeElement(next, scope)!, obj.name, obj.attrs.id)
+        : undefined;
     if (!found) {
       const id = obj.attrs.id !== undefined ? ` id="${obj.attrs.id}"` : "";
       throw new CliError(
@@ -206,7 +209,12 @@ const REQUIRED_SECTIONS = ["crm_config", "nodes", "resources", "constraints"];
  * constraints in one write. Pacemaker's schema refuses it the same way (78).
  */
 function requireConfigurationSections(obj: XmlElement): void {
-  const config = obj.name === "configuration" ? obj : obj.name === "cib" ? childElements(obj, "configuration")[0] : undefined;
+  const config =
+    obj.name === "configuration"
+      ? obj
+      : obj.name === "cib"
+        ? childElements(obj, "configuration")[0]
+        : undefined;
   if (config === undefined) return;
   const missing = REQUIRED_SECTIONS.filter((s) => childElements(config, s).length === 0);
   if (missing.length === 0) return;

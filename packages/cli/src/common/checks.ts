@@ -1,4 +1,13 @@
-import { type XmlElement, childElements, tryParseScore, walkElements, INFINITY, validateCib } from "@hbx/cib";
+import {
+  type XmlElement,
+  checkCibValues,
+  childElements,
+  formatCibValueError,
+  tryParseScore,
+  walkElements,
+  INFINITY,
+  validateCib,
+} from "@hbx/cib";
 import { indexNodes, indexResources, section } from "./cib-model.js";
 
 /**
@@ -184,6 +193,19 @@ export async function schemaProblems(text: string, source: string): Promise<CibP
     severity: "error" as const,
     elementId: "cib",
     message: `${source}:${e.line}: ${e.elementPath ? `${e.elementPath}: ` : ""}${e.message}`,
+  }));
+}
+
+/**
+ * Scores, durations, booleans and counts that Pacemaker would read as something else (a score
+ * of "banana" as 0), through @hbx/cib's one check. With `since`, only values the write adds or
+ * changes are reported.
+ */
+export function valueProblems(cib: XmlElement, since?: XmlElement): CibProblem[] {
+  return checkCibValues(cib, { since }).map((e) => ({
+    severity: "error" as const,
+    elementId: e.elementId,
+    message: formatCibValueError(e),
   }));
 }
 

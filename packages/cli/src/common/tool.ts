@@ -1,6 +1,5 @@
-import { promises as fs } from "node:fs";
 import path from "node:path";
-import { type XmlElement, XmlSyntaxError, parseXml } from "@hbx/cib";
+import { type XmlElement, XmlSyntaxError, parseXml, readXmlText, xmlLimitsFromEnv } from "@hbx/cib";
 import { Args, type OptionSpec, parseArgs, versionText } from "./args.js";
 import { CliError, CrmExit } from "./exit-codes.js";
 import { type CliIo } from "./io.js";
@@ -66,18 +65,26 @@ export async function runParsedTool(
   });
 }
 
-/** Read XML given as a file, a string or stdin; a syntax error names the place. */
+/**
+ * Read XML given as a file, a string or stdin through the one hardened reader (no DTD or
+ * entities, nesting and size limits, the size limit from HBX_XML_MAX_BYTES; a file's size is
+ * looked at before it is read). Anything refused is one line naming the place, exit 78.
+ */
 export async function readXmlInput(
   io: CliIo,
   input: { file?: string; text?: string; stdin?: boolean },
 ): Promise<{ el: XmlElement; source: string }> {
+  const limits = xmlLimitsFromEnv(io.env);
+  const refused = (source: string, e: XmlSyntaxError) =>
+    new CliError(CrmExit.CONFIG, `Couldn't parse input from ${source}: ${e.message}; nothing was changed`);
   let text: string;
   let source: string;
   if (input.file !== undefined) {
     source = input.file;
     try {
-      text = await fs.readFile(path.resolve(io.cwd, input.file), "utf8");
+      text = await readXmlText(path.resolve(io.cwd, input.file), source, limits);
     } catch (e) {
+      if (e instanceof XmlSyntaxError) throw refused(source, e);
       throw new CliError(
         CrmExit.CONFIG,
         `Couldn't parse input from ${input.file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : String(e)}`,
@@ -93,14 +100,9 @@ export async function readXmlInput(
     throw new CliError(CrmExit.USAGE, "Please supply XML to process with -X, -x or -p");
   }
   try {
-    return { el: parseXml(text, source), source };
+    return { el: parseXml(text, source, limits), source };
   } catch (e) {
-    if (e instanceof XmlSyntaxError) {
-      throw new CliError(
-        CrmExit.CONFIG,
-        `Couldn't parse input from ${source}: ${e.message}; nothing was changed`,
-      );
-    }
+    if (e instanceof XmlSyntaxError) throw refused(source, e);
     throw e;
   }
 }

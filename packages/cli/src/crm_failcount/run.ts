@@ -1,4 +1,4 @@
-import { cloneElement } from "@hbx/cib";
+import { type XmlElement, cloneElement, walkElements } from "@hbx/cib";
 import { type OptionSpec } from "../common/args.js";
 import { resolveNode, setAttr } from "../common/attributes.js";
 import { indexResources, primitivesOf } from "../common/cib-model.js";
@@ -8,6 +8,7 @@ import { CliError, CrmExit } from "../common/exit-codes.js";
 import { type CliIo } from "../common/io.js";
 import { cleanupResource, failCountName, parseIntervalMs, queryFailCount } from "../common/status.js";
 import { runParsedTool } from "../common/tool.js";
+import { notFound } from "../crm_resource/resource-args.js";
 
 const TOOL = "crm_failcount";
 
@@ -93,6 +94,9 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       io.stdout(args.has("quiet") ? `${r.value}\n` : `scope=status  name=${r.name} value=${r.value}\n`);
       return CrmExit.OK;
     }
+    // Pacemaker's crm_failcount hands -D to crm_resource, which refuses an unknown resource
+    // (105); setting a count for one would only record a failure nothing can have had.
+    if (!knownResource(before, rsc)) throw notFound(rsc);
     const after = cloneElement(before);
     const node = resolveNode(after, nodeName, TOOL);
     if (command === "update") {
@@ -125,4 +129,14 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     await commitCib(source, before, after, { io, verbose: args.count("verbose") });
     return CrmExit.OK;
   });
+}
+
+/** Configured, or still in some node's operation history (an orphan whose failures can be cleared). */
+function knownResource(cib: XmlElement, rsc: string): boolean {
+  const id = rsc.replace(/:\d+$/, "");
+  if (indexResources(cib).has(id)) return true;
+  for (const el of walkElements(cib)) {
+    if (el.name === "lrm_resource" && (el.attrs.id ?? "").replace(/:\d+$/, "") === id) return true;
+  }
+  return false;
 }
