@@ -139,7 +139,14 @@ function answer(p: Parsed, st: HeartbeatStatus, io: CliIo, log: (m: string) => v
       return online ? EXIT.ok : EXIT.notRunning;
     }
     default: {
-      // rscstatus: hbxd's v1 mode answers for real; without it this node claims what it holds.
+      // rscstatus is the v1 resource manager's state. With `crm on` Heartbeat has none and
+      // refuses the query (api_get_resources: "Resource is managed by crm."), and so does hbxd.
+      if (st.managedBy === "crm") {
+        log("Cannot get the cluster resource status");
+        log("REASON: Resource is managed by crm.Use crm tool to query resource");
+        return EXIT.notRunning;
+      }
+      // hbxd's v1 mode answers for real; without it this node claims what it holds.
       if (st.rscStatus) {
         out(st.rscStatus);
         return EXIT.ok;
