@@ -20,6 +20,7 @@ import { HeartbeatV1Cluster } from "./v1-cluster.js";
 import { IpcClient } from "../ipc/client.js";
 import { IpcServer, probeSocket, SocketInUseError } from "../ipc/server.js";
 import { CrmMode } from "../crm/mode.js";
+import { RespawnSupervisor } from "../respawn/supervisor.js";
 import { daemonLogger, type LogTargets } from "./logging.js";
 import type { HbxdOptions } from "./options.js";
 import { AlreadyRunningError, acquirePidfile, type PidfileLock } from "./pidfile.js";
@@ -166,6 +167,9 @@ async function startLocked(
   await heartbeat.start();
   await ipc.listen();
   v1?.start();
+  // ha.cf `respawn`/`failfast` clients: started now, restarted when they die, stopped with hbxd.
+  const clients = new RespawnSupervisor(hacf.respawn, log.child({ component: "respawn" }));
+  clients.start();
   log.info({ node: opts.node }, `hbxd started on node ${opts.node}`);
   let running = { hacf, authkeys: s.authkeys };
   let stopping: Promise<void> | undefined;
@@ -188,6 +192,7 @@ async function startLocked(
         await crm?.shutdown();
         await ipc.close();
         await crm?.stop();
+        await clients.stop();
         await heartbeat.stop();
         lock.release();
       })();
