@@ -15,7 +15,7 @@ import {
   MESSAGE_HEADER_BYTES,
 } from "./frame.js";
 import type { Logger } from "./log.js";
-import { defaultBusLogger } from "./log.js";
+import { defaultBusLogger, PeerWarnings } from "./log.js";
 import { hashString, seededRandom } from "./prng.js";
 import { RecvStream, type ReceivedMessage } from "./receiver.js";
 import { SendStream } from "./sender.js";
@@ -63,6 +63,7 @@ export class BusCore {
   readonly config: BusConfig;
   private readonly random: () => number;
   private readonly log: Logger;
+  private readonly peerWarnings: PeerWarnings;
   private readonly peers = new Set<NodeName>();
   private readonly down = new Set<NodeName>();
   private readonly out = new Map<NodeName, SendStream>();
@@ -83,12 +84,14 @@ export class BusCore {
     this.config = { ...defaultBusConfig, ...opts.config };
     this.random = opts.random ?? seededRandom(hashString(opts.self) ^ opts.generation);
     this.log = opts.logger ?? defaultBusLogger();
+    this.peerWarnings = new PeerWarnings(this.log);
     for (const p of opts.peers ?? []) if (p !== this.self) this.peers.add(p);
   }
 
   step(now: number, event: BusEvent): BusEffect[] {
     this.now = now;
     this.effects = [];
+    this.peerWarnings.flush(now);
     switch (event.type) {
       case "send":
         this.send(event.ref, event.channel, event.to, event.payload);
@@ -295,7 +298,7 @@ export class BusCore {
       f = decodeFrame(bytes);
     } catch (e) {
       if (!(e instanceof FrameError)) throw e;
-      this.log.warn({ peer: from, reason: e.reason }, "bad bus frame dropped");
+      this.peerWarnings.warn(this.now, from, "bad bus frame dropped", { reason: e.reason });
       return;
     }
     if (f.type === FrameType.Ack) {
@@ -322,7 +325,7 @@ export class BusCore {
       ack: (a) =>
         this.effects.push({ type: "frame", to: from, bytes: encodeAck({ srcGen: this.generation, ...a }) }),
       message: (m) => this.onMessage(from, m),
-      rejected: (reason) => this.log.warn({ peer: from, reason }, "bus message rejected"),
+      rejected: (reason) => this.peerWarnings.warn(this.now, from, "bus message rejected", { reason }),
     });
     this.in.set(from, r);
     return r;
