@@ -1,58 +1,63 @@
 import { describe, expect, it } from "vitest";
-import { type CcmEffect, CcmCore, hasQuorum } from "./core.js";
+import { CcmMessageError, decodeViews, encodeViews } from "./codec.js";
+import { CcmCore, hasQuorum } from "./core.js";
+import {
+  type PeerView,
+  agreedMembership,
+  chooseSet,
+  electDc,
+  maximalCliques,
+  mutualEdges,
+} from "./membership.js";
 
-const dcOf = (effs: CcmEffect[]) => effs.find((e) => e.type === "dc");
+const view = (node: string, hears: string[], extra: Partial<PeerView> = {}): PeerView => ({
+  node,
+  generation: 1,
+  seq: 1,
+  viewId: 1,
+  hears: [...hears, node].sort(),
+  seen: {},
+  quorate: false,
+  members: 1,
+  ...extra,
+});
+const views = (...vs: PeerView[]) => new Map(vs.map((v) => [v.node, v]));
 
-describe("CcmCore", () => {
-  const nodes = ["alpha", "bravo", "charlie"];
-
-  it("elects no DC while a node is still pending, then the first member in ha.cf order", () => {
-    const ccm = new CcmCore({ self: "charlie", nodes });
-    expect(dcOf(ccm.start(0))).toBeUndefined();
-    expect(dcOf(ccm.step(1, { type: "node", node: "bravo", up: true }))).toBeUndefined();
-    expect(dcOf(ccm.step(2, { type: "node", node: "alpha", up: true }))).toEqual({
-      type: "dc",
-      dc: "alpha",
-      previous: undefined,
-      isSelf: false,
-    });
-    expect(ccm.view()).toMatchObject({ members: ["alpha", "bravo", "charlie"], quorate: true, dc: "alpha" });
+describe("the agreement rule", () => {
+  it("counts an edge only where both nodes hear each other", () => {
+    const adj = mutualEdges(views(view("a", ["b", "c"]), view("b", ["a"]), view("c", ["b"])));
+    expect([...adj.get("a")!]).toEqual(["b"]);
+    expect([...adj.get("c")!]).toEqual([]);
   });
 
-  it("elects the next node in order when the DC dies, and tells that node it is DC", () => {
-    const ccm = new CcmCore({ self: "bravo", nodes });
-    ccm.step(0, { type: "node", node: "alpha", up: true });
-    ccm.step(0, { type: "node", node: "charlie", up: true });
-    const effs = ccm.step(5, { type: "node", node: "alpha", up: false });
-    expect(effs[0]).toMatchObject({ type: "membership", left: ["alpha"], joined: [] });
-    expect(dcOf(effs)).toEqual({ type: "dc", dc: "bravo", previous: "alpha", isSelf: true });
-    expect(ccm.view()).toMatchObject({ members: ["bravo", "charlie"], quorate: true });
-  });
-
-  it("gives the DC back to the first node when it returns, and loses quorum at one of three", () => {
-    const ccm = new CcmCore({ self: "charlie", nodes });
-    ccm.step(0, { type: "node", node: "alpha", up: false });
-    expect(dcOf(ccm.step(0, { type: "node", node: "bravo", up: false }))).toMatchObject({
-      dc: "charlie",
-      isSelf: true,
-    });
-    expect(ccm.view().quorate).toBe(false);
-    expect(dcOf(ccm.step(9, { type: "node", node: "alpha", up: true }))).toMatchObject({
-      dc: "alpha",
-      previous: "charlie",
-      isSelf: false,
-    });
-  });
-
-  it("reports a repeated status without effects and ignores nodes not in ha.cf", () => {
-    const ccm = new CcmCore({ self: "alpha", nodes: ["alpha", "bravo"] });
-    expect(ccm.step(0, { type: "node", node: "bravo", up: true }).map((e) => e.type)).toEqual([
-      "membership",
-      "dc",
+  it("finds every maximal fully connected set", () => {
+    const v = views(view("a", ["b"]), view("b", ["a", "c"]), view("c", ["b"]));
+    expect(maximalCliques(mutualEdges(v))).toEqual([
+      ["a", "b"],
+      ["b", "c"],
     ]);
-    expect(ccm.step(1, { type: "node", node: "bravo", up: true })).toEqual([]);
-    expect(ccm.step(1, { type: "node", node: "pinghost", up: true })).toEqual([]);
-    expect(ccm.view().twoNode).toBe(true);
+  });
+
+  it("prefers the larger set, then the one holding a quorate DC, then the smaller names", () => {
+    const a = view("a", ["b"]);
+    const b = view("b", ["a", "c"]);
+    const c = view("c", ["b"], { dc: "c", quorate: true });
+    expect(chooseSet(views(a, b, c))).toEqual(["b", "c"]);
+    expect(chooseSet(views(a, b, { ...c, dc: undefined }))).toEqual(["a", "b"]);
+    expect(agreedMembership("a", views(a, b, c))).toEqual(["a"]);
+  });
+
+  it("keeps a claiming DC, prefers a quorate one when two meet, and elects the lowest name otherwise", () => {
+    const m = ["a", "b", "c"];
+    expect(electDc(m, views(view("a", []), view("b", []), view("c", [])))).toBe("a");
+    expect(electDc(m, views(view("a", []), view("c", [], { dc: "c" })))).toBe("c");
+    const two = views(
+      view("b", [], { dc: "b", members: 1 }),
+      view("c", [], { dc: "c", quorate: true, members: 2 }),
+    );
+    expect(electDc(m, two)).toBe("c");
+    const tie = views(view("c", [], { dc: "c" }), view("b", [], { dc: "b" }));
+    expect(electDc(m, tie)).toBe("b");
   });
 
   it("counts quorum as more than half of the configured nodes", () => {
@@ -60,5 +65,44 @@ describe("CcmCore", () => {
     expect(hasQuorum(1, 2)).toBe(false);
     expect(hasQuorum(2, 4)).toBe(false);
     expect(hasQuorum(1, 1)).toBe(true);
+  });
+});
+
+describe("the ccm message codec", () => {
+  it("round-trips views", () => {
+    const v = [view("a", ["b"], { seen: { b: 3 }, dc: "a" })];
+    expect(decodeViews("a", encodeViews(v))).toEqual(v);
+  });
+
+  it("refuses a malformed message with one line naming the sender and the field", () => {
+    expect(() => decodeViews("b", "{")).toThrow(new CcmMessageError("b", "not JSON"));
+    const bad = JSON.stringify({ v: 1, views: [{ ...view("a", []), seq: -1 }] });
+    expect(() => decodeViews("b", bad)).toThrow("ccm message from b: views[0].seq is malformed");
+  });
+});
+
+describe("CcmCore", () => {
+  it("installs a one-node cluster at once, itself DC and quorate", () => {
+    const ccm = new CcmCore({ self: "solo", nodes: ["solo"] });
+    expect(ccm.start(0).map((e) => e.type)).toEqual(["dc", "publish"]);
+    expect(ccm.view()).toEqual({ members: ["solo"], quorate: true, twoNode: false, dc: "solo" });
+  });
+
+  it("ignores views from a node it does not hear, and nodes not in ha.cf", () => {
+    const ccm = new CcmCore({ self: "a", nodes: ["a", "b"], deadtimeMs: 5000 });
+    ccm.start(0);
+    expect(ccm.step(1, { type: "views", from: "b", views: [view("b", ["a"])] })).toEqual([]);
+    expect(ccm.step(1, { type: "node", node: "pinghost", up: true })).toEqual([]);
+    expect(ccm.heldViews().map((v) => v.node)).toEqual(["a"]);
+  });
+
+  it("publishes its view on a change and again every keepalive, with a growing sequence number", () => {
+    const ccm = new CcmCore({ self: "a", nodes: ["a", "b"], keepaliveMs: 1000, deadtimeMs: 5000 });
+    const pub = (effs: ReturnType<CcmCore["step"]>) => effs.find((e) => e.type === "publish");
+    expect(pub(ccm.start(0))).toBeDefined();
+    expect(pub(ccm.step(500, { type: "tick" }))).toBeUndefined();
+    const onChange = pub(ccm.step(600, { type: "node", node: "b", up: true }));
+    expect(onChange).toMatchObject({ views: [{ node: "a", hears: ["a", "b"], seq: 2, viewId: 2 }] });
+    expect(pub(ccm.step(1600, { type: "tick" }))).toMatchObject({ views: [{ seq: 3, viewId: 2 }] });
   });
 });

@@ -8,3 +8,12 @@ export {
   type PeerState,
   type NodeName,
 } from "./core.js";
+export {
+  type PeerView,
+  agreedMembership,
+  chooseSet,
+  electDc,
+  maximalCliques,
+  mutualEdges,
+} from "./membership.js";
+export { CCM_CHANNEL, CcmMessageError, decodeViews, encodeViews } from "./codec.js";
