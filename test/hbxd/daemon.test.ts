@@ -283,4 +283,61 @@ describe("hbxd as a daemon", () => {
     await sleep(0);
     expect(logOf(n)).toMatch(/WARN: received SIGTERM: already stopping\n/);
   }, 40_000);
+
+  it("signs and verifies with the new authkeys after a SIGHUP, as a peer sees", async () => {
+    const status = async (socket: string, peer: string) => {
+      const c = await IpcClient.connect(socket, 1000);
+      try {
+        const st = await c.request<{ nodes: { name: string; status: string }[] }>("hb.status");
+        return st.nodes.find((x) => x.name === peer)?.status;
+      } finally {
+        c.close();
+      }
+    };
+    const nodes = ["alpha", "beta"].map((name, i) => {
+      const n = node(`keys-${name}`, "off");
+      const me = `127.0.0.${61 + i}`;
+      const peer = `127.0.0.${62 - i}`;
+      writeFileSync(
+        join(n.haDir, "ha.cf"),
+        `logfile ${n.logfile}\nkeepalive 200ms\ndeadtime 2\nudpport ${port + 1}\nucast lo ${peer}\nnode alpha beta\n`,
+      );
+      const d = hbxd([
+        ...args(n).slice(0, 2),
+        "--node",
+        name,
+        "--state-dir",
+        n.stateDir,
+        "--bind",
+        me,
+        "--socket",
+        n.socket,
+      ]);
+      return { n, d, name };
+    });
+    const [a, b] = nodes;
+    const sees = (x: typeof a, y: typeof a, want: string) =>
+      waitFor(
+        `${x.name} sees ${y.name} ${want}`,
+        async () => ((await status(x.n.socket, y.name)) === want ? true : undefined),
+        10_000,
+      );
+    await sees(a, b, "active");
+    await sees(b, a, "active");
+    // Only alpha takes a new key: from then on the two cannot verify each other's heartbeats.
+    writeFileSync(join(a.n.haDir, "authkeys"), "auth 3\n3 sha1 rotated-key\n", { mode: 0o600 });
+    a.d.child.kill("SIGHUP");
+    await sees(b, a, "dead");
+    await sees(a, b, "dead");
+    // beta takes the same key: both come back without a restart.
+    writeFileSync(join(b.n.haDir, "authkeys"), "auth 3\n3 sha1 rotated-key\n", { mode: 0o600 });
+    b.d.child.kill("SIGHUP");
+    await sees(b, a, "active");
+    await sees(a, b, "active");
+    for (const x of nodes) {
+      expect(x.d.child.exitCode).toBe(null);
+      x.d.child.kill("SIGTERM");
+      expect((await x.d.exited).code).toBe(0);
+    }
+  }, 60_000);
 });

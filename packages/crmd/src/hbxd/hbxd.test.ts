@@ -7,6 +7,9 @@ import { formatLogLine } from "./logging.js";
 import { parseHbxdArgs } from "./options.js";
 import { parseAuthkeys, parseHaCf } from "@hbx/transport";
 import { planReload } from "./reload.js";
+import { spawn } from "node:child_process";
+import pino from "pino";
+import { AlreadyRunningError, acquirePidfile } from "./pidfile.js";
 import { type HbxdSignal, run } from "./run.js";
 
 const root = mkdtempSync(join(tmpdir(), "hbxd-"));
@@ -105,5 +108,29 @@ describe("hbxd", () => {
     expect(plan.needRestart).toEqual(["auto_failback"]);
     const debug = planReload(running, { hacf: cf("logfile /a\ndebugfile /d\n"), authkeys: keys("k") });
     expect(debug).toEqual({ needRestart: ["debugfile"] });
+  });
+
+  it("takes over a pidfile whose pid is alive but not an hbxd, and refuses one held by a running hbxd", async () => {
+    const path = join(root, "lock.pid");
+    const sleeper = spawn("sleep", ["30"]);
+    try {
+      writeFileSync(path, `${sleeper.pid}\n/run/x.sock\n`);
+      const lines: string[] = [];
+      const log = pino({ level: "info" }, { write: (l: string) => lines.push(JSON.parse(l).msg) });
+      const lock = acquirePidfile(path, "/run/mine.sock", log);
+      expect(readFileSync(path, "utf8")).toBe(`${process.pid}\n/run/mine.sock\n`);
+      expect(lines).toEqual([`stale pidfile ${path} (pid ${sleeper.pid} is not a running hbxd) taken over`]);
+      // This process holds it now: a second claim is refused, naming the holder, and changes nothing.
+      expect(() => acquirePidfile(path, "/run/other.sock", log)).toThrow(AlreadyRunningError);
+      expect(() => acquirePidfile(path, "/run/other.sock", log)).toThrow(
+        `hbxd is already running (pid ${process.pid}, socket /run/mine.sock, pidfile ${path}); not starting a second one`,
+      );
+      // A release removes only a pidfile that is still ours.
+      writeFileSync(path, `${sleeper.pid}\n`);
+      lock.release();
+      expect(existsSync(path)).toBe(true);
+    } finally {
+      sleeper.kill();
+    }
   });
 });
