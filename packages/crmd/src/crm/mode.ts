@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import { Bus, TRANSPORT_BUS_CONFIG, createTransportLink, followLiveness } from "@hbx/bus";
-import { CcmCore, type CcmEffect } from "@hbx/ccm";
+import type { CcmCore, CcmEffect } from "@hbx/ccm";
 import {
   CibStore,
   StaleUpdateError,
@@ -25,6 +25,7 @@ import { type JoinReply, decodeJoinReply, encodeJoinReply, unrecordedResults } f
 import { LocalLrm } from "./local-lrm.js";
 import type { HaCf, HeartbeatTransport } from "@hbx/transport";
 import { DcLoop } from "./dc.js";
+import { createCcm, wireCcm } from "./ccm-wire.js";
 import { LRM_CHANNEL, decodeRequest, decodeResult, encodeRequest, encodeResult } from "./lrm-wire.js";
 import {
   adoptLrmInstances,
@@ -75,7 +76,7 @@ export class CrmMode {
     this.store = store;
     this.self = opts.heartbeat.name;
     this.log = opts.log.child({ component: "crm" });
-    this.ccm = new CcmCore({ self: this.self, nodes: opts.hacf.nodes });
+    this.ccm = createCcm(opts.heartbeat, opts.hacf);
     this.bus = new Bus({
       self: this.self,
       link: createTransportLink(opts.heartbeat),
@@ -110,22 +111,6 @@ export class CrmMode {
   private wire(): void {
     const hb = this.opts.heartbeat;
     this.detach.push(followLiveness(hb, this.bus));
-    const onStatus = (node: string, status: string): void => {
-      if (status === "dead") this.apply(this.ccm.step(Date.now(), { type: "node", node, up: false }));
-      else if (status === "up" || status === "active")
-        this.apply(this.ccm.step(Date.now(), { type: "node", node, up: true }));
-    };
-    // A restart within deadtime is a death (its LRM state is gone) followed by a join.
-    const onRestart = (node: string): void => {
-      this.apply(this.ccm.step(Date.now(), { type: "node", node, up: false }));
-      this.apply(this.ccm.step(Date.now(), { type: "node", node, up: true }));
-    };
-    hb.on("node-status", onStatus);
-    hb.on("node-restarted", onRestart);
-    this.detach.push(
-      () => hb.off("node-status", onStatus),
-      () => hb.off("node-restarted", onRestart),
-    );
 
     this.bus.on(LRM_CHANNEL, async (msg) => {
       const req = decodeRequest(text(msg.payload));
@@ -160,14 +145,22 @@ export class CrmMode {
         return JSON.stringify({ ok: false, message: (e as Error).message });
       }
     });
-    this.apply(this.ccm.start(Date.now()));
-    // Nodes already known when CRM mode starts.
-    for (const s of hb.snapshot())
-      if (s.name !== this.self && s.type === "normal") onStatus(s.name, s.status);
+    // Agreed membership: liveness and the peers' views in, membership and DC changes out.
+    const membership = wireCcm({
+      ccm: this.ccm,
+      hb,
+      bus: this.bus,
+      keepaliveMs: this.opts.hacf.keepaliveMs,
+      log: this.log.child({ component: "ccm" }),
+      apply: (effects) => this.apply(effects),
+    });
+    this.detach.push(() => membership.detach());
   }
 
   private apply(effects: CcmEffect[]): void {
     for (const e of effects) {
+      // Views go out through the ccm wiring (and again every keepalive).
+      if (e.type === "publish") continue;
       if (e.type === "membership") {
         this.log.info(
           { members: e.view.members, joined: e.joined, left: e.left, quorate: e.view.quorate },
