@@ -5,6 +5,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import {
   chmodSync,
+  chownSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -182,7 +183,22 @@ describe("hbxd as a daemon", () => {
         const n = node("group", "off");
         const d = hbxd(args(n, ["--socket-group", group]));
         await answers(n.socket);
-        expect(statSync(n.socket).gid).toBe(groupId(group));
+        const gid = groupId(group)!;
+        expect(statSync(n.socket).gid).toBe(gid);
+        // A user in that group reaches the daemon without root; the same user outside it does not.
+        chmodSync(root, 0o711);
+        chmodSync(n.dir, 0o711);
+        const tryConnect = (asGid: number) =>
+          spawnSync(
+            process.execPath,
+            [
+              "-e",
+              `require("net").connect(${JSON.stringify(n.socket)}).on("connect", () => { console.log("connected"); process.exit(0); }).on("error", (e) => { console.log(e.code); process.exit(1); })`,
+            ],
+            { uid: 65534, gid: asGid, encoding: "utf8" },
+          ).stdout.trim();
+        expect(tryConnect(gid)).toBe("connected");
+        expect(tryConnect(65534)).toBe("EACCES");
         d.child.kill("SIGTERM");
         expect((await d.exited).code).toBe(0);
         const bad = hbxd(args(node("nogroup", "off"), ["--socket-group", "no-such-group-hbx"]));
@@ -191,6 +207,24 @@ describe("hbxd as a daemon", () => {
       } finally {
         spawnSync("groupdel", [group]);
       }
+    },
+    30_000,
+  );
+
+  it.skipIf(!asRoot)(
+    "keeps the socket in its own group when run by a user outside haclient, rather than failing (needs root to switch user)",
+    async () => {
+      const n = node("nobody", "off");
+      mkdirSync(n.stateDir);
+      for (const p of [n.dir, n.haDir, n.stateDir, join(n.haDir, "ha.cf"), join(n.haDir, "authkeys")])
+        chownSync(p, 65534, 65534);
+      chmodSync(root, 0o711);
+      const child = spawn(process.execPath, [HBXD, ...args(n)], { uid: 65534, gid: 65534, stdio: "ignore" });
+      children.push(child);
+      await answers(n.socket);
+      expect(statSync(n.socket).gid).toBe(65534);
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("exit", r));
     },
     30_000,
   );

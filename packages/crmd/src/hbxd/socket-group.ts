@@ -25,7 +25,8 @@ export function lookupGroupId(name: string): number | undefined {
 
 /**
  * The gid the IPC socket gets: the named group (an error naming it if it does not exist), or
- * `haclient` when that group exists, or else the daemon's own group.
+ * `haclient` when that group exists and this process may give a file to it (root, or a member),
+ * or else the daemon's own group.
  */
 export function resolveSocketGroup(name: string | undefined): { name: string; gid: number } {
   if (name !== undefined) {
@@ -34,7 +35,8 @@ export function resolveSocketGroup(name: string | undefined): { name: string; gi
     return { name, gid };
   }
   const hac = lookupGroupId(DEFAULT_SOCKET_GROUP);
-  if (hac !== undefined) return { name: DEFAULT_SOCKET_GROUP, gid: hac };
+  const mayChown = (gid: number) => process.getuid?.() === 0 || (process.getgroups?.() ?? []).includes(gid);
+  if (hac !== undefined && mayChown(hac)) return { name: DEFAULT_SOCKET_GROUP, gid: hac };
   const own = process.getgid?.() ?? 0;
   return { name: String(own), gid: own };
 }
