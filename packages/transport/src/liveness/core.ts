@@ -113,7 +113,9 @@ export class Liveness {
         node: e.from,
         addr: e.addr,
         reason: "stale-generation",
-        detail: `generation ${e.generation} is older than ${floor.generation}, the last accepted before restart`,
+        // A peer whose state directory was wiped (reinstalled) can come back lower: the operator
+        // removes its line from hb_peers, as the detail says.
+        detail: `generation ${e.generation} is older than ${floor.generation}, the last accepted before restart (if ${e.from} was reinstalled, remove its line from hb_peers)`,
       });
       return;
     }
