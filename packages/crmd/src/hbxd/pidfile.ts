@@ -1,4 +1,5 @@
-import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { dirname } from "node:path";
 import type { Logger } from "pino";
 
 /** Another hbxd holds the lock: the message names it, for the one line hbxd prints. */
@@ -65,6 +66,7 @@ function createExclusive(path: string, socket: string): number {
  * makes this throw AlreadyRunningError naming its pid and socket.
  */
 export function acquirePidfile(path: string, socket: string, log: Logger): PidfileLock {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o750 });
   let ino: number | undefined;
   for (let attempt = 0; ino === undefined; attempt++) {
     try {
