@@ -132,7 +132,7 @@ describe.skipIf(dummyUnavailable !== undefined)(
       );
     });
 
-    it("a write based on a configuration someone else changed since is refused with 103", async () => {
+    it("a whole replace based on a configuration someone else changed since is refused with 103", async () => {
       const src = new IpcCibSource(nodes[1].socket);
       const doc = await src.read();
       const based = readVersion(doc);
@@ -146,7 +146,7 @@ describe.skipIf(dummyUnavailable !== undefined)(
       ]);
       expect(r.code).toBe(0);
       doc.attrs.epoch = String(based.epoch + 1);
-      await expect(src.write(doc, based)).rejects.toMatchObject({ exitCode: 103 });
+      await expect(src.write(doc, based, { replace: based })).rejects.toMatchObject({ exitCode: 103 });
       expect(await liveXml()).toContain('id="l1"');
     });
 
@@ -161,7 +161,7 @@ describe.skipIf(dummyUnavailable !== undefined)(
       bad.attrs.epoch = String(readVersion(doc).epoch + 1);
       const err = await src.write(bad, readVersion(doc)).catch((e: unknown) => e);
       expect(err).toMatchObject({ exitCode: 78 });
-      expect((err as { detail: string[] }).detail.join("\n")).toMatch(/cib\.replace:\d+/);
+      expect((err as { detail: string[] }).detail.join("\n")).toMatch(/cib\.(replace|patch):\d+/);
       expect(await liveXml()).not.toContain('id="bad"');
     });
 

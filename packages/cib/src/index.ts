@@ -6,3 +6,4 @@ export * from "./model/index.js";
 export * from "./digest/index.js";
 export * from "./schema/index.js";
 export * from "./store/index.js";
+export * from "./patch/index.js";

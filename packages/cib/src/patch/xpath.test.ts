@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseXml } from "@hbx/cib";
+import { parseXml } from "../xml/parse.js";
 import { XPathError, compileXPath, evaluateXPath, nodePath } from "./xpath.js";
 
 const doc = parseXml(`<cib epoch="3">

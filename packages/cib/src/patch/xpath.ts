@@ -1,4 +1,4 @@
-import { type XmlElement, walkElements } from "@hbx/cib";
+import { type XmlElement, walkElements } from "../xml/node.js";
 
 /**
  * The XPath 1.0 subset administrators give cibadmin and Pacemaker's own scripts use:

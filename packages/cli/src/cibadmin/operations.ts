@@ -147,15 +147,23 @@ export function modifyObject(
 }
 
 /**
- * cibadmin -R. A whole `<cib>` replaces the document unless it is older than what is stored
- * (no lost updates); a section or element replaces its namesake. Returns the new document.
+ * cibadmin -R. A whole `<cib>` replaces the document unless its configuration is older than
+ * what is stored (no lost updates) and not forced; a section or element replaces its namesake. Returns the new document.
  */
-export function replaceObject(cib: XmlElement, obj: XmlElement, scope: string | undefined): XmlElement {
+export function replaceObject(
+  cib: XmlElement,
+  obj: XmlElement,
+  scope: string | undefined,
+  force = false,
+): XmlElement {
   requireConfigurationSections(obj);
   if (obj.name === "cib") {
     const current = readVersion(cib);
     const offered = readVersion(obj);
-    if (compareVersions(offered, current) < 0) {
+    // The configuration version: num_updates counts status changes (on a live cluster the DC's,
+    // made constantly), which do not make an edit of the configuration stale.
+    const config = (v: typeof current) => ({ ...v, numUpdates: 0 });
+    if (!force && compareVersions(config(offered), config(current)) < 0) {
       throw new CliError(
         CrmExit.OLD,
         `Call failed: Update was older than existing configuration: the replacement is version ${formatVersion(offered)} but the CIB is at ${formatVersion(current)}, which is newer. Query it again (cibadmin -Q), re-apply your edit and replace with that.`,

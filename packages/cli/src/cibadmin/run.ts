@@ -1,11 +1,20 @@
-import { type XmlElement, cibDigest, cibFileDigest, cloneElement, element, serializeXml } from "@hbx/cib";
+import {
+  type CibVersion,
+  type XmlElement,
+  cibDigest,
+  cibFileDigest,
+  cloneElement,
+  element,
+  readVersion,
+  serializeXml,
+} from "@hbx/cib";
 import { type OptionSpec, commonOptions } from "../common/args.js";
 import { openCibSource } from "../common/cib-source.js";
 import { commitCib } from "../common/commit.js";
 import { CliError, CrmExit } from "../common/exit-codes.js";
 import { type CliIo } from "../common/io.js";
 import { readXmlInput, runParsedTool } from "../common/tool.js";
-import { XPathError, compileXPath, evaluateXPath, nodePath, parentOf } from "../common/xpath.js";
+import { XPathError, compileXPath, evaluateXPath, nodePath, parentOf } from "@hbx/cib";
 import {
   createObject,
   deleteObject,
@@ -149,6 +158,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     }
 
     let after = cloneElement(before);
+    // A whole <cib> goes to a live cluster as a compare-and-swap on the version it carries.
+    let replacing: CibVersion | undefined;
     switch (command) {
       case "patch":
         after = applyPatch(before, (await input()).el);
@@ -166,9 +177,12 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       case "modify":
         modifyObject(after, (await input()).el, scope, args.has("allow-create"));
         break;
-      case "replace":
-        after = replaceObject(before, (await input()).el, scope);
+      case "replace": {
+        const obj = (await input()).el;
+        after = replaceObject(before, obj, scope, args.has("force"));
+        if (obj.name === "cib") replacing = readVersion(obj);
         break;
+      }
       case "delete": {
         if (args.has("delete-all") && !args.has("force")) throw dangerous();
         const xpath = args.get("xpath");
@@ -197,7 +211,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
         break;
       }
     }
-    await commitCib(source, before, after, { io, verbose });
+    await commitCib(source, before, after, { io, verbose, replace: replacing, force: args.has("force") });
     return CrmExit.OK;
   });
 }

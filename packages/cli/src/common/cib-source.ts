@@ -31,7 +31,18 @@ export interface CibSource {
    * Store `next`. `basedOn` is the version the change was computed from; if the stored CIB has
    * moved on since, nothing is written and StaleCibError is thrown (no lost updates).
    */
-  write(next: XmlElement, basedOn: CibVersion): Promise<void>;
+  write(next: XmlElement, basedOn: CibVersion, opts?: CibWriteOptions): Promise<void>;
+}
+
+/** How a live cluster takes a write (a file ignores both: it has no DC and no quorum). */
+export interface CibWriteOptions {
+  /**
+   * `next` is a whole replacement (cibadmin -R of a `<cib>`) that carried this version: a
+   * compare-and-swap on it at the DC, whatever version `next` has once bumped.
+   */
+  replace?: CibVersion;
+  /** --force: write without quorum, or replace over a newer configuration. */
+  force?: boolean;
 }
 
 /** The stored CIB changed between read and write. */

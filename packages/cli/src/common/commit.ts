@@ -1,4 +1,12 @@
-import { type XmlElement, bumpEpoch, bumpNumUpdates, firstChild, readVersion, serializeXml } from "@hbx/cib";
+import {
+  type CibVersion,
+  type XmlElement,
+  bumpEpoch,
+  bumpNumUpdates,
+  firstChild,
+  readVersion,
+  serializeXml,
+} from "@hbx/cib";
 import { type CibSource } from "./cib-source.js";
 import { checkCib, schemaProblems, valueProblems } from "./checks.js";
 import { changeSummary } from "./diff.js";
@@ -13,6 +21,9 @@ export interface CommitOptions {
   bump?: boolean;
   /** The version check is against this instead of `before`'s version (cibadmin -R keeps the file's). */
   basedOn?: XmlElement;
+  /** A whole replacement (cibadmin -R of a <cib>) with its version, and --force; see CibWriteOptions. */
+  replace?: CibVersion;
+  force?: boolean;
 }
 
 function sectionText(cib: XmlElement, name: string): string {
@@ -41,7 +52,10 @@ export async function commitCib(
     // cibadmin -B on a file also counts the write as an update, as Pacemaker's file backend does.
     if (opts.bump && !configChanged) bumpNumUpdates(after);
   } else bumpNumUpdates(after);
-  await source.write(after, readVersion(opts.basedOn ?? before));
+  await source.write(after, readVersion(opts.basedOn ?? before), {
+    replace: opts.replace,
+    force: opts.force,
+  });
   if (opts.verbose > 0) for (const line of changeSummary(before, after)) opts.io.stderr(`${line}\n`);
   return true;
 }

@@ -2,13 +2,14 @@ import {
   type CibVersion,
   type XmlElement,
   XmlSyntaxError,
-  compareVersions,
   firstChild,
+  makePatch,
   parseXml,
   serializeXml,
+  writeVersion,
 } from "@hbx/cib";
 import { IpcClient, IpcError } from "@hbx/crmd";
-import { type CibSource, StaleCibError } from "./cib-source.js";
+import { type CibSource, type CibWriteOptions } from "./cib-source.js";
 import { CliError, CrmExit } from "./exit-codes.js";
 import { liveStatusChange } from "./live-status.js";
 
@@ -20,29 +21,19 @@ interface CibQueryReply {
   node: string;
 }
 
-/** Parse `admin_epoch.epoch.num_updates` as hbxd formats it. */
-function parseVersionText(text: string): CibVersion | undefined {
-  const m = /^(\d+)\.(\d+)\.(\d+)$/.exec(text);
-  if (!m) return undefined;
-  return { adminEpoch: Number(m[1]), epoch: Number(m[2]), numUpdates: Number(m[3]) };
-}
-
 function sectionText(cib: XmlElement, name: string): string {
   const el = firstChild(cib, name);
   return el ? serializeXml(el, { pretty: false }) : "";
 }
 
-/** The configuration version alone: the status section is the DC's and moves on its own. */
-function configVersion(v: CibVersion): CibVersion {
-  return { ...v, numUpdates: 0 };
-}
-
 /**
- * The live cluster's CIB through the local hbxd (`cib.query` / `cib.replace`), used when
- * CIB_file is unset. hbxd replaces the configuration and keeps the DC's status section, so a
+ * The live cluster's CIB through the local hbxd (`cib.query`, then `cib.patch` / `cib.replace`),
+ * used when CIB_file is unset. A tool's change goes to the DC as a format-2 patch from the CIB it
+ * read, applied there to the current CIB in order; a whole replace (cibadmin -R of a `<cib>`)
+ * as a compare-and-swap on the version it was made from. The status section is the DC's: a
  * write whose only change is in the status goes as `cib.status-update` (transient attributes:
  * fail-counts, crm_attribute -l reboot) and `cib.cleanup` (dropped resource history), and any
- * other status edit is refused rather than sent as a whole CIB that would silently drop it.
+ * other status edit is refused rather than sent as a change the DC would refuse.
  */
 export class IpcCibSource implements CibSource {
   /** The document last read: what the tool's change was computed from. */
@@ -69,8 +60,9 @@ export class IpcCibSource implements CibSource {
     return this.lastRead;
   }
 
-  async write(next: XmlElement, basedOn: CibVersion): Promise<void> {
+  async write(next: XmlElement, basedOn: CibVersion, opts: CibWriteOptions = {}): Promise<void> {
     const base = this.lastRead;
+    const force = opts.force === true;
     if (
       base !== undefined &&
       sectionText(base, "status") !== sectionText(next, "status") &&
@@ -79,8 +71,8 @@ export class IpcCibSource implements CibSource {
       // Transient attributes and clean-ups go to the DC as such; other status edits cannot.
       const change = liveStatusChange(base, next);
       if (change) {
-        for (const u of change.updates) await this.call("cib.status-update", { ...u });
-        for (const c of change.cleanups) await this.call("cib.cleanup", { ...c });
+        for (const u of change.updates) await this.call("cib.status-update", { ...u, force });
+        for (const c of change.cleanups) await this.call("cib.cleanup", { ...c, force });
         return;
       }
       throw new CliError(
@@ -88,18 +80,24 @@ export class IpcCibSource implements CibSource {
         "Call failed: status-section changes other than transient node attributes and resource cleanup are not supported on the live cluster yet; nothing was changed (set CIB_file=path to edit a file)",
       );
     }
-    // hbxd refuses only an older configuration; an edit based on a version someone else has
-    // since changed would carry the same epoch and be taken, losing their change. So check the
-    // base here too (a narrow window remains between this query and the replace).
-    const current = await this.call<CibQueryReply>("cib.query");
-    const currentVersion = parseVersionText(current.version);
-    if (
-      currentVersion !== undefined &&
-      compareVersions(configVersion(basedOn), configVersion(currentVersion)) !== 0
-    ) {
-      throw new StaleCibError(basedOn, currentVersion);
+    if (opts.replace !== undefined || base === undefined) {
+      // A whole replace is a compare-and-swap at the DC on the version the edit was made from
+      // (the file's, for cibadmin -R -x): an older configuration there is refused with 103.
+      const doc = { ...next, attrs: { ...next.attrs } };
+      writeVersion(doc, opts.replace ?? basedOn);
+      await this.call<{ version: string }>("cib.replace", {
+        xml: serializeXml(doc, { pretty: true }),
+        force,
+      });
+      return;
     }
-    await this.call<{ version: string }>("cib.replace", { xml: serializeXml(next, { pretty: true }) });
+    // Anything else goes as the change itself, which the DC applies to its current CIB in
+    // order: another tool's write since this one read the CIB is kept, not overwritten.
+    const patch = makePatch(base, next);
+    await this.call<{ version: string }>("cib.patch", {
+      patch: serializeXml(patch, { pretty: false }),
+      force,
+    });
   }
 
   /** One request on its own connection, its IpcError turned into Pacemaker's exit code. */
@@ -140,13 +138,14 @@ const NO_DC = /no DC elected yet/;
 
 /** Map an IPC error to what Pacemaker's tools print and exit with for the same failure. */
 export function ipcFailure(op: string, e: IpcError): CliError {
-  if (e.code === "failed" && /refused/.test(e.message)) {
-    return new CliError(
-      CrmExit.OLD,
-      `Call failed: Update was older than existing configuration: ${e.message}`,
-    );
+  if (e.code === "old" || (e.code === "failed" && /refused/.test(e.message))) {
+    const why = e.message.replace(/^Update was older than existing configuration: /, "");
+    return new CliError(CrmExit.OLD, `Call failed: Update was older than existing configuration: ${why}`);
   }
-  if (e.code === "failed" && /^cib\.replace:\d+/m.test(e.message)) {
+  if (e.code === "conflict")
+    return new CliError(CrmExit.DIGEST, `Call failed: Application of update diff failed: ${e.message}`);
+  if (e.code === "quorum") return new CliError(CrmExit.QUORUM, `Call failed: ${e.message}`);
+  if (e.code === "failed" && /^cib\.(replace|patch):\d+/m.test(e.message)) {
     return new CliError(CrmExit.CONFIG, "Call failed: Update does not conform to the configured schema", [
       ...e.message.split("\n").map((l) => `error: ${l}`),
     ]);

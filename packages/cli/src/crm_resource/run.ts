@@ -124,7 +124,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     const source = openCibSource(io);
     const before = await source.read();
     const after = cloneElement(before);
-    const commit = () => commitCib(source, before, after, { io, verbose });
+    const commit = () => commitCib(source, before, after, { io, verbose, force: args.has("force") });
 
     if (args.has("list")) {
       io.stdout(listResources(before));

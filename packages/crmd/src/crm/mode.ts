@@ -10,8 +10,9 @@ import { Bus, TRANSPORT_BUS_CONFIG, createTransportLink, followLiveness } from "
 import type { CcmCore, CcmEffect } from "@hbx/ccm";
 import {
   CibStore,
-  StaleUpdateError,
   type XmlElement,
+  firstChild,
+  XmlSyntaxError,
   assertWritableCib,
   compareVersions,
   formatVersion,
@@ -34,15 +35,24 @@ import {
   writeClusterAttrs,
   writeNodeStates,
 } from "./status.js";
-import { CibReplaceError, crmIpcHandlers } from "./ipc-ops.js";
+import { CibReplaceError, type ClientWriteOptions, crmIpcHandlers } from "./ipc-ops.js";
+import {
+  CibWriteError,
+  type CibWriteRefusal,
+  applyClientPatch,
+  checkReplace,
+  quorumRefusal,
+} from "./cib-writes.js";
 import { type StatusRequest, applyStatusRequest } from "./status-ops.js";
 import { IpcError } from "../ipc/protocol.js";
 
 export const CIB_CHANNEL = "cib";
 export const CIB_SYNC_CHANNEL = "cib-sync";
+/** cib.replace / cib.patch forwarded to the DC (JSON {xml|patch, force}; reply WriteReply). */
 export const CIB_REPLACE_CHANNEL = "cib-replace";
+export const CIB_PATCH_CHANNEL = "cib-patch";
 export const JOIN_CHANNEL = "crm-join";
-/** cib.status-update / cib.cleanup forwarded to the DC (JSON StatusRequest). */
+/** cib.status-update / cib.cleanup forwarded to the DC (JSON {req: StatusRequest, force}). */
 export const CIB_STATUS_CHANNEL = "cib-status";
 /** A node reports a changed recurring result to the DC. */
 export const LRM_EVENT_CHANNEL = "lrm-event";
@@ -56,6 +66,10 @@ export interface CrmModeOptions {
   stateDir: string;
   log: Logger;
 }
+
+/** What the DC answers a forwarded client write. */
+type WriteReply =
+  { ok: true; version: string } | { ok: false; message: string; reason?: CibWriteRefusal; xpath?: string };
 
 const text = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("utf8");
 
@@ -130,20 +144,17 @@ export class CrmMode {
       }),
     );
     this.bus.on(CIB_SYNC_CHANNEL, () => serializeXml(this.store.current().document));
-    this.bus.on(CIB_REPLACE_CHANNEL, async (msg) => {
-      try {
-        return JSON.stringify({ ok: true, version: await this.replaceOnDc(text(msg.payload)) });
-      } catch (e) {
-        return JSON.stringify({ ok: false, message: (e as Error).message });
-      }
+    this.bus.on(CIB_REPLACE_CHANNEL, (msg) => {
+      const { xml, force } = JSON.parse(text(msg.payload)) as { xml: string; force: boolean };
+      return CrmMode.answer(() => this.replaceOnDc(xml, { force }));
+    });
+    this.bus.on(CIB_PATCH_CHANNEL, (msg) => {
+      const { patch, force } = JSON.parse(text(msg.payload)) as { patch: string; force: boolean };
+      return CrmMode.answer(() => this.patchOnDc(patch, { force }));
     });
     this.bus.on(CIB_STATUS_CHANNEL, (msg) => {
-      try {
-        const req = JSON.parse(text(msg.payload)) as StatusRequest;
-        return JSON.stringify({ ok: true, version: this.modifyStatusOnDc(req) });
-      } catch (e) {
-        return JSON.stringify({ ok: false, message: (e as Error).message });
-      }
+      const { req, force } = JSON.parse(text(msg.payload)) as { req: StatusRequest; force: boolean };
+      return CrmMode.answer(async () => this.modifyStatusOnDc(req, { force }));
     });
     // Agreed membership: liveness and the peers' views in, membership and DC changes out.
     const membership = wireCcm({
@@ -327,45 +338,115 @@ export class CrmMode {
     this.store.replace(doc, { client: `crmd@${from}`, operation: "sync", force: true });
   }
 
-  /** cib.replace on the DC: validated, version-checked, committed, broadcast, rescheduled. */
-  async replaceOnDc(xml: string): Promise<string> {
-    if (!this.isDc) throw new CibReplaceError("failed", `${this.self} is not the DC`);
-    await assertWritableCib(xml, "cib.replace", { since: this.store.current().document });
-    const doc = parseXml(xml, "cib.replace");
-    // A replace keeps the DC's status section: the configuration is the client's, what ran is the cluster's.
-    const current = this.store.current().document;
-    const status = current.children.find((c) => c.kind === "element" && c.name === "status");
-    doc.children = doc.children.filter((c) => !(c.kind === "element" && c.name === "status"));
-    if (status) doc.children.push(status);
-    // Stale means an older configuration (admin_epoch, epoch): status updates the DC made since
-    // the client read the CIB do not make its edit stale, since the status stays the DC's.
-    const cur = this.store.currentVersion();
-    const based = readVersion(doc);
-    if (compareVersions({ ...based, numUpdates: 0 }, { ...cur, numUpdates: 0 }) < 0)
-      throw new CibReplaceError("failed", new StaleUpdateError(based, cur).message);
-    const r = this.store.replace(doc, { client: "cibadmin", operation: "replace", force: true });
-    if (r.changed) this.broadcast();
-    this.dcLoop?.kick("CIB replaced");
-    return formatVersion(r.version);
+  /** cib.replace on the DC: schema-checked, then a compare-and-swap on the configuration version. */
+  async replaceOnDc(xml: string, opts: ClientWriteOptions = {}): Promise<string> {
+    const incoming = await assertWritableCib(xml, "cib.replace", { since: this.store.current().document });
+    // Only <cib>'s DC-owned attributes and the status differ from what was validated.
+    return this.clientWrite(
+      "replace",
+      opts,
+      (current) => checkReplace(current, incoming, opts.force === true),
+      false,
+    );
   }
 
   /** cib.replace anywhere: on the DC directly, else forwarded to it over the bus. */
-  async replace(xml: string): Promise<string> {
-    if (this.isDc) return this.replaceOnDc(xml);
+  async replace(xml: string, opts: ClientWriteOptions = {}): Promise<string> {
+    if (this.isDc) return this.replaceOnDc(xml, opts);
+    return this.forwardWrite(CIB_REPLACE_CHANNEL, { xml, force: opts.force === true });
+  }
+
+  /** cib.patch on the DC: applied to the current CIB in arrival order, schema-checked. */
+  async patchOnDc(xml: string, opts: ClientWriteOptions = {}): Promise<string> {
+    let patch: XmlElement;
+    try {
+      patch = parseXml(xml, "cib.patch");
+    } catch (e) {
+      if (e instanceof XmlSyntaxError) throw new CibWriteError("invalid", e.message);
+      throw e;
+    }
+    return this.clientWrite("patch", opts, (current) => applyClientPatch(current, patch), true);
+  }
+
+  /** cib.patch anywhere: on the DC directly, else forwarded to it over the bus. */
+  async patch(xml: string, opts: ClientWriteOptions = {}): Promise<string> {
+    if (this.isDc) return this.patchOnDc(xml, opts);
+    return this.forwardWrite(CIB_PATCH_CHANNEL, { patch: xml, force: opts.force === true });
+  }
+
+  private writeChain: Promise<unknown> = Promise.resolve();
+
+  /**
+   * A client's write on the DC, one at a time in arrival order: refused without quorum, made
+   * from the DC's current CIB by `produce`, schema-checked, stored (SQLite, synchronous=FULL)
+   * and broadcast before it is acknowledged with the new version.
+   */
+  private clientWrite(
+    operation: string,
+    opts: ClientWriteOptions,
+    produce: (current: XmlElement) => XmlElement,
+    validate: boolean,
+  ): Promise<string> {
+    const run = async (): Promise<string> => {
+      let validated: string | undefined;
+      for (;;) {
+        // A DC still taking over (syncing the newest CIB) takes no writes yet; the tools wait.
+        if (!this.isDc || !this.dcLoop)
+          throw new CibReplaceError("failed", `${this.self} is not the DC: no DC elected yet`);
+        const base = this.store.current();
+        const refusal = quorumRefusal(base.document, this.ccm.view(), opts.force === true);
+        if (refusal) throw refusal;
+        const next = produce(base.document);
+        const config = serializeXml(firstChild(next, "configuration") ?? next, { pretty: false });
+        if (validate && config !== validated) {
+          await assertWritableCib(next, `cib.${operation}`, { since: base.document });
+          validated = config;
+        }
+        // The DC's own commits (results, membership) may have landed meanwhile: redo on the newer CIB.
+        if (compareVersions(this.store.currentVersion(), base.version) !== 0) continue;
+        const r = this.store.replace(next, { client: "client", operation, force: true });
+        if (r.changed) this.broadcast();
+        this.dcLoop.kick(`CIB ${operation}`);
+        return formatVersion(r.version);
+      }
+    };
+    const done = this.writeChain.then(run, run);
+    this.writeChain = done.catch(() => undefined);
+    return done;
+  }
+
+  /** A client write sent to the DC; its refusal comes back as the same CibWriteError. */
+  private async forwardWrite(channel: string, body: Record<string, unknown>): Promise<string> {
     const dc = this.dc;
     if (!dc) throw new CibReplaceError("failed", "no DC elected yet");
-    const reply = JSON.parse(text(await this.bus.request(CIB_REPLACE_CHANNEL, dc, xml, 15_000))) as {
-      ok: boolean;
-      version?: string;
-      message?: string;
-    };
-    if (!reply.ok) throw new CibReplaceError("failed", reply.message ?? "replace failed on the DC");
-    return reply.version!;
+    const reply = JSON.parse(
+      text(await this.bus.request(channel, dc, JSON.stringify(body), 15_000)),
+    ) as WriteReply;
+    if (reply.ok) return reply.version;
+    if (reply.reason) throw new CibWriteError(reply.reason, reply.message, reply.xpath);
+    throw new CibReplaceError("failed", reply.message);
+  }
+
+  /** A forwarded write's answer to the node that forwarded it. */
+  private static async answer(fn: () => Promise<string>): Promise<string> {
+    let reply: WriteReply;
+    try {
+      reply = { ok: true, version: await fn() };
+    } catch (e) {
+      const err = e as Error;
+      reply =
+        e instanceof CibWriteError
+          ? { ok: false, message: err.message, reason: e.reason, xpath: e.xpath }
+          : { ok: false, message: err.message };
+    }
+    return JSON.stringify(reply);
   }
 
   /** A status change on the DC: applied in one version, broadcast, rescheduled. */
-  modifyStatusOnDc(req: StatusRequest): string {
+  modifyStatusOnDc(req: StatusRequest, opts: ClientWriteOptions = {}): string {
     if (!this.isDc || !this.dcLoop) throw new IpcError("failed", `${this.self} is not the DC`);
+    const refusal = quorumRefusal(this.store.current().document, this.ccm.view(), opts.force === true);
+    if (refusal) throw refusal;
     let nodes: string[] = [];
     this.commit((doc) => void (nodes = applyStatusRequest(doc, req)), req.op);
     this.log.info({ req, nodes }, `${req.op} on ${nodes.join(" ") || "(nothing to change)"}`);
@@ -374,15 +455,9 @@ export class CrmMode {
   }
 
   /** cib.status-update / cib.cleanup anywhere: on the DC directly, else forwarded to it. */
-  async modifyStatus(req: StatusRequest): Promise<string> {
-    if (this.isDc) return this.modifyStatusOnDc(req);
-    const dc = this.dc;
-    if (!dc) throw new IpcError("failed", "no DC elected yet");
-    const reply = JSON.parse(
-      text(await this.bus.request(CIB_STATUS_CHANNEL, dc, JSON.stringify(req), 15_000)),
-    ) as { ok: boolean; version?: string; message?: string };
-    if (!reply.ok) throw new IpcError("failed", reply.message ?? `${req.op} failed on the DC`);
-    return reply.version!;
+  async modifyStatus(req: StatusRequest, opts: ClientWriteOptions = {}): Promise<string> {
+    if (this.isDc) return this.modifyStatusOnDc(req, opts);
+    return this.forwardWrite(CIB_STATUS_CHANNEL, { req, force: opts.force === true });
   }
 
   ipcHandlers() {

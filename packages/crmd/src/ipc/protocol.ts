@@ -12,7 +12,9 @@ export type IpcReply =
   | { id: number; ok: true; result: unknown }
   | { id: number; ok: false; error: { code: IpcErrorCode; message: string } };
 
-export type IpcErrorCode = "bad-request" | "unknown-op" | "not-found" | "failed";
+/** `old`, `conflict`, `quorum`: a CIB write the DC refused (crm/cib-writes.ts), each its own exit code. */
+export type IpcErrorCode =
+  "bad-request" | "unknown-op" | "not-found" | "failed" | "old" | "conflict" | "quorum";
 
 /** Default socket path when neither --socket nor HBX_SOCKET is given. */
 export const DEFAULT_SOCKET = "/run/hbx/hbxd.sock";

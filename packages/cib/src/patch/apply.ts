@@ -1,0 +1,102 @@
+import { type XmlElement, childElements, cloneElement, firstChild } from "../xml/node.js";
+import { XPathError, compileXPath, evaluateXPath, parentOf } from "./xpath.js";
+
+/** A change of a format-2 patch that does not apply to the document: which one, and why. */
+export class CibPatchError extends Error {
+  constructor(
+    readonly operation: string,
+    readonly xpath: string,
+    readonly why: string,
+  ) {
+    super(`${operation} ${xpath}: ${why}`);
+    this.name = "CibPatchError";
+  }
+}
+
+/** The `<change>` elements of a format-2 `<diff>`, refusing anything else. */
+export function patchChanges(diff: XmlElement): XmlElement[] {
+  if (diff.name !== "diff" || diff.attrs.format !== "2")
+    throw new CibPatchError(
+      "patch",
+      "/",
+      `only format="2" <diff> patches are supported (found <${diff.name}${diff.attrs.format ? ` format="${diff.attrs.format}"` : ""}>)`,
+    );
+  return childElements(diff, "change");
+}
+
+/**
+ * Apply a format-2 patch's changes (what Pacemaker's crm_diff prints) to a copy of `doc`, in
+ * order, and return the copy. The patch's source version is not looked at: whether a patch made
+ * from another version may apply is the caller's rule. A change that does not apply (its
+ * element is gone, the element it creates is already there) throws CibPatchError and `doc` is
+ * left as it was.
+ */
+export function applyPatchChanges(doc: XmlElement, changes: readonly XmlElement[]): XmlElement {
+  const after = cloneElement(doc);
+  for (const change of changes) applyChange(after, change);
+  return after;
+}
+
+function failed(change: XmlElement, why: string): CibPatchError {
+  return new CibPatchError(change.attrs.operation ?? "?", change.attrs.path ?? "?", why);
+}
+
+function target(cib: XmlElement, change: XmlElement): XmlElement {
+  const path = change.attrs.path;
+  if (path === undefined) throw failed(change, "no path");
+  let found: XmlElement[];
+  try {
+    found = evaluateXPath(cib, compileXPath(path));
+  } catch (e) {
+    if (e instanceof XPathError) throw failed(change, e.message);
+    throw e;
+  }
+  if (found.length === 0) throw failed(change, "no element at that path");
+  return found[0];
+}
+
+/** Put `child` at element position `position` among `parent`'s elements (at the end if beyond). */
+function insertAt(parent: XmlElement, child: XmlElement, position: number): void {
+  const after = childElements(parent)[position];
+  const index = after ? parent.children.indexOf(after) : parent.children.length;
+  parent.children.splice(index, 0, child);
+}
+
+function applyChange(cib: XmlElement, change: XmlElement): void {
+  const op = change.attrs.operation;
+  const position = Number(change.attrs.position ?? Number.NaN);
+  const el = target(cib, change);
+  if (op === "modify") {
+    const list = firstChild(change, "change-list");
+    for (const a of list ? childElements(list, "change-attr") : []) {
+      if (a.attrs.name === undefined) throw failed(change, "change-attr without a name");
+      if (a.attrs.operation === "set") el.attrs[a.attrs.name] = a.attrs.value ?? "";
+      else if (a.attrs.operation === "unset") delete el.attrs[a.attrs.name];
+      else throw failed(change, `unknown change-attr operation '${a.attrs.operation ?? ""}'`);
+    }
+    return;
+  }
+  if (op === "create") {
+    const child = childElements(change)[0];
+    if (!child) throw failed(change, "nothing to create");
+    // Two writers creating the same element: the second would make a duplicate id.
+    const id = child.attrs.id;
+    if (id !== undefined && childElements(el, child.name).some((c) => c.attrs.id === id))
+      throw failed(change, `<${child.name} id="${id}"> is already there`);
+    insertAt(el, cloneElement(child), Number.isNaN(position) ? Infinity : position);
+    return;
+  }
+  const parent = parentOf(cib, el);
+  if (!parent) throw failed(change, "the <cib> root cannot be deleted or moved");
+  if (op === "delete") {
+    parent.children.splice(parent.children.indexOf(el), 1);
+    return;
+  }
+  if (op === "move") {
+    if (Number.isNaN(position)) throw failed(change, "move without a position");
+    parent.children.splice(parent.children.indexOf(el), 1);
+    insertAt(parent, el, position);
+    return;
+  }
+  throw failed(change, `unknown operation '${op ?? ""}'`);
+}

@@ -1,0 +1,3 @@
+export * from "./xpath.js";
+export * from "./apply.js";
+export * from "./diff.js";
