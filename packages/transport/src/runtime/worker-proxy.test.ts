@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -130,6 +130,34 @@ describe("HeartbeatWorker: the heartbeat layer on its own thread", () => {
     expect(Number(generation)).toBe(b.generation);
     expect(Number(seq)).toBeGreaterThan(0);
     expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it("reports the death of its thread as an error, and still stops", async () => {
+    // A thread that starts and then throws, as a bug in the heartbeat thread would.
+    const dir = mkdtempSync(join(tmpdir(), "hbx-worker-"));
+    dirs.push(dir);
+    const file = join(dir, "dies.mjs");
+    writeFileSync(
+      file,
+      `import { parentPort } from "node:worker_threads";
+parentPort.on("message", (m) => {
+  if (m.op !== "start") return;
+  parentPort.postMessage({ ev: "started", snapshot: [], links: [] });
+  setTimeout(() => { throw new Error("heartbeat thread bug"); }, 50);
+});`,
+    );
+    const w = new HeartbeatWorker({
+      hacf: parseHaCf(`udpport ${PORT}\nucast lo 127.0.0.2\nnode n1 n2`, "ha.cf"),
+      authkeys,
+      nodeName: "n1",
+      stateDir: dir,
+      logger: pino({ level: "silent" }),
+      workerFile: file,
+    });
+    const failed = new Promise<Error>((resolve) => w.once("error", resolve));
+    await w.start();
+    expect((await failed).message).toMatch(/heartbeat thread bug/);
+    await w.stop();
   });
 
   it("refuses to start, with the socket error, when its address cannot be bound", async () => {

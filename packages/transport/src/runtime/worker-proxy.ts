@@ -50,6 +50,7 @@ export class HeartbeatWorker extends EventEmitter<HeartbeatNodeEvents> implement
   private readonly statsWaiting = new Map<number, (s: SendStats) => void>();
   private stopping?: Promise<void>;
   private running = false;
+  private exited = false;
 
   constructor(private readonly opts: HeartbeatWorkerOptions) {
     super();
@@ -101,6 +102,7 @@ export class HeartbeatWorker extends EventEmitter<HeartbeatNodeEvents> implement
         this.fail(e);
       });
       worker.once("exit", (code) => {
+        this.exited = true;
         if (!this.stopping) this.fail(new Error(`heartbeat thread exited with code ${code}`));
       });
     });
@@ -156,7 +158,7 @@ export class HeartbeatWorker extends EventEmitter<HeartbeatNodeEvents> implement
   stop(): Promise<void> {
     this.stopping ??= new Promise<void>((resolve) => {
       const w = this.worker;
-      if (!w) return resolve();
+      if (!w || this.exited) return resolve();
       w.once("exit", () => resolve());
       w.on("message", (m: FromWorker) => {
         if (m.ev === "stopped" || m.ev === "failed") void w.terminate();
