@@ -141,7 +141,7 @@ describe.skipIf(dummyUnavailable !== undefined)(`three hbxd in CRM mode ${dummyU
     expect(after.version.split(".").slice(0, 2)).toEqual(before.version.split(".").slice(0, 2));
   }, 20_000);
 
-  it("gives the DC back to a restarted alpha, which takes the newest CIB and leaves the Dummy running on charlie", async () => {
+  it("keeps bravo DC when alpha restarts; alpha takes the newest CIB and the Dummy stays running on charlie", async () => {
     const before = await byName("charlie").request<CibQuery>("cib.query");
     const startOp = (xml: string) =>
       /<lrm_rsc_op id="dummy_last_0"[^>]*call-id="(\d+)"/.exec(
@@ -150,10 +150,10 @@ describe.skipIf(dummyUnavailable !== undefined)(`three hbxd in CRM mode ${dummyU
     const alpha = byName("alpha");
     alpha.start();
     const q = await waitFor(
-      "alpha DC again and online in charlie's CIB",
+      "alpha online in charlie's CIB, bravo still DC (an established DC keeps the role)",
       async () => {
         const r = await byName("charlie").request<CibQuery>("cib.query");
-        return r.dc === "alpha" && /uname="alpha"[^>]*in_ccm="true"/.test(r.xml) ? r : undefined;
+        return r.dc === "bravo" && /uname="alpha"[^>]*in_ccm="true"/.test(r.xml) ? r : undefined;
       },
       15_000,
     );
