@@ -74,6 +74,10 @@ type Liveness = "pending" | "up" | "dead";
 export class CcmCore {
   readonly self: NodeName;
   private readonly order: NodeName[];
+  /** The same names sorted by strcmp: views list them in that order. */
+  private readonly byName: NodeName[];
+  /** The last computed membership and DC, and the inputs they came from. */
+  private memo?: { key: string; members: NodeName[]; dc: NodeName };
   private readonly generation: number;
   private readonly keepaliveMs: number;
   private readonly deadtimeMs: number;
@@ -82,6 +86,8 @@ export class CcmCore {
   private readonly upSince = new Map<NodeName, number>();
   /** The newest view of each peer and when it (a newer sequence number) arrived here. */
   private readonly received = new Map<NodeName, { view: PeerView; at: number }>();
+  /** The generation of each view held (copied on change, so published views stay as they were). */
+  private seen: Record<NodeName, number> = {};
   private members: NodeName[];
   private dc: NodeName | undefined;
   private settled = false;
@@ -94,6 +100,7 @@ export class CcmCore {
     this.self = opts.self;
     this.order = [...opts.nodes];
     if (!this.order.includes(this.self)) this.order.push(this.self);
+    this.byName = [...this.order].sort();
     this.generation = opts.generation ?? 0;
     this.keepaliveMs = opts.keepaliveMs ?? 1000;
     this.deadtimeMs = opts.deadtimeMs ?? 30_000;
@@ -164,6 +171,7 @@ export class CcmCore {
     )
       return false;
     this.received.set(v.node, { view: v, at: now });
+    if (this.seen[v.node] !== v.generation) this.seen = { ...this.seen, [v.node]: v.generation };
     // A new incarnation (restarted faster than the liveness layer noticed) joins anew: it is
     // waited for as any joining node, not taken as a node that stopped hearing the others.
     if (held && v.generation > held.view.generation && this.liveness.get(v.node) === "up")
@@ -199,14 +207,14 @@ export class CcmCore {
   }
 
   private ownView(): PeerView {
-    const hears = this.order.filter((n) => n === this.self || this.liveness.get(n) === "up").sort();
+    const hears = this.byName.filter((n) => n === this.self || this.liveness.get(n) === "up");
     return {
       node: this.self,
       generation: this.generation,
       seq: this.seq,
       viewId: this.viewId,
       hears,
-      seen: Object.fromEntries([...this.received].map(([n, r]) => [n, r.view.generation])),
+      seen: this.seen,
       ...(this.dc !== undefined ? { dc: this.dc } : {}),
       quorate: hasQuorum(this.members.length, this.order.length),
       members: this.members.length,
@@ -230,14 +238,21 @@ export class CcmCore {
     if (waiting) return;
     this.settled = true;
 
-    const views = new Map<NodeName, PeerView>([[this.self, this.ownView()]]);
+    const own = this.ownView();
+    const views = new Map<NodeName, PeerView>([[this.self, own]]);
+    // Same views (a view's content changes only with its viewId), same answer: skip the search.
+    let key = `${own.hears.join(",")}|${own.dc}|${own.members}`;
     for (const p of peers) {
       const v = this.fresh(now, p);
       if (v) views.set(p, v);
+      if (v) key += `|${p}@${v.generation}.${v.viewId}`;
     }
-    const chosen = this.fullyConnected ? agreedMembership(this.self, views) : views.get(this.self)!.hears;
-    const members = this.order.filter((n) => chosen.includes(n));
-    const dc = electDc(members, views);
+    if (this.memo?.key !== key) {
+      const chosen = this.fullyConnected ? agreedMembership(this.self, views) : own.hears;
+      const members = this.order.filter((n) => chosen.includes(n));
+      this.memo = { key, members, dc: electDc(members, views) };
+    }
+    const { members, dc } = this.memo;
 
     const joined = members.filter((n) => !this.members.includes(n));
     const left = this.members.filter((n) => !members.includes(n));
@@ -251,14 +266,15 @@ export class CcmCore {
   /** On a change of its own view or of a view it relays at once, else every keepalive. */
   private publish(now: number, learned: boolean, out: CcmEffect[]): void {
     const own = this.ownView();
-    const signature = JSON.stringify([own.hears, own.seen, own.dc, own.quorate, own.members]);
+    let signature = `${own.hears.join(",")}|${own.dc}|${own.members}`;
+    for (const [n, g] of Object.entries(own.seen)) signature += `|${n}@${g}`;
     const changed = signature !== this.lastPublished;
     if (!changed && !learned && now - this.lastPublishAt < this.keepaliveMs) return;
     if (changed) this.viewId++;
     this.seq++;
     this.lastPublished = signature;
     this.lastPublishAt = now;
-    const views = [this.ownView()];
+    const views = [{ ...own, seq: this.seq, viewId: this.viewId }];
     for (const p of this.order) {
       const v = p === this.self ? undefined : this.fresh(now, p);
       if (v) views.push(v);
