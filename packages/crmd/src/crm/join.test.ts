@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { parseXml } from "@hbx/cib";
+import { parseXml, walkElements } from "@hbx/cib";
 import { ExecStatus, type OperationResult } from "@hbx/lrm";
-import { decodeJoinReply, encodeJoinReply, unrecordedResults } from "./join.js";
+import { adoptReportedHistory, decodeJoinReply, encodeJoinReply, unrecordedResults } from "./join.js";
 
 function monitor(rscId: string, intervalMs: number, rc: number): OperationResult {
   return {
@@ -65,5 +65,48 @@ describe("join replies", () => {
     ).toEqual(["a/1000/7", "a/5000/0", "c/1000/0"]);
     expect(unrecordedResults(cib, "n1", [monitor("a", 1000, 0)])).toEqual([]);
     expect(unrecordedResults(cib, "unknown", [monitor("a", 1000, 0)])).toHaveLength(1);
+  });
+});
+
+describe("adoptReportedHistory", () => {
+  const cibWith = (ops: string) =>
+    parseXml(`<cib><configuration/><status>
+  <node_state id="n1" uname="n1" in_ccm="true" crmd="online"><lrm id="n1"><lrm_resources>
+    <lrm_resource id="a" class="ocf" provider="heartbeat" type="Dummy">${ops}</lrm_resource>
+  </lrm_resources></lrm></node_state></status></cib>`);
+
+  it("replaces a stale 'running' record with the node's own account", () => {
+    const cib = cibWith(`<lrm_rsc_op id="a_last_0" operation="start" rc-code="0" interval="0" call-id="3"/>`);
+    const stop = {
+      ...monitor("a", 0, 0),
+      callId: 5,
+      request: { ...monitor("a", 0, 0).request, action: "stop" },
+    };
+    expect(adoptReportedHistory(cib, "n1", { results: [stop], lastCallId: 5 })).toEqual(["a"]);
+    const ops = [...walkElements(cib)].filter((e) => e.name === "lrm_rsc_op");
+    expect(ops.map((o) => [o.attrs.id, o.attrs.operation])).toEqual([["a_last_0", "stop"]]);
+  });
+
+  it("keeps records newer than the report, and empties what the report covers", () => {
+    const cib = cibWith(
+      `<lrm_rsc_op id="a_last_0" operation="start" rc-code="0" interval="0" call-id="3"/>` +
+        `<lrm_rsc_op id="a_monitor_1000" operation="monitor" rc-code="0" interval="1000" call-id="9"/>`,
+    );
+    adoptReportedHistory(cib, "n1", { results: [], lastCallId: 4 });
+    const ops = [...walkElements(cib)].filter((e) => e.name === "lrm_rsc_op");
+    expect(ops.map((o) => o.attrs.id)).toEqual(["a_monitor_1000"]);
+    const none = cibWith(
+      `<lrm_rsc_op id="a_last_0" operation="start" rc-code="0" interval="0" call-id="3"/>`,
+    );
+    // The node's LRM ran call 3 and has since forgotten it (nothing it reports runs).
+    adoptReportedHistory(none, "n1", { results: [], lastCallId: 3 });
+    expect([...walkElements(none)].filter((e) => e.name === "lrm_rsc_op")).toEqual([]);
+  });
+});
+
+describe("adoptReportedHistory on a node with no history yet", () => {
+  it("records nothing and does not fail", () => {
+    const cib = parseXml(`<cib><configuration/><status><node_state id="n2" uname="n2"/></status></cib>`);
+    expect(adoptReportedHistory(cib, "n2", { results: [], lastCallId: 0 })).toEqual([]);
   });
 });

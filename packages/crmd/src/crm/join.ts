@@ -75,7 +75,10 @@ export function adoptReportedHistory(
   }
   if (resources) resources.children = [];
   for (const r of history.results) recordOperation(cib, node, r);
-  const rebuilt = firstChild(firstChild(findNodeState(cib, node)!, "lrm")!, "lrm_resources")!;
+  const rebuiltState = findNodeState(cib, node);
+  const rebuiltLrm = rebuiltState ? firstChild(rebuiltState, "lrm") : undefined;
+  const rebuilt = rebuiltLrm ? firstChild(rebuiltLrm, "lrm_resources") : undefined;
+  if (!rebuilt) return [...before.keys()];
   for (const { rsc, op } of newer) {
     let into = childElements(rebuilt, "lrm_resource").find((e) => e.attrs.id === rsc.attrs.id);
     if (!into) rebuilt.children.push((into = { ...rsc, children: [] }));
