@@ -11,7 +11,6 @@ import type { CcmCore, CcmEffect } from "@hbx/ccm";
 import {
   CibStore,
   type XmlElement,
-  firstChild,
   XmlSyntaxError,
   assertWritableCib,
   compareVersions,
@@ -43,6 +42,7 @@ import {
   checkReplace,
   quorumRefusal,
 } from "./cib-writes.js";
+import { ClientWriteQueue } from "./write-queue.js";
 import { type StatusRequest, applyStatusRequest } from "./status-ops.js";
 import { IpcError } from "../ipc/protocol.js";
 
@@ -374,45 +374,43 @@ export class CrmMode {
     return this.forwardWrite(CIB_PATCH_CHANNEL, { patch: xml, force: opts.force === true });
   }
 
-  private writeChain: Promise<unknown> = Promise.resolve();
+  /** Client writes on the DC, in arrival order, those that arrive together in one version. */
+  private readonly writes = new ClientWriteQueue({
+    current: () => this.store.current(),
+    currentVersion: () => this.store.currentVersion(),
+    check: async (doc, since, source) => void (await assertWritableCib(doc, source, { since })),
+    commit: (doc, operation) => {
+      const r = this.store.replace(doc, { client: "client", operation, force: true });
+      if (r.changed) this.broadcast();
+      this.dcLoop?.kick(`CIB ${operation}`);
+      return formatVersion(r.version);
+    },
+  });
 
   /**
-   * A client's write on the DC, one at a time in arrival order: refused without quorum, made
-   * from the DC's current CIB by `produce`, schema-checked, stored (SQLite, synchronous=FULL)
-   * and broadcast before it is acknowledged with the new version.
+   * A client's write on the DC: refused without quorum, made from the DC's current CIB by
+   * `produce`, checked (assertWritableCib), stored (SQLite, synchronous=FULL) and broadcast
+   * before it is acknowledged with the new version.
    */
   private clientWrite(
     operation: string,
     opts: ClientWriteOptions,
     produce: (current: XmlElement) => XmlElement,
-    validate: boolean,
+    check: boolean,
   ): Promise<string> {
-    const run = async (): Promise<string> => {
-      let validated: string | undefined;
-      for (;;) {
+    return this.writes.submit({
+      operation,
+      produce,
+      check,
+      alone: operation === "replace",
+      gate: () => {
         // A DC still taking over (syncing the newest CIB) takes no writes yet; the tools wait.
         if (!this.isDc || !this.dcLoop)
-          throw new CibReplaceError("failed", `${this.self} is not the DC: no DC elected yet`);
-        const base = this.store.current();
-        const refusal = quorumRefusal(base.document, this.ccm.view(), opts.force === true);
-        if (refusal) throw refusal;
-        const next = produce(base.document);
-        const config = serializeXml(firstChild(next, "configuration") ?? next, { pretty: false });
-        if (validate && config !== validated) {
-          await assertWritableCib(next, `cib.${operation}`, { since: base.document });
-          validated = config;
-        }
-        // The DC's own commits (results, membership) may have landed meanwhile: redo on the newer CIB.
-        if (compareVersions(this.store.currentVersion(), base.version) !== 0) continue;
-        const r = this.store.replace(next, { client: "client", operation, force: true });
-        if (r.changed) this.broadcast();
-        this.dcLoop.kick(`CIB ${operation}`);
-        return formatVersion(r.version);
-      }
-    };
-    const done = this.writeChain.then(run, run);
-    this.writeChain = done.catch(() => undefined);
-    return done;
+          return new CibReplaceError("failed", `${this.self} is not the DC: no DC elected yet`);
+        if (opts.force === true) return undefined;
+        return quorumRefusal(this.store.current().document, this.ccm.view(), false);
+      },
+    });
   }
 
   /** A client write sent to the DC; its refusal comes back as the same CibWriteError. */
