@@ -92,6 +92,8 @@ it("logs a few lines and a count, not a line per frame, for 3,000 authenticated 
   console.log(`3000 junk bus frames from beta: ${lines.length} bus log lines`);
   expect(lines.length).toBeGreaterThan(0);
   expect(lines.length).toBeLessThanOrEqual(2 * 3 + 2);
-  daemon.kill("SIGTERM");
+  // Still up after the burst; how it stops is another test's concern.
+  expect(daemon.exitCode).toBe(null);
+  daemon.kill("SIGKILL");
   await new Promise((r) => daemon!.once("exit", r));
 }, 60_000);
