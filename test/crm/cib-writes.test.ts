@@ -35,10 +35,10 @@ import {
 
 const NODES = ["alpha", "bravo", "charlie"];
 /** The throughput measurement's load (issue 11's targets: 500/s socket, 50/s crm_attribute). */
-const SOCKET_CLIENTS = 8;
-const SOCKET_OPS_PER_CLIENT = 50;
+const SOCKET_CLIENTS = 32;
+const SOCKET_OPS_PER_CLIENT = 12;
 const TOOL_WRITERS = 6;
-const TOOL_WRITES_EACH = 5;
+const TOOL_WRITES_EACH = 4;
 const CRM_ATTRIBUTE = join(repoRoot, "node_modules/.bin/crm_attribute");
 
 // Quorum matters here: a partition without it must stop, and refuse writes.
@@ -270,6 +270,7 @@ describe.skipIf(dummyUnavailable !== undefined)(
         }),
       );
       const socketRate = acked / ((performance.now() - t0) / 1000);
+      const versions = readVersion(parseXml(await query(0), "after")).epoch - readVersion(base).epoch;
       const t1 = performance.now();
       const { acked: byTool, refused } = await concurrentWriters(
         "rate",
@@ -279,7 +280,8 @@ describe.skipIf(dummyUnavailable !== undefined)(
       );
       const toolRate = byTool.size / ((performance.now() - t1) / 1000);
       process.stderr.write(
-        `cib writes on 3 nodes: ${acked} cib.patch over ${SOCKET_CLIENTS} socket clients at ${socketRate.toFixed(1)} commits/s; ` +
+        `cib writes on 3 nodes: ${acked} cib.patch over ${SOCKET_CLIENTS} socket clients at ${socketRate.toFixed(1)} commits/s ` +
+          `(in ${versions} versions); ` +
           `${byTool.size} crm_attribute processes (${TOOL_WRITERS} at a time) at ${toolRate.toFixed(1)} commits/s\n`,
       );
       expect(acked).toBe(SOCKET_CLIENTS * SOCKET_OPS_PER_CLIENT);
