@@ -135,7 +135,7 @@ export function checkReplace(current: XmlElement, incoming: XmlElement, force: b
     if (!force)
       throw new CibWriteError(
         "old",
-        `Update was older than existing configuration: the replacement is ${offered.adminEpoch}.${offered.epoch} but the configuration is at ${have.adminEpoch}.${have.epoch} (changed since it was read); query it again (cibadmin -Q), re-apply the edit and replace with that, or --force to overwrite the newer configuration`,
+        `Update was older than existing configuration: the replacement is ${offered.adminEpoch}.${offered.epoch} but the configuration is at ${have.adminEpoch}.${have.epoch} (changed since it was read), so it was refused; query it again (cibadmin -Q), re-apply the edit and replace with that, or --force to overwrite the newer configuration`,
       );
     // Forced: the versions still only grow; the store raises epoch from the current one.
     next.attrs.admin_epoch = String(have.adminEpoch);
