@@ -315,6 +315,14 @@ describe.skipIf(dummyUnavailable !== undefined)(
           0,
         );
         expect(c.code).toBe(106);
+        // A transient attribute (status-update) is a write too.
+        const t = await tool(
+          runCrmAttribute,
+          ["-N", "alpha", "-n", "minority-t", "-v", "1", "-l", "reboot"],
+          0,
+        );
+        expect(t.code).toBe(106);
+        expect(await query(0)).not.toContain("minority-t");
         expect(readVersion(parseXml(await query(0), "a")).epoch).toBe(
           readVersion(parseXml(before, "b")).epoch,
         );
