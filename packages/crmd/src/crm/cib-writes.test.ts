@@ -59,6 +59,17 @@ describe("applyClientPatch", () => {
     expect(readVersion(next)).toEqual(readVersion(read));
   });
 
+  it("takes a raised admin_epoch with its epoch, as cibadmin --upgrade sends it", () => {
+    const read = cib();
+    const edited = withNvpair(read, "mine");
+    Object.assign(edited.attrs, { admin_epoch: "1", epoch: "1" });
+    expect(readVersion(applyClientPatch(read, makePatch(read, edited)))).toEqual({
+      adminEpoch: 1,
+      epoch: 1,
+      numUpdates: 0,
+    });
+  });
+
   it("refuses a change to the status section", () => {
     const read = cib();
     const edited = cib(CURRENT.replace('uname="alpha"/>', 'uname="alpha" expected="down"/>'));

@@ -77,7 +77,8 @@ function keepDcStatus(next: XmlElement, current: XmlElement): void {
  * writers of different attributes both land). A change whose element is gone, or whose parent
  * is, or that would create an id that is already there, refuses the whole patch (nothing
  * changed). Changes to the status section are refused (the status is the DC's); changes to the
- * version counters or the DC's `<cib>` attributes are dropped: the DC counts versions itself.
+ * version counters or the DC's `<cib>` attributes are dropped: the DC counts versions itself,
+ * except that a raised admin_epoch (cibadmin --upgrade) is taken with the epoch it comes with.
  */
 export function applyClientPatch(current: XmlElement, patch: XmlElement): XmlElement {
   let next: XmlElement;
@@ -97,7 +98,11 @@ export function applyClientPatch(current: XmlElement, patch: XmlElement): XmlEle
       "status",
       "cib.patch changes the status section, which only the DC writes (node attributes: crm_attribute -l reboot; resource history: crm_resource -C); nothing was changed",
     );
-  keepDcAttrs(next, current, ["admin_epoch", "epoch"]);
+  // admin_epoch raised on purpose (cibadmin --upgrade) starts a new count, as in a replace;
+  // otherwise the DC counts the versions.
+  const raised = Number(next.attrs.admin_epoch ?? "0") > Number(current.attrs.admin_epoch ?? "0");
+  keepDcAttrs(next, current, raised ? [] : ["admin_epoch", "epoch"]);
+  if (raised) next.attrs.num_updates = "0";
   return next;
 }
 
