@@ -26,6 +26,8 @@ import { IpcCibSource } from "./ipc-cib-source.js";
 export interface CibSource {
   /** Human-readable name for messages (the file path). */
   readonly description: string;
+  /** The far side checks every write against the schema itself (hbxd's DC), so the tool need not. */
+  readonly checksWrites?: boolean;
   read(): Promise<XmlElement>;
   /**
    * Store `next`. `basedOn` is the version the change was computed from; if the stored CIB has

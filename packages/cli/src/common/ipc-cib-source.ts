@@ -39,6 +39,9 @@ export class IpcCibSource implements CibSource {
   /** The document last read: what the tool's change was computed from. */
   private lastRead?: XmlElement;
 
+  /** The DC runs assertWritableCib on every patch and replace it takes. */
+  readonly checksWrites = true;
+
   constructor(readonly socket: string) {}
 
   get description(): string {
