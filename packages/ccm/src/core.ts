@@ -13,9 +13,12 @@
  * agreed membership instead of one per node.
  *
  * Start-up and joins: nothing is installed before every peer was heard or declared dead
- * (initdead, as the liveness layer reports it), or a peer's view shows a running cluster. A peer that just came up is waited for until its
- * view says it hears this incarnation of this node, or for a deadtime at most, so a joining node is not first
- * counted as a one-way fault (and a restarting node does not make itself DC of a set of one).
+ * (initdead, as the liveness layer reports it), or a peer's view shows a running cluster in
+ * which nobody hears the pending peers. A peer that comes up or restarts is waited for, a
+ * deadtime at most, until its view says it hears this incarnation of this node, names a DC, and
+ * it and every other node heard here hear each other: a join or a heal is installed in one
+ * change, a joining node is not first taken for a one-way fault, and a restarting node does not
+ * make itself DC of a set of one.
  */
 import { type NodeName, type PeerView, agreedMembership, electDc } from "./membership.js";
 

@@ -12,16 +12,18 @@ function runSeeds(count: number, base: Omit<CcmSimOptions, "seed">, bugFlag = ""
   const failures: string[] = [];
   let checks = 0;
   let faults = 0;
+  let largestSets = 0;
   for (let seed = 1; seed <= count; seed++) {
     const r = simulateCcm({ ...base, seed });
     checks += r.stats.checks;
     faults += r.stats.faults;
+    largestSets += r.stats.largestSets;
     if (r.violations.length > 0)
       failures.push(
         `seed ${seed} (replay: ${replayCommand(seed, bugFlag)}): ${r.violations.slice(0, 2).join("; ")}`,
       );
   }
-  return { failures, checks, faults };
+  return { failures, checks, faults, largestSets };
 }
 
 describe.skipIf(only !== undefined)("ccm simulator", () => {
@@ -33,11 +35,19 @@ describe.skipIf(only !== undefined)("ccm simulator", () => {
     const t0 = performance.now();
     const r = runSeeds(seeds, {});
     const ms = performance.now() - t0;
+    const meanSet = r.largestSets / (2 * seeds);
     process.stdout.write(
-      `ccm simulator: ${seeds} seeds, ${r.faults} faults, ${r.checks} invariant checks, ${r.failures.length} failing, ${ms.toFixed(0)} ms\n`,
+      `ccm simulator: ${seeds} seeds, ${r.faults} faults, ${r.checks} invariant checks, largest installed set ${meanSet.toFixed(2)} nodes on average, ${r.failures.length} failing, ${ms.toFixed(0)} ms\n`,
     );
     expect(r.failures.slice(0, 5)).toEqual([]);
     expect(r.faults).toBeGreaterThan(seeds * 5);
+    // The checks were not vacuous: after the faults most windows held a set of several nodes.
+    expect(meanSet).toBeGreaterThan(2);
+  }, 300_000);
+
+  it("keeps the same invariants on two-node clusters, where neither side of a cut has quorum", () => {
+    const r = runSeeds(200, { nodes: 2 });
+    expect(r.failures.slice(0, 5)).toEqual([]);
   }, 300_000);
 
   it("catches the seeded bug: without the fully connected check one-way faults split the membership", () => {

@@ -44,7 +44,8 @@ export interface CcmSimResult {
   violations: string[];
   /** The faults injected, with their virtual times: a readable account of the run. */
   faults: string[];
-  stats: { faults: number; checks: number; membershipChanges: number };
+  /** `largestSets`: the largest installed set of each quiet window, summed (0 would mean vacuous checks). */
+  stats: { faults: number; checks: number; membershipChanges: number; largestSets: number };
 }
 
 const NAMES = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf"];
@@ -69,7 +70,7 @@ export function simulateCcm(o: CcmSimOptions): CcmSimResult {
   });
   const faults: string[] = [];
   const violations: string[] = [];
-  const stats = { faults: 0, checks: 0, membershipChanges: 0 };
+  const stats = { faults: 0, checks: 0, membershipChanges: 0, largestSets: 0 };
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
   const note = (what: string) => {
     faults.push(`t=${net.now} ${what}`);
@@ -137,6 +138,7 @@ export function simulateCcm(o: CcmSimOptions): CcmSimResult {
     stats.membershipChanges += net.drainEffects().filter((e) => e.effect.type === "membership").length;
     // Quiet window: every invariant on every step.
     const before = installed();
+    stats.largestSets += Math.max(...[...before.values()].map((v) => v.members.length), 0);
     net.onStep = () => {
       stats.checks++;
       const now = installed();
