@@ -10,6 +10,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import {
+  type XmlElement,
   childElements,
   cloneElement,
   firstChild,
@@ -192,6 +193,11 @@ describe.skipIf(dummyUnavailable !== undefined)(
       const after = parseXml(await query(0), "after");
       expect(after.attrs["have-quorum"]).toBe("1");
       expect(options(serializeXml(after, { pretty: false })).get("hq-test")).toBe("yes");
+      // The configuration is the one read plus that nvpair, nothing else.
+      const config = (c: XmlElement) => serializeXml(firstChild(c, "configuration")!, { pretty: false });
+      expect(config(after).replace('<nvpair id="opt-hq-test" name="hq-test" value="yes"/>', "")).toBe(
+        config(before),
+      );
       // The CAS match was taken and the DC raised epoch for the changed configuration.
       expect(readVersion(after).epoch).toBeGreaterThan(readVersion(before).epoch);
       // Nothing stops: the Dummy keeps running for a while after the write.
