@@ -38,6 +38,8 @@ export class CrmNode {
   readonly socket: string;
   readonly rsctmp: string;
   readonly haDir: string;
+  /** Extra environment for this node's hbxd (and so its agents). */
+  env: Record<string, string> = {};
 
   constructor(
     readonly dir: string,
@@ -75,7 +77,7 @@ export class CrmNode {
     // HA_RSCTMP is where ocf:heartbeat:Dummy keeps its state file: one per node, as on real machines.
     this.child = spawn(process.execPath, args, {
       stdio: ["ignore", "ignore", "pipe"],
-      env: { ...process.env, HA_RSCTMP: this.rsctmp },
+      env: { ...process.env, HA_RSCTMP: this.rsctmp, ...this.env },
     });
     this.child.stderr?.on("data", (d: Buffer) => (this.stderr += d.toString()));
   }

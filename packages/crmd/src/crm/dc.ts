@@ -68,6 +68,11 @@ export class DcLoop {
     return !this.running && !this.timer && this.pendingReason === undefined;
   }
 
+  /** A transition is being carried out now (a retry merely waiting does not count). */
+  transitionRunning(): boolean {
+    return this.running !== undefined;
+  }
+
   private async runOnce(): Promise<void> {
     if (this.stopped) return;
     const reason = this.pendingReason ?? "recheck";

@@ -3,7 +3,7 @@
  * its LRM behind the "lrm" channel and keeps the DC's CIB (each version broadcast on "cib",
  * stale ones refused); the node the membership core elects DC also runs the DcLoop.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import { Bus, TRANSPORT_BUS_CONFIG, createTransportLink, followLiveness } from "@hbx/bus";
@@ -13,6 +13,9 @@ import {
   type XmlElement,
   XmlSyntaxError,
   assertWritableCib,
+  cibDigest,
+  findNodeState,
+  getTransientAttribute,
   compareVersions,
   formatVersion,
   parseXml,
@@ -21,15 +24,25 @@ import {
 } from "@hbx/cib";
 import { type OperationResult, OperationRunner } from "@hbx/lrm";
 import { recordResultLogged } from "./failcount.js";
-import { type JoinReply, decodeJoinReply, encodeJoinReply, unrecordedResults } from "./join.js";
+import {
+  type JoinReply,
+  adoptReportedHistory,
+  decodeJoinReply,
+  encodeJoinReply,
+  unrecordedResults,
+} from "./join.js";
 import { LocalLrm } from "./local-lrm.js";
 import type { HaCf, HeartbeatTransport } from "@hbx/transport";
 import { DcLoop } from "./dc.js";
-import { createCcm, wireCcm } from "./ccm-wire.js";
+import { type CcmWiring, createCcm, wireCcm } from "./ccm-wire.js";
+import { loadInitialCib } from "./initial-cib.js";
+import { type ShutdownOutcome, shutDownCleanly } from "./shutdown.js";
+import { unpackCluster } from "@hbx/pengine";
 import { LRM_CHANNEL, decodeRequest, decodeResult, encodeRequest, encodeResult } from "./lrm-wire.js";
 import {
   adoptLrmInstances,
   effectiveQuorum,
+  noQuorumPolicy,
   ensureNodeEntries,
   writeClusterAttrs,
   writeNodeStates,
@@ -56,6 +69,10 @@ export const JOIN_CHANNEL = "crm-join";
 export const CIB_STATUS_CHANNEL = "cib-status";
 /** A node reports a changed recurring result to the DC. */
 export const LRM_EVENT_CHANNEL = "lrm-event";
+/** A node that finished its clean shutdown tells its peers it is gone (no deadtime to wait). */
+export const LEAVE_CHANNEL = "crm-leave";
+/** The DC's whole CIB, sent to a node as it joins; authoritative (Pacemaker's join sync). */
+export const CIB_PUSH_CHANNEL = "cib-push";
 /** How long the DC gathers a transition's result versions into one broadcast. */
 export const BROADCAST_COALESCE_MS = 20;
 
@@ -100,15 +117,14 @@ export class CrmMode {
     });
   }
 
-  /** Open the node's CIB store (<state-dir>/cib); a newer <ha-dir>/cib.xml becomes its current version. */
+  /**
+   * Open the node's CIB store (<state-dir>/cib); a newer <ha-dir>/cib.xml becomes its current
+   * version if it is a valid CIB (see loadInitialCib).
+   */
   static async start(opts: CrmModeOptions): Promise<CrmMode> {
     const store = await CibStore.open(join(opts.stateDir, "cib"), { logger: opts.log });
     const initial = join(opts.haDir, "cib.xml");
-    if (existsSync(initial)) {
-      const doc = parseXml(readFileSync(initial, "utf8"), initial);
-      if (compareVersions(readVersion(doc), store.currentVersion()) > 0)
-        store.replace(doc, { client: "hbxd", operation: "load " + initial, force: true });
-    }
+    if (existsSync(initial)) await loadInitialCib(store, initial, opts.log);
     const mode = new CrmMode(opts, store);
     mode.wire();
     return mode;
@@ -128,6 +144,9 @@ export class CrmMode {
 
     this.bus.on(LRM_CHANNEL, async (msg) => {
       const req = decodeRequest(text(msg.payload));
+      // A node on its way out takes nothing new on (a DC that has not yet heard it left).
+      if (this.leaving && !["stop", "cancel", "monitor"].includes(req.action))
+        throw new Error(`${this.self} is shutting down: ${req.rscId} ${req.action} refused`);
       this.log.info(
         { from: msg.from, rsc: req.rscId, op: req.action },
         `LRM ${req.rscId} ${req.action} for ${msg.from}`,
@@ -136,13 +155,16 @@ export class CrmMode {
     });
     this.bus.on(LRM_EVENT_CHANNEL, (msg) => this.recordEvent(msg.from, decodeResult(text(msg.payload))));
     this.bus.on(CIB_CHANNEL, (msg) => this.receiveCib(msg.from, text(msg.payload)));
-    // The DC asks every member which LRM instance it runs (the node's heartbeat generation).
-    this.bus.on(JOIN_CHANNEL, () =>
-      encodeJoinReply({
-        generation: String(this.opts.heartbeat.generation),
-        monitors: this.lrm.recurringResults(),
-      }),
+    // The DC's copy, pushed when this node joined: taken even when this node's counter ran ahead.
+    this.bus.on(CIB_PUSH_CHANNEL, (msg) =>
+      this.receiveCib(msg.from, text(msg.payload), msg.from === this.dc),
     );
+    this.bus.on(LEAVE_CHANNEL, (msg) => {
+      this.log.info({ node: msg.from }, `${msg.from} shut down cleanly and left the cluster`);
+      this.membership?.step({ type: "node", node: msg.from, up: false });
+    });
+    // The DC asks every member which LRM instance it runs (the node's heartbeat generation).
+    this.bus.on(JOIN_CHANNEL, () => encodeJoinReply(this.joinReply()));
     this.bus.on(CIB_SYNC_CHANNEL, () => serializeXml(this.store.current().document));
     this.bus.on(CIB_REPLACE_CHANNEL, (msg) => {
       const { xml, force } = JSON.parse(text(msg.payload)) as { xml: string; force: boolean };
@@ -165,10 +187,16 @@ export class CrmMode {
       log: this.log.child({ component: "ccm" }),
       apply: (effects) => this.apply(effects),
     });
+    this.membership = membership;
     this.detach.push(() => membership.detach());
   }
 
+  private membership?: CcmWiring;
+  /** Set once a clean shutdown has moved everything away: membership and DC changes no longer matter here. */
+  private leaving = false;
+
   private apply(effects: CcmEffect[]): void {
+    if (this.leaving) return;
     for (const e of effects) {
       // Views go out through the ccm wiring (and again every keepalive).
       if (e.type === "publish") continue;
@@ -230,12 +258,7 @@ export class CrmMode {
   private joinChain: Promise<void> = Promise.resolve();
 
   private async join(joined: readonly string[]): Promise<void> {
-    const replies = new Map<string, JoinReply>([
-      [
-        this.self,
-        { generation: String(this.opts.heartbeat.generation), monitors: this.lrm.recurringResults() },
-      ],
-    ]);
+    const replies = new Map<string, JoinReply>([[this.self, this.joinReply()]]);
     const asked = await Promise.allSettled(
       joined
         .filter((n) => n !== this.self)
@@ -253,9 +276,19 @@ export class CrmMode {
       adoptLrmInstances(doc, generations);
       writeClusterAttrs(doc, effectiveQuorum(doc, view));
       // Recurring results no DC recorded (reported while the DC role moved): recorded now, with
-      // their fail-counts, so a monitor that failed meanwhile is recovered.
+      // their fail-counts, so a monitor that failed meanwhile is recovered. Then the node's own
+      // account of its LRM replaces the DC's copy of its history.
       for (const [node, reply] of replies) {
-        for (const result of unrecordedResults(doc, node, reply.monitors)) {
+        const unrecorded = unrecordedResults(doc, node, reply.monitors);
+        if (reply.history) {
+          const changed = adoptReportedHistory(doc, node, reply.history);
+          if (changed.length > 0)
+            this.log.info(
+              { node, resources: changed },
+              `history of ${changed.join(" ")} on ${node} taken from ${node}'s own LRM at join`,
+            );
+        }
+        for (const result of unrecorded) {
           const req = result.request;
           this.log.warn(
             { node, rsc: req.rscId, op: req.action, rc: result.rc },
@@ -265,7 +298,23 @@ export class CrmMode {
         }
       }
     }, "membership");
+    // Each joining node takes the DC's copy as it is, even if a partition ran its counter ahead.
+    const xml = serializeXml(this.store.current().document);
+    for (const n of joined)
+      if (n !== this.self)
+        this.bus
+          .send(CIB_PUSH_CHANNEL, n, xml)
+          .catch((e: Error) => this.log.warn({ node: n, err: e.message }, `CIB push to ${n}: ${e.message}`));
     this.dcLoop?.kick("membership changed");
+  }
+
+  /** What this node answers a DC's join: its LRM instance and its own account of its LRM. */
+  private joinReply(): JoinReply {
+    return {
+      generation: String(this.opts.heartbeat.generation),
+      monitors: this.lrm.recurringResults(),
+      history: { results: this.lrm.history.results(), lastCallId: this.lrm.history.highestCallId },
+    };
   }
 
   /** A recurring operation's result changed here: the DC records it (and reschedules). */
@@ -322,19 +371,37 @@ export class CrmMode {
       .catch((e: Error) => this.log.warn({ err: e.message }, `CIB broadcast: ${e.message}`));
   }
 
-  /** A CIB from the DC (or a sync reply): taken when newer, refused when older. */
-  private receiveCib(from: string, xml: string): void {
+  /**
+   * A CIB from the DC (or a sync reply): taken when newer, refused when older; `authoritative`
+   * (the DC's push at join) is taken whatever its version, logging what it replaced.
+   */
+  private receiveCib(from: string, xml: string, authoritative = false): void {
     const doc = parseXml(xml, `CIB from ${from}`);
     const incoming = readVersion(doc);
     const cmp = compareVersions(incoming, this.store.currentVersion());
-    if (cmp < 0) {
+    if (cmp < 0 && !authoritative) {
       this.log.warn(
         { from, version: formatVersion(incoming) },
         `stale CIB ${formatVersion(incoming)} from ${from} refused (have ${formatVersion(this.store.currentVersion())})`,
       );
       return;
     }
-    if (cmp === 0) return;
+    if (cmp === 0 && cibDigest(doc) === cibDigest(this.store.current().document)) return;
+    if (cmp <= 0) {
+      // The DC's copy is the cluster's, even when this node's counter ran ahead (it was cut off
+      // and its own partition wrote status): keeping ours would split the cluster for good.
+      const mine = this.store.current().document;
+      this.log.warn(
+        {
+          from,
+          discarded: formatVersion(this.store.currentVersion()),
+          discardedDigest: cibDigest(mine),
+          taken: formatVersion(incoming),
+          takenDigest: cibDigest(doc),
+        },
+        `CIB ${formatVersion(this.store.currentVersion())} (digest ${cibDigest(mine)}) replaced by the DC's ${formatVersion(incoming)} from ${from}`,
+      );
+    }
     this.store.replace(doc, { client: `crmd@${from}`, operation: "sync", force: true });
   }
 
@@ -456,6 +523,76 @@ export class CrmMode {
   async modifyStatus(req: StatusRequest, opts: ClientWriteOptions = {}): Promise<string> {
     if (this.isDc) return this.modifyStatusOnDc(req, opts);
     return this.forwardWrite(CIB_STATUS_CHANNEL, { req, force: opts.force === true });
+  }
+
+  private stopping?: Promise<ShutdownOutcome>;
+
+  /**
+   * Clean shutdown (SIGTERM, SIGINT): the DC moves or stops what runs here, then the node tells
+   * its peers it left. Idempotent: a second signal waits for the same shutdown.
+   */
+  shutdown(): Promise<ShutdownOutcome> {
+    this.stopping ??= this.shutDown();
+    return this.stopping;
+  }
+
+  private async shutDown(): Promise<ShutdownOutcome> {
+    let escalationMs = 20 * 60_000;
+    try {
+      escalationMs = unpackCluster(this.store.current().document).options.shutdownEscalationMs;
+    } catch (e) {
+      this.log.warn({ err: (e as Error).message }, `shutdown-escalation unreadable, 20 min used`);
+    }
+    const log = this.log.child({ component: "shutdown" });
+    const outcome = await shutDownCleanly({
+      // The node's own state, not a client's write: a partition without quorum still records it.
+      requestShutdown: async () => {
+        await this.modifyStatus(
+          {
+            op: "cib.status-update",
+            node: this.self,
+            set: { shutdown: String(Math.floor(Date.now() / 1000)) },
+          },
+          { force: true },
+        );
+      },
+      shutdownRecorded: () => {
+        const state = findNodeState(this.store.current().document, this.self);
+        const v = state ? getTransientAttribute(state, "shutdown") : undefined;
+        return v !== undefined && v !== "" && v !== "0";
+      },
+      active: () => this.lrm.history.active(),
+      // A DC moves resources when its partition has quorum, or when no-quorum-policy=ignore says
+      // it may act without.
+      dcCanAct: () => {
+        const doc = this.store.current().document;
+        return (
+          this.dc !== undefined && (effectiveQuorum(doc, this.ccm.view()) || noQuorumPolicy(doc) === "ignore")
+        );
+      },
+      dcBusy: () => this.isDc && this.dcLoop !== undefined && this.dcLoop.transitionRunning(),
+      stopLocally: async () => {
+        for (const req of this.lrm.history.stopRequests()) {
+          const r = await this.lrm.run(req);
+          log.info({ rsc: req.rscId, rc: r.rc }, `${req.rscId} stopped here: rc=${r.rc}`);
+        }
+      },
+      log,
+      escalationMs,
+      noDcGraceMs: this.opts.hacf.deadtimeMs * 2,
+    });
+    // From here on this node only leaves: no DC work, no new operations, whatever the membership says.
+    this.leaving = true;
+    this.dcLoop?.stop();
+    this.dcLoop = undefined;
+    // Peers mark this node gone at once instead of waiting for its heartbeats to stop.
+    await Promise.race([
+      this.bus
+        .send(LEAVE_CHANNEL, null, "")
+        .catch((e: Error) => log.warn({ err: e.message }, `leave: ${e.message}`)),
+      new Promise((r) => setTimeout(r, 1000)),
+    ]);
+    return outcome;
   }
 
   ipcHandlers() {

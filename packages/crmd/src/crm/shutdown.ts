@@ -36,8 +36,8 @@ export async function shutDownCleanly(deps: ShutdownDeps): Promise<ShutdownOutco
   const now = deps.now ?? Date.now;
   const poll = deps.pollMs ?? 100;
   const start = now();
-  let lastDc = start;
-  let asked = false;
+  /** The last time a DC showed it handles this shutdown (the attribute is in its CIB). */
+  let handledAt = start;
   const log = deps.log;
   log.info({ active: deps.active() }, `shutdown: moving ${deps.active().join(" ") || "nothing"} away`);
   for (;;) {
@@ -53,26 +53,22 @@ export async function shutDownCleanly(deps: ShutdownDeps): Promise<ShutdownOutco
       return "escalated";
     }
     if (deps.dcCanAct()) {
-      lastDc = now();
-      if (!asked || !deps.shutdownRecorded()) {
-        try {
-          await deps.requestShutdown();
-          asked = true;
-        } catch (e) {
-          log.warn(
-            { err: (e as Error).message },
-            `shutdown: the DC did not take the request: ${(e as Error).message}`,
+      if (deps.shutdownRecorded()) handledAt = now();
+      else
+        await deps
+          .requestShutdown()
+          .catch((e: Error) =>
+            log.warn({ err: e.message }, `shutdown: the DC did not take the request: ${e.message}`),
           );
-        }
-      }
-    } else if (now() - lastDc >= deps.noDcGraceMs) {
+    }
+    if (now() - handledAt >= deps.noDcGraceMs) {
       log.warn(
         { active: deps.active() },
-        `shutdown: no DC can move the resources (none elected, or no quorum): stopping ${deps.active().join(" ")} here`,
+        `shutdown: no DC took the request (none elected, or no quorum): stopping ${deps.active().join(" ")} here`,
       );
       await deps.stopLocally();
       if (deps.active().length === 0) return "stopped-locally";
-      lastDc = now();
+      handledAt = now();
     }
     await new Promise((r) => setTimeout(r, poll));
   }
