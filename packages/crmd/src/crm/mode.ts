@@ -474,8 +474,10 @@ export class CrmMode {
         // A DC still taking over (syncing the newest CIB) takes no writes yet; the tools wait.
         if (!this.isDc || !this.dcLoop)
           return new CibReplaceError("failed", `${this.self} is not the DC: no DC elected yet`);
-        if (opts.force === true) return undefined;
-        return quorumRefusal(this.store.current().document, this.ccm.view(), false);
+        // The common case without a copy of the CIB: quorate, or forced.
+        const view = this.ccm.view();
+        if (opts.force === true || view.quorate) return undefined;
+        return quorumRefusal(this.store.current().document, view, false);
       },
     });
   }
