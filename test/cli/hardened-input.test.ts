@@ -81,6 +81,24 @@ describe("hardened input through cibadmin's file path", () => {
     );
   });
 
+  it("refuses a set of 20,000 nvpairs at the 10,001st, before the schema validator's quadratic run", async () => {
+    const nvpairs = Array.from(
+      { length: 20_000 },
+      (_, i) => `<nvpair id="a-${i}" name="A-${i}" value="${i}"/>`,
+    );
+    const big = original.replace(
+      '<instance_attributes id="nodes-2">',
+      `<instance_attributes id="nodes-2">\n${nvpairs.join("\n")}`,
+    );
+    const file = inputFile("many.xml", big);
+    const started = performance.now();
+    const r = await runHbx(runCibadmin, ["-R", "-x", file], original);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(r.code).toBe(78);
+    expect(r.stderr).toMatch(/many\.xml:\d+:1: refused: <instance_attributes> has more than 10000 children/);
+    expect(r.cib).toBe(original);
+  });
+
   it("refuses bytes that are not UTF-8 instead of storing U+FFFD", async () => {
     const bytes = Buffer.from(original.replace('value="web"', 'value="w\u00e9b"'), "utf8");
     const at = bytes.indexOf(0xc3);

@@ -1,12 +1,23 @@
 import { type XmlElement, type XmlNode } from "./node.js";
 import { decodeReferences } from "./references.js";
 
-/** Thrown when elements nest deeper than the limit; `offset` is where the refused tag starts. */
-export class NestingTooDeep extends Error {
-  constructor(readonly offset: number) {
-    super(`element nesting deeper than the limit at offset ${offset}`);
+/** Thrown when the document's shape passes a limit; `offset` is where the refused tag starts. */
+export class ShapeLimitExceeded extends Error {
+  constructor(
+    readonly offset: number,
+    readonly reason: string,
+  ) {
+    super(reason);
   }
 }
+
+/** How deep elements may nest and how many children one may have. */
+export interface ShapeLimits {
+  maxDepth: number;
+  maxChildren: number;
+}
+
+const UNLIMITED: ShapeLimits = { maxDepth: Infinity, maxChildren: Infinity };
 
 /**
  * A strict single-pass reader for the subset of XML that CIBs are written in: an optional
@@ -20,9 +31,10 @@ export class NestingTooDeep extends Error {
  * duplicate or unquoted attributes, mismatched or unclosed tags, text outside the root. So on
  * what it accepts it yields exactly the tree the general parser yields (xml.test.ts checks that
  * on the scheduler corpus), and on everything else the general parser decides. Nesting deeper
- * than `maxDepth` throws NestingTooDeep: that is a refusal, not a case for the other parser.
+ * than `maxDepth`, or more than `maxChildren` children, throws ShapeLimitExceeded: that is a
+ * refusal, not a case for the other parser.
  */
-export function fastParseXml(input: string, maxDepth = Infinity): XmlNode[] | undefined {
+export function fastParseXml(input: string, limits: ShapeLimits = UNLIMITED): XmlNode[] | undefined {
   const text = input.indexOf("\r") >= 0 ? input.replace(/\r\n?/g, "\n") : input;
   const top: XmlNode[] = [];
   const stack: XmlElement[] = [];
@@ -63,7 +75,10 @@ export function fastParseXml(input: string, maxDepth = Infinity): XmlNode[] | un
       pos = p + 1;
     } else {
       if (stack.length === 0 && top.some((n) => n.kind === "element")) return undefined;
-      if (stack.length >= maxDepth) throw new NestingTooDeep(lt);
+      if (stack.length >= limits.maxDepth) throw new ShapeLimitExceeded(lt, tooDeep(limits));
+      if (children.length >= limits.maxChildren) {
+        throw new ShapeLimitExceeded(lt, tooManyChildren(stack[stack.length - 1]?.name, limits));
+      }
       const p = readStartTag(text, lt + 1, children, stack, shapes);
       if (p < 0) return undefined;
       children = stack.length > 0 ? stack[stack.length - 1].children : top;
@@ -180,6 +195,14 @@ function readStartTag(
   }
   if (c === 0x2f /* / */ && text.charCodeAt(p + 1) === 0x3e) return p + 2;
   return -1;
+}
+
+export function tooDeep(limits: ShapeLimits): string {
+  return `elements nest deeper than ${limits.maxDepth} levels`;
+}
+
+export function tooManyChildren(parent: string | undefined, limits: ShapeLimits): string {
+  return `${parent === undefined ? "the document" : `<${parent}>`} has more than ${limits.maxChildren} children`;
 }
 
 /** End of a name `[A-Za-z_][A-Za-z0-9_.:-]*` starting at `p`, or -1 if none starts there. */

@@ -1,3 +1,4 @@
+import { type ShapeLimits, tooDeep, tooManyChildren } from "./fast-parse.js";
 import { isXmlChar } from "./references.js";
 
 /**
@@ -65,12 +66,14 @@ export function inputGuard(text: string): GuardRefusal | undefined {
 }
 
 /**
- * The offset of the first start tag nested deeper than `maxDepth`, or undefined. A rough
- * tokenizer (comments, CDATA, processing instructions and quoted attribute values skipped):
- * it only has to bound the depth the general parser will meet; that parser judges the syntax.
+ * The first start tag nested deeper than `maxDepth`, or one child too many of its parent. A
+ * rough tokenizer (comments, CDATA, processing instructions and quoted attribute values
+ * skipped): it only has to bound what the general parser will meet; that parser judges syntax.
  */
-export function maxNesting(text: string, maxDepth: number): number | undefined {
-  let depth = 0;
+export function shapeRefusal(text: string, limits: ShapeLimits): GuardRefusal | undefined {
+  // children[d]: elements so far under the open element at depth d (0: the document).
+  const children = [0];
+  const names: string[] = [];
   let i = text.indexOf("<");
   const len = text.length;
   while (i >= 0 && i < len) {
@@ -79,7 +82,8 @@ export function maxNesting(text: string, maxDepth: number): number | undefined {
     else if (text.startsWith("<![CDATA[", i)) next = end(text.indexOf("]]>", i + 9), 3);
     else if (text.startsWith("<?", i)) next = end(text.indexOf("?>", i + 2), 2);
     else if (text.startsWith("</", i)) {
-      depth--;
+      if (children.length > 1) children.pop();
+      names.pop();
       next = end(text.indexOf(">", i + 2), 1);
     } else {
       let j = i + 1;
@@ -91,7 +95,15 @@ export function maxNesting(text: string, maxDepth: number): number | undefined {
         } else if (c === 0x22 || c === 0x27) quote = c;
         else if (c === 0x3e /* > */) break;
       }
-      if (text.charCodeAt(j - 1) !== 0x2f /* / */ && ++depth > maxDepth) return i;
+      const depth = children.length - 1;
+      if (++children[depth] > limits.maxChildren) {
+        return { offset: i, reason: tooManyChildren(names[names.length - 1], limits) };
+      }
+      if (text.charCodeAt(j - 1) !== 0x2f /* / */) {
+        if (depth + 1 > limits.maxDepth) return { offset: i, reason: tooDeep(limits) };
+        children.push(0);
+        names.push(/^[^\s/>]*/.exec(text.slice(i + 1, i + 64))![0]);
+      }
       next = j + 1;
     }
     if (next < 0) return undefined;

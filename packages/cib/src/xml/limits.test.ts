@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { xmlLimitsFromEnv } from "./limits.js";
+import { DEFAULT_XML_LIMITS, xmlLimitsFromEnv } from "./limits.js";
 import { XmlRefusedError, XmlSyntaxError, parseXml } from "./parse.js";
 import { parseXmlBytes, readXmlFile } from "./read-file.js";
 
@@ -63,6 +63,18 @@ describe("the one XML reader's limits", () => {
     expect(refusal(deep).message).toContain("elements nest deeper than 256 levels");
   });
 
+  it("refuses more than 10,000 children of one element, naming it and the line", () => {
+    const many = `<cib>\n<set id="s">\n${'<nvpair id="x" name="y" value="z"/>\n'.repeat(10_001)}</set></cib>`;
+    expect(refusal(many).message).toBe("in.xml:10003:1: refused: <set> has more than 10000 children");
+    const enough = `<set>${'<nvpair id="x" name="y" value="z"/>'.repeat(10_000)}</set>`;
+    expect(parseXml(enough).children).toHaveLength(10_000);
+  });
+
+  it("refuses too many children on the general parser's path too", () => {
+    const many = `<cib><![CDATA[x]]>${"<a/>".repeat(10_001)}</cib>`;
+    expect(refusal(many).message).toMatch(/^in\.xml:1:\d+: refused: <cib> has more than 10000 children$/);
+  });
+
   it("takes nesting up to the limit", () => {
     const ok = `${"<a>".repeat(256)}${"</a>".repeat(256)}`;
     expect(parseXml(ok).name).toBe("a");
@@ -70,7 +82,7 @@ describe("the one XML reader's limits", () => {
 
   it("refuses input over the size limit before parsing, saying the size and the limit", () => {
     const big = `<cib>${'<nvpair id="x" name="y" value="z"/>'.repeat(40_000)}</cib>`;
-    const e = refusal(big, "big.xml", { maxBytes: 1024 * 1024, maxDepth: 256 });
+    const e = refusal(big, "big.xml", { ...DEFAULT_XML_LIMITS, maxBytes: 1024 * 1024 });
     expect(e.message).toMatch(
       /^big\.xml: refused: 1\.\d MiB \(\d+ bytes\) is over the 1 MiB limit for XML input/,
     );
@@ -86,7 +98,7 @@ describe("the one XML reader's limits", () => {
     const dir = mkdtempSync(join(tmpdir(), "hbx-xml-"));
     const file = join(dir, "big.xml");
     writeFileSync(file, `<cib>${" ".repeat(4096)}</cib>`);
-    await expect(readXmlFile(file, file, { maxBytes: 1000, maxDepth: 256 })).rejects.toThrow(
+    await expect(readXmlFile(file, file, { ...DEFAULT_XML_LIMITS, maxBytes: 1000 })).rejects.toThrow(
       /big\.xml: refused: 4\.0 KiB \(4107 bytes\) is over the 1000 bytes limit/,
     );
   });

@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import type * as Fxp from "fast-xml-parser";
-import { NestingTooDeep, fastParseXml } from "./fast-parse.js";
-import { inputGuard, lineAndColumn, maxNesting } from "./guard.js";
+import { ShapeLimitExceeded, fastParseXml } from "./fast-parse.js";
+import { inputGuard, lineAndColumn, shapeRefusal } from "./guard.js";
 import { DEFAULT_XML_LIMITS, type XmlLimits, formatBytes } from "./limits.js";
 import { type XmlElement, type XmlNode } from "./node.js";
 import { decodeReferences } from "./references.js";
@@ -99,7 +99,7 @@ function decoded(raw: string): string {
  * Parse an XML document into the tree: the one reader every input goes through (files, `-X`,
  * stdin, the socket, the bus). `source` names the file (or "<stdin>") in errors. Throws
  * XmlSyntaxError with line and column for input that is not well-formed, and XmlRefusedError
- * for input over `limits` (size, checked first; nesting) or with a DTD or unknown entity.
+ * for input over `limits` (size, checked first; nesting; children of one element) or with a DTD or unknown entity.
  */
 export function parseXml(
   text: string,
@@ -109,10 +109,10 @@ export function parseXml(
   checkSize(text, source, limits);
   let nodes: XmlNode[] | undefined;
   try {
-    nodes = fastParseXml(text, limits.maxDepth);
+    nodes = fastParseXml(text, limits);
   } catch (e) {
-    if (!(e instanceof NestingTooDeep)) throw e;
-    throw tooDeep(text, e.offset, source, limits);
+    if (!(e instanceof ShapeLimitExceeded)) throw e;
+    throw refusedAt(text, e.offset, source, e.reason);
   }
   nodes ??= parseGeneral(text, source, limits);
   const roots = nodes.filter((n): n is XmlElement => n.kind === "element");
@@ -139,14 +139,15 @@ export function tooBig(bytes: number, source: string, limits: XmlLimits): XmlRef
   );
 }
 
-function tooDeep(input: string, offset: number, source: string, limits: XmlLimits): XmlRefusedError {
+function refusedAt(input: string, offset: number, source: string, reason: string): XmlRefusedError {
   const { line, column } = lineAndColumn(input, offset);
-  return new XmlRefusedError(source, line, column, `elements nest deeper than ${limits.maxDepth} levels`);
+  return new XmlRefusedError(source, line, column, reason);
 }
 
 /**
  * The general path, for what the fast reader declines: first refuse what must never reach the
- * general parser (DTDs, unknown entities, nesting it would recurse into), then validate (for
+ * general parser (DTDs, unknown entities, nesting it would recurse into, sibling lists over the
+ * limit), then validate (for
  * errors with line and column), then parse.
  */
 export function parseGeneral(
@@ -155,13 +156,8 @@ export function parseGeneral(
   limits: XmlLimits = DEFAULT_XML_LIMITS,
 ): XmlNode[] {
   checkSize(text, source, limits);
-  const refused = inputGuard(text);
-  if (refused !== undefined) {
-    const { line, column } = lineAndColumn(text, refused.offset);
-    throw new XmlRefusedError(source, line, column, refused.reason);
-  }
-  const deep = maxNesting(text, limits.maxDepth);
-  if (deep !== undefined) throw tooDeep(text, deep, source, limits);
+  const refused = inputGuard(text) ?? shapeRefusal(text, limits);
+  if (refused !== undefined) throw refusedAt(text, refused.offset, source, refused.reason);
   const { parser, validator } = generalParser();
   const check = validator.validate(text, { allowBooleanAttributes: false });
   if (check !== true) {
