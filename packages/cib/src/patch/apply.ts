@@ -28,8 +28,8 @@ export function patchChanges(diff: XmlElement): XmlElement[] {
  * Apply a format-2 patch's changes (what Pacemaker's crm_diff prints) to a copy of `doc`, in
  * order, and return the copy. The patch's source version is not looked at: whether a patch made
  * from another version may apply is the caller's rule. A change that does not apply (its
- * element is gone, the element it creates is already there) throws CibPatchError and `doc` is
- * left as it was.
+ * element is gone, the element it creates is already there and differs) throws CibPatchError
+ * and `doc` is left as it was.
  */
 export function applyPatchChanges(doc: XmlElement, changes: readonly XmlElement[]): XmlElement {
   const after = cloneElement(doc);
@@ -62,6 +62,40 @@ function insertAt(parent: XmlElement, child: XmlElement, position: number): void
   parent.children.splice(index, 0, child);
 }
 
+const sameAttrs = (a: XmlElement, b: XmlElement): boolean => {
+  const ka = Object.keys(a.attrs);
+  return ka.length === Object.keys(b.attrs).length && ka.every((k) => a.attrs[k] === b.attrs[k]);
+};
+
+/**
+ * Create `child` under `parent`. When an element of that name and id is already there (two
+ * writers both creating a container, say a cluster_property_set for their own nvpairs), the
+ * create merges into it if it says the same (same attributes, and the same of every child both
+ * have), since both writers' intent then holds; anything else would make a duplicate id and is
+ * refused. Returns why it was refused, or undefined.
+ */
+function mergeCreate(parent: XmlElement, child: XmlElement, position: number): string | undefined {
+  const id = child.attrs.id;
+  const existing =
+    id === undefined ? undefined : childElements(parent, child.name).find((c) => c.attrs.id === id);
+  if (existing === undefined) {
+    insertAt(parent, cloneElement(child), position);
+    return undefined;
+  }
+  if (!sameAttrs(existing, child))
+    return `<${child.name} id="${id}"> is already there, with other attributes`;
+  const inner = childElements(child);
+  if (inner.length === 0 && childElements(existing).length > 0)
+    return `<${child.name} id="${id}"> is already there, with other content`;
+  for (const [i, c] of inner.entries()) {
+    if (c.attrs.id === undefined && childElements(existing, c.name).length > 0)
+      return `<${child.name} id="${id}"> is already there, with other content`;
+    const why = mergeCreate(existing, c, i);
+    if (why !== undefined) return why;
+  }
+  return undefined;
+}
+
 function applyChange(cib: XmlElement, change: XmlElement): void {
   const op = change.attrs.operation;
   const position = Number(change.attrs.position ?? Number.NaN);
@@ -79,11 +113,8 @@ function applyChange(cib: XmlElement, change: XmlElement): void {
   if (op === "create") {
     const child = childElements(change)[0];
     if (!child) throw failed(change, "nothing to create");
-    // Two writers creating the same element: the second would make a duplicate id.
-    const id = child.attrs.id;
-    if (id !== undefined && childElements(el, child.name).some((c) => c.attrs.id === id))
-      throw failed(change, `<${child.name} id="${id}"> is already there`);
-    insertAt(el, cloneElement(child), Number.isNaN(position) ? Infinity : position);
+    const why = mergeCreate(el, child, Number.isNaN(position) ? Infinity : position);
+    if (why !== undefined) throw failed(change, why);
     return;
   }
   const parent = parentOf(cib, el);

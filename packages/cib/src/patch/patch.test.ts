@@ -70,7 +70,31 @@ describe("makePatch and applyPatchChanges", () => {
     expect(() => apply(base.replace(/<crm_config>.*<\/crm_config>/, "<crm_config/>"), patch)).toThrow(
       /^create \/cib\/configuration\/crm_config\/cluster_property_set\[@id='opts'\]: no element at that path$/,
     );
-    expect(() => apply(edits[1][1](base), patch)).toThrow(/<nvpair id="opts-b"> is already there/);
+    expect(() => apply(edits[1][1](base).replace('value="x"', 'value="y"'), patch)).toThrow(
+      /<nvpair id="opts-b"> is already there, with other attributes/,
+    );
+  });
+
+  it("merge two creates of the same container, each with its own children", () => {
+    const bare = base.replace(/<crm_config>.*<\/crm_config>/, "<crm_config/>");
+    const withSet = (nv: string) =>
+      bare.replace(
+        "<crm_config/>",
+        `<crm_config><cluster_property_set id="new">${nv}</cluster_property_set></crm_config>`,
+      );
+    const mine = makePatch(
+      parseXml(bare, "b"),
+      parseXml(withSet('<nvpair id="new-a" name="a" value="1"/>'), "a"),
+    );
+    const theirs = makePatch(
+      parseXml(bare, "b"),
+      parseXml(withSet('<nvpair id="new-b" name="b" value="2"/>'), "b2"),
+    );
+    expect(apply(apply(bare, theirs), mine)).toBe(
+      text(withSet('<nvpair id="new-a" name="a" value="1"/><nvpair id="new-b" name="b" value="2"/>')),
+    );
+    // The same create twice is the same document.
+    expect(apply(apply(bare, mine), mine)).toBe(apply(bare, mine));
   });
 
   it("carry the source and target versions", () => {
