@@ -75,8 +75,8 @@ function keepDcStatus(next: XmlElement, current: XmlElement): void {
  * A client's format-2 patch applied to the DC's current document. The patch was made from the
  * version the client read; it applies to a newer one as long as every change does (concurrent
  * writers of different attributes both land). A change whose element is gone, or whose parent
- * is, or that would create an id that is already there with other content, refuses the whole patch (nothing
- * changed). Changes to the status section are refused (the status is the DC's); changes to the
+ * is, or that would create an id that is already there with other content, refuses the whole
+ * patch (nothing changed). Changes to the status section are refused (the status is the DC's); changes to the
  * version counters or the DC's `<cib>` attributes are dropped: the DC counts versions itself,
  * except that a raised admin_epoch (cibadmin --upgrade) is taken with the epoch it comes with.
  */
