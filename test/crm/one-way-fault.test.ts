@@ -9,6 +9,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { memoryIo, runCrmNode } from "@hbx/cli";
 import { crmTestCib, dummyUnavailable, ensureBuilt, sleep, waitFor } from "./cluster.js";
 import { NetnsCluster, netnsUnavailable } from "./netns.js";
 
@@ -50,6 +51,12 @@ describe.skipIf(skip !== undefined)(`a one-way fault from a node to the DC ${ski
         .log()
         .match(/membership: [^\n]*/g) ?? [];
     return lines.at(-1)?.slice("membership: ".length).trim();
+  };
+  /** `crm_node -p` against this node's hbxd: the partition its CIB records. */
+  const partition = async (n: string) => {
+    const io = memoryIo({ HBX_SOCKET: node(n).socket });
+    const code = await runCrmNode(["-p"], io);
+    return code === 0 ? io.out.trim() : `exit ${code}: ${io.err.trim()}`;
   };
   const dc = (n: string) =>
     node(n)
@@ -105,6 +112,8 @@ describe.skipIf(skip !== undefined)(`a one-way fault from a node to the DC ${ski
         "charlie",
       ]);
       expect([dc("alpha"), dc("bravo")]).toEqual(["alpha", "alpha"]);
+      // The same, as an administrator sees it with crm_node -p on each node.
+      expect(await Promise.all(NODES.map(partition))).toEqual(["alpha bravo", "alpha bravo", "charlie"]);
       // Still running: once, in the quorate partition.
       expect(samples.at(-1)!.on).toHaveLength(1);
       expect(["alpha", "bravo"]).toContain(samples.at(-1)!.on[0]);
@@ -123,6 +132,14 @@ describe.skipIf(skip !== undefined)(`a one-way fault from a node to the DC ${ski
     await waitFor(
       "the Dummy settled on one node",
       async () => (runningOn().length === 1 ? true : undefined),
+      10_000,
+    );
+    await waitFor(
+      "crm_node -p answering alpha bravo charlie on every node",
+      async () =>
+        (await Promise.all(NODES.map(partition))).every((p) => p === "alpha bravo charlie")
+          ? true
+          : undefined,
       10_000,
     );
   }, 30_000);

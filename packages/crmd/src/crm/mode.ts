@@ -154,7 +154,10 @@ export class CrmMode {
       return encodeResult(await this.lrm.run(req));
     });
     this.bus.on(LRM_EVENT_CHANNEL, (msg) => this.recordEvent(msg.from, decodeResult(text(msg.payload))));
-    this.bus.on(CIB_CHANNEL, (msg) => this.receiveCib(msg.from, text(msg.payload)));
+    // A version from outside the agreed membership (a minority's DC) is not followed.
+    this.bus.on(CIB_CHANNEL, (msg) => {
+      if (this.ccm.view().members.includes(msg.from)) this.receiveCib(msg.from, text(msg.payload));
+    });
     // The DC's copy, pushed when this node joined: taken even when this node's counter ran ahead.
     this.bus.on(CIB_PUSH_CHANNEL, (msg) =>
       this.receiveCib(msg.from, text(msg.payload), msg.from === this.dc),
