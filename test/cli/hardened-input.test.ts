@@ -1,9 +1,12 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCibadmin, runCrmFailcount, runCrmResource } from "@hbx/cli";
-import { fixtureText, pacemakerAvailable, runHbx, runPacemaker } from "./harness.js";
+import { fixtureText, pacemakerAvailable, repoRoot, runHbx, runPacemaker } from "./harness.js";
+
+const built = existsSync(path.join(repoRoot, "packages", "cli", "dist", "cibadmin", "main.js"));
 
 /**
  * The inputs of issue 11 that got through: each is refused now, in one line with its place,
@@ -98,6 +101,22 @@ describe("hardened input through cibadmin's file path", () => {
     expect(r.stderr).toMatch(/many\.xml:\d+:1: refused: <instance_attributes> has more than 10000 children/);
     expect(r.cib).toBe(original);
   });
+
+  it.skipIf(!built)(
+    "stops reading an endless stdin at the size limit (built cibadmin; run npx tsc -b tsconfig.build.json)",
+    () => {
+      const cib = inputFile("cib.xml", original);
+      const cibadmin = path.join(repoRoot, "node_modules", ".bin", "cibadmin");
+      const r = spawnSync("sh", ["-c", `yes '<nvpair id="x"/>' | "${cibadmin}" -R -p`], {
+        env: { ...process.env, CIB_file: cib, HBX_XML_MAX_BYTES: "1M" },
+        encoding: "utf8",
+        timeout: 20_000,
+      });
+      expect(r.status).toBe(78);
+      expect(r.stderr).toMatch(/<stdin>: refused: 1\.\d MiB \(\d+ bytes\) is over the 1 MiB limit/);
+      expect(readFileSync(cib, "utf8")).toBe(original);
+    },
+  );
 
   it("refuses bytes that are not UTF-8 instead of storing U+FFFD", async () => {
     const bytes = Buffer.from(original.replace('value="web"', 'value="w\u00e9b"'), "utf8");

@@ -6,8 +6,11 @@ export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
   env: Record<string, string | undefined>;
-  /** Whole standard input as text (for `cibadmin -p`). */
-  readStdin(): Promise<string>;
+  /**
+   * Whole standard input as text (for `cibadmin -p`). With `maxBytes`, reading stops once more
+   * than that has arrived: the reader then refuses it by size instead of memory filling up.
+   */
+  readStdin(maxBytes?: number): Promise<string>;
   /** Current time; fixed in tests that write lifetimes. */
   now(): Date;
   /** Directory relative file names are resolved against. */
@@ -20,9 +23,14 @@ export function processIo(): CliIo {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     env: process.env,
-    readStdin: async () => {
+    readStdin: async (maxBytes = Infinity) => {
       const chunks: Buffer[] = [];
-      for await (const c of process.stdin) chunks.push(c as Buffer);
+      let total = 0;
+      for await (const c of process.stdin) {
+        chunks.push(c as Buffer);
+        total += (c as Buffer).length;
+        if (total > maxBytes) break;
+      }
       return Buffer.concat(chunks).toString("utf8");
     },
     now: () => new Date(),

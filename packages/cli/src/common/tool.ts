@@ -95,7 +95,7 @@ export async function readXmlInput(
     text = input.text;
   } else if (input.stdin) {
     source = "<stdin>";
-    text = await io.readStdin();
+    text = await io.readStdin(limits.maxBytes);
   } else {
     throw new CliError(CrmExit.USAGE, "Please supply XML to process with -X, -x or -p");
   }
