@@ -76,6 +76,26 @@ esac
     return out;
   }
 
+  /** How long, in all, any resource ran on more than one node (ms). */
+  overlapMs(): number {
+    const running = new Map<string, Set<string>>();
+    let since: bigint | undefined;
+    let total = 0n;
+    for (const e of this.events()) {
+      const set = running.get(e.rsc) ?? new Set<string>();
+      running.set(e.rsc, set);
+      if (e.what === "stop") set.delete(e.node);
+      else set.add(e.node);
+      const doubled = [...running.values()].some((s) => s.size > 1);
+      if (doubled && since === undefined) since = e.atNs;
+      if (!doubled && since !== undefined) {
+        total += e.atNs - since;
+        since = undefined;
+      }
+    }
+    return Number(total / 1_000_000n);
+  }
+
   /** Where each resource runs now, by the log. */
   runningNow(): Map<string, string[]> {
     const running = new Map<string, Set<string>>();
