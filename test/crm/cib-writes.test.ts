@@ -36,8 +36,11 @@ import {
 
 const NODES = ["alpha", "bravo", "charlie"];
 /** The throughput measurement's load (issue 11's targets: 500/s socket, 50/s crm_attribute). */
-const SOCKET_CLIENTS = 32;
-const SOCKET_OPS_PER_CLIENT = 12;
+// HBX_BENCH_CLIENTS / HBX_BENCH_OPS change the socket load for a measurement run.
+const SOCKET_CLIENTS = Number(process.env.HBX_BENCH_CLIENTS ?? 32);
+const SOCKET_OPS_PER_CLIENT = Number(process.env.HBX_BENCH_OPS ?? 12);
+/** HBX_BENCH_DC_ONLY=1: every socket client on the DC's node, nothing forwarded over the bus. */
+const SOCKET_DC_ONLY = process.env.HBX_BENCH_DC_ONLY === "1";
 const TOOL_WRITERS = 6;
 const TOOL_WRITES_EACH = 4;
 const CRM_ATTRIBUTE = join(repoRoot, "node_modules/.bin/crm_attribute");
@@ -264,7 +267,7 @@ describe.skipIf(dummyUnavailable !== undefined)(
       const t0 = performance.now();
       await Promise.all(
         Array.from({ length: SOCKET_CLIENTS }, async (_, c) => {
-          const client = await IpcClient.connect(nodes[c % nodes.length].socket, 2000);
+          const client = await IpcClient.connect(nodes[SOCKET_DC_ONLY ? 0 : c % nodes.length].socket, 2000);
           try {
             for (let k = 0; k < SOCKET_OPS_PER_CLIENT; k++) {
               await client.request("cib.patch", { patch: patchFor(`s${c}-${k}`) }, 30_000);
@@ -286,7 +289,7 @@ describe.skipIf(dummyUnavailable !== undefined)(
       );
       const toolRate = byTool.size / ((performance.now() - t1) / 1000);
       process.stderr.write(
-        `cib writes on 3 nodes: ${acked} cib.patch over ${SOCKET_CLIENTS} socket clients at ${socketRate.toFixed(1)} commits/s ` +
+        `cib writes on 3 nodes: ${acked} cib.patch over ${SOCKET_CLIENTS} socket clients${SOCKET_DC_ONLY ? " (all on the DC)" : ""} at ${socketRate.toFixed(1)} commits/s ` +
           `(in ${versions} versions); ` +
           `${byTool.size} crm_attribute processes (${TOOL_WRITERS} at a time) at ${toolRate.toFixed(1)} commits/s\n`,
       );
