@@ -1,4 +1,4 @@
-import { type XmlElement, childElements, cleanupResourceStatus, firstChild } from "@hbx/cib";
+import { type XmlElement, childElements, cleanupResourceStatus, firstChild, parseDurationMs } from "@hbx/cib";
 import { type NodeName, section } from "./cib-model.js";
 
 /**
@@ -152,32 +152,10 @@ export function cleanupResource(
   return cleanupResourceStatus(cib, rscIds, opts);
 }
 
-/** Milliseconds from "10s", "2min", "1h", "500ms", "PT30S" or a bare number of seconds. */
+/**
+ * Milliseconds from "10s", "2min", "1h", "500ms", "PT30S" or a bare number of seconds: the
+ * same reading as the write-time checks, from @hbx/cib.
+ */
 export function parseIntervalMs(text: string): number | undefined {
-  const t = text.trim();
-  const m = /^(\d+)\s*(ms|msec|s|sec|m|min|h|hr|us|usec)?$/.exec(t);
-  if (m) {
-    const n = Number(m[1]);
-    const unit = m[2] ?? "s";
-    const factor: Record<string, number> = {
-      ms: 1,
-      msec: 1,
-      s: 1000,
-      sec: 1000,
-      m: 60000,
-      min: 60000,
-      h: 3600000,
-      hr: 3600000,
-    };
-    if (unit === "us" || unit === "usec") return Math.floor(n / 1000);
-    return n * factor[unit];
-  }
-  const iso = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/.exec(
-    t,
-  );
-  if (iso && t !== "P" && t !== "PT") {
-    const [, y, mo, w, d, h, mi, s] = iso.map((x) => Number(x ?? 0));
-    return ((((y * 365 + mo * 30 + w * 7 + d) * 24 + h) * 60 + mi) * 60 + s) * 1000;
-  }
-  return undefined;
+  return parseDurationMs(text);
 }
