@@ -7,6 +7,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import pino from "pino";
 import { HeartbeatNode } from "./node.js";
+import { raiseThreadPriority, wantsRealtime } from "./priority.js";
 import { fromPlain, toPlain, type FromWorker, type ToWorker, type WorkerInit } from "./worker-protocol.js";
 
 const port = parentPort;
@@ -31,6 +32,14 @@ const node = new HeartbeatNode({
   generation: init.generation,
   logger,
 });
+
+if (wantsRealtime(init.hacf)) {
+  const raised = raiseThreadPriority();
+  const log = logger.child({ component: "transport" });
+  if ("tid" in raised)
+    log.info({ tid: raised.tid }, `heartbeat thread ${raised.tid} runs at the highest priority`);
+  else log.warn({ err: raised.error }, `heartbeat thread keeps its priority (realtime): ${raised.error}`);
+}
 
 node.on("node-status", (n, status, previous) =>
   post({ ev: "node-status", node: n, status, previous, snapshot: node.snapshot() }),

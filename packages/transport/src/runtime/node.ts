@@ -56,6 +56,8 @@ export class HeartbeatNode extends EventEmitter<HeartbeatNodeEvents> implements 
   private readonly pinger?: IcmpPinger;
   private seq = 1;
   private timer?: NodeJS.Timeout;
+  /** When the timer is due, on the `now()` clock. */
+  private wakeAt = Number.POSITIVE_INFINITY;
   private stopped = false;
   private readonly started = performance.now();
   private readonly peerMemory: PeerMemory;
@@ -151,6 +153,7 @@ export class HeartbeatNode extends EventEmitter<HeartbeatNodeEvents> implements 
    * broadcasts it with a `dest` field). Adds the control fields and signs it; returns its seq.
    */
   sendCluster(msg: HbMessage, to?: NodeName): number {
+    this.catchUp();
     if (to) msg.set(F.to, to.toLowerCase());
     return this.sendSigned(msg);
   }
@@ -189,6 +192,7 @@ export class HeartbeatNode extends EventEmitter<HeartbeatNodeEvents> implements 
 
   private onPacket(pkt: Buffer, rinfo: RemoteInfo, link: LinkName): void {
     if (this.stopped) return;
+    this.catchUp();
     const addr = `${rinfo.address}:${rinfo.port}`;
     const now = this.now();
     let packet;
@@ -253,9 +257,19 @@ export class HeartbeatNode extends EventEmitter<HeartbeatNodeEvents> implements 
     if (!this.stopped) {
       clearTimeout(this.timer);
       const delay = Math.max(0, Math.min(nextWakeAt - now, 60_000));
+      this.wakeAt = now + delay;
       this.timer = setTimeout(() => this.step({ type: "tick" }), delay);
     }
     return effects;
+  }
+
+  /**
+   * A burst of bus frames to send or to receive is handled in one go, and no timer fires in the
+   * middle of it: so every send and every packet first looks whether the keepalive (or a
+   * deadline) is due, and steps the core then, not after the burst.
+   */
+  private catchUp(): void {
+    if (!this.stopped && this.now() >= this.wakeAt) this.step({ type: "tick" });
   }
 
   private apply(now: number, e: LivenessEffect): void {

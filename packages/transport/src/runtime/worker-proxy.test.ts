@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { constants, getPriority, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pino from "pino";
@@ -95,6 +95,10 @@ describe("HeartbeatWorker: the heartbeat layer on its own thread", () => {
     // The worker's records reach the parent logger's destination, component and all.
     const started = linesA.map((l) => JSON.parse(l) as { component?: string; msg: string });
     expect(started.find((r) => r.msg.startsWith("heartbeat started"))?.component).toBe("transport");
+    // ha.cf's realtime (on by default): the heartbeat thread alone runs at the highest priority.
+    const raised = linesA.map((l) => JSON.parse(l) as { tid?: number; msg: string }).find((r) => r.tid);
+    if (process.getuid?.() === 0) expect(getPriority(raised!.tid)).toBe(constants.priority.PRIORITY_HIGHEST);
+    expect(getPriority()).not.toBe(constants.priority.PRIORITY_HIGHEST);
   });
 
   it("keeps beating on time while the main thread is blocked longer than deadtime", async () => {
