@@ -248,6 +248,14 @@ describe.skipIf(dummyUnavailable !== undefined)(
       expect(options(after).has("hq-test")).toBe(false);
     }, 30_000);
 
+    it("cibadmin -B raises epoch on the live cluster though nothing else changes", async () => {
+      const before = readVersion(parseXml(await query(0), "before"));
+      const r = await tool(runCibadmin, ["-B"], 2);
+      expect(r.err).toBe("");
+      expect(r.code).toBe(0);
+      expect(readVersion(parseXml(await query(0), "after")).epoch).toBe(before.epoch + 1);
+    }, 30_000);
+
     it("measures acknowledged commits per second through the socket and through crm_attribute", async () => {
       // Socket: SOCKET_CLIENTS connections spread over the three nodes, each sending cib.patch
       // ops back to back, each op creating its own nvpair (what crm_attribute -n X -v Y sends).

@@ -45,6 +45,8 @@ export interface CibWriteOptions {
   replace?: CibVersion;
   /** --force: write without quorum, or replace over a newer configuration. */
   force?: boolean;
+  /** cibadmin -B: raise epoch though the configuration did not change. */
+  bump?: boolean;
 }
 
 /** The stored CIB changed between read and write. */

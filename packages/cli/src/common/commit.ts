@@ -57,6 +57,7 @@ export async function commitCib(
   await source.write(after, readVersion(opts.basedOn ?? before), {
     replace: opts.replace,
     force: opts.force,
+    bump: opts.bump === true && !configChanged,
   });
   if (opts.verbose > 0) for (const line of changeSummary(before, after)) opts.io.stderr(`${line}\n`);
   return true;

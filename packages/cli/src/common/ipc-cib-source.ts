@@ -100,6 +100,7 @@ export class IpcCibSource implements CibSource {
     await this.call<{ version: string }>("cib.patch", {
       patch: serializeXml(patch, { pretty: false }),
       force,
+      ...(opts.bump === true ? { bump: true } : {}),
     });
   }
 

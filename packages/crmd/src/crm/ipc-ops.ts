@@ -10,6 +10,8 @@ export class CibReplaceError extends IpcError {}
 export interface ClientWriteOptions {
   /** Write even without quorum, or (replace) over a newer configuration. */
   force?: boolean;
+  /** Raise epoch even if nothing else changes (cibadmin -B). */
+  bump?: boolean;
 }
 
 /** What the CRM IPC operations need from the running CRM mode. */
@@ -57,7 +59,8 @@ async function write(fn: () => Promise<string>): Promise<{ version: string }> {
  * `cib.query` → `{xml, version, dc, node}`: this node's copy of the CIB (the DC's latest version
  * it received). Writes go to the DC, which takes them one at a time in arrival order, only with
  * quorum (unless `force`), and answers once it stored the new version:
- * `cib.patch {patch, force?}` → `{version}`: a format-2 diff applied to the DC's current CIB;
+ * `cib.patch {patch, force?, bump?}` → `{version}`: a format-2 diff applied to the DC's current
+ * CIB (`bump`: epoch + 1 even if it changes nothing, cibadmin -B);
  * `cib.replace {xml, force?}` → `{version}`: a whole CIB, a compare-and-swap on its
  * configuration version; `cib.status-update {node, set?, delete?, force?}` and
  * `cib.cleanup {resource, node?, force?}` → `{version}`: a node's transient attributes, or a
@@ -85,7 +88,9 @@ export function crmIpcHandlers(crm: CrmIpcSource): Record<string, IpcHandler> {
       if (typeof args.patch !== "string" || args.patch === "")
         throw new IpcError("bad-request", "cib.patch needs {patch} (a format-2 <diff>)");
       const patch = args.patch;
-      return write(() => crm.patch(patch, force(args)));
+      if (args.bump !== undefined && typeof args.bump !== "boolean")
+        throw new IpcError("bad-request", "bump must be true or false");
+      return write(() => crm.patch(patch, { ...force(args), bump: args.bump === true }));
     },
     "cib.status-update": (args) => {
       const { force: f, ...rest } = args;

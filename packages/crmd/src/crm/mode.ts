@@ -174,8 +174,12 @@ export class CrmMode {
       return CrmMode.answer(() => this.replaceOnDc(xml, { force }));
     });
     this.bus.on(CIB_PATCH_CHANNEL, (msg) => {
-      const { patch, force } = JSON.parse(text(msg.payload)) as { patch: string; force: boolean };
-      return CrmMode.answer(() => this.patchOnDc(patch, { force }));
+      const { patch, force, bump } = JSON.parse(text(msg.payload)) as {
+        patch: string;
+        force: boolean;
+        bump?: boolean;
+      };
+      return CrmMode.answer(() => this.patchOnDc(patch, { force, bump }));
     });
     this.bus.on(CIB_STATUS_CHANNEL, (msg) => {
       const { req, force } = JSON.parse(text(msg.payload)) as { req: StatusRequest; force: boolean };
@@ -441,7 +445,11 @@ export class CrmMode {
   /** cib.patch anywhere: on the DC directly, else forwarded to it over the bus. */
   async patch(xml: string, opts: ClientWriteOptions = {}): Promise<string> {
     if (this.isDc) return this.patchOnDc(xml, opts);
-    return this.forwardWrite(CIB_PATCH_CHANNEL, { patch: xml, force: opts.force === true });
+    return this.forwardWrite(CIB_PATCH_CHANNEL, {
+      patch: xml,
+      force: opts.force === true,
+      bump: opts.bump === true,
+    });
   }
 
   /** Client writes on the DC, in arrival order, those that arrive together in one version. */
@@ -449,8 +457,10 @@ export class CrmMode {
     current: () => this.store.current(),
     currentVersion: () => this.store.currentVersion(),
     check: async (doc, since, source) => void (await assertWritableCib(doc, source, { since })),
-    commit: (doc, operation) => {
-      const r = this.store.replace(doc, { client: "client", operation, force: true });
+    commit: (doc, operation, bump) => {
+      let r = this.store.replace(doc, { client: "client", operation, force: true });
+      // cibadmin -B: epoch + 1 though nothing else changed.
+      if (bump && !r.changed) r = this.store.bump({ client: "client" });
       if (r.changed) this.broadcast();
       this.dcLoop?.kick(`CIB ${operation}`);
       return formatVersion(r.version);
@@ -472,7 +482,8 @@ export class CrmMode {
       operation,
       produce,
       check,
-      alone: operation === "replace",
+      alone: operation === "replace" || opts.bump === true,
+      bump: opts.bump === true,
       gate: () => {
         // A DC still taking over (syncing the newest CIB) takes no writes yet; the tools wait.
         if (!this.isDc || !this.dcLoop)

@@ -20,6 +20,8 @@ export interface QueuedWrite {
    * version every write before it produced.
    */
   alone: boolean;
+  /** Raise epoch even if the write changes nothing else (cibadmin -B). */
+  bump?: boolean;
   /** Refused before anything is applied (no quorum, not the DC), or undefined to go ahead. */
   gate(): Error | undefined;
 }
@@ -30,7 +32,7 @@ export interface WriteQueueDeps {
   /** The write checks on a whole document (hardened reader, schema, values); throws when it fails. */
   check(doc: XmlElement, since: XmlElement, source: string): Promise<void>;
   /** Store `doc` as the next version (one transaction), broadcast it; the version stored. */
-  commit(doc: XmlElement, operation: string): string;
+  commit(doc: XmlElement, operation: string, bump: boolean): string;
   /** Most writes applied in one version. */
   maxBatch?: number;
 }
@@ -126,7 +128,11 @@ export class ClientWriteQueue {
       }
       // The DC's own commits (results, membership) may have landed meanwhile: redo on the newer CIB.
       if (!sameVersion(this.deps.currentVersion(), base.version)) continue;
-      const version = this.deps.commit(doc, operation);
+      const version = this.deps.commit(
+        doc,
+        operation,
+        taken.some((p) => p.write.bump === true),
+      );
       for (const [p, e] of refused) p.reject(e);
       for (const p of taken) p.resolve(version);
       return;
