@@ -106,3 +106,69 @@ describe("CcmCore", () => {
     expect(pub(ccm.step(1600, { type: "tick" }))).toMatchObject({ views: [{ seq: 3, viewId: 2 }] });
   });
 });
+
+describe("a clean leave", () => {
+  it("never leaves out a node that stays, whichever peer hears the leave first", async () => {
+    const { SimNetwork } = await import("./sim/network.js");
+    for (let seed = 1; seed <= 200; seed++) {
+      const nodes = ["alpha", "bravo", "charlie", "delta"].slice(0, 3 + (seed % 2));
+      const net = new SimNetwork({
+        nodes,
+        keepaliveMs: 200,
+        deadtimeMs: 1000,
+        initdeadMs: 2000,
+        seed,
+        maxDelayMs: 150,
+      });
+      for (const n of nodes) net.start(n);
+      net.run(4000);
+      net.drainEffects();
+      const leaver = nodes[seed % nodes.length];
+      const stay = nodes.filter((n) => n !== leaver);
+      net.leave(leaver);
+      for (let t = 0; t < 3000; t += 50) {
+        net.run(50);
+        for (const n of stay) {
+          const members = net.view(n).members;
+          // Never alone while the others still hear it: the stayers always keep each other.
+          expect(
+            members.filter((m) => stay.includes(m)),
+            `seed ${seed}: ${n} installed ${members}`,
+          ).toEqual(stay);
+        }
+      }
+      for (const n of stay) expect(net.view(n).members, `seed ${seed}`).toEqual(stay);
+    }
+  });
+
+  it("never leaves out a survivor of a crash, though survivors notice the death at different moments", async () => {
+    const { SimNetwork } = await import("./sim/network.js");
+    for (let seed = 1; seed <= 200; seed++) {
+      const nodes = ["alpha", "bravo", "charlie", "delta"].slice(0, 3 + (seed % 2));
+      const net = new SimNetwork({
+        nodes,
+        keepaliveMs: 200,
+        deadtimeMs: 1000,
+        initdeadMs: 2000,
+        seed,
+        maxDelayMs: 150,
+      });
+      for (const n of nodes) net.start(n);
+      net.run(4000);
+      // The DC among them, half the time: its death is the case the old rule got wrong.
+      const victim = seed % 4 < 2 ? "alpha" : nodes[1 + (seed % (nodes.length - 1))];
+      const stay = nodes.filter((n) => n !== victim);
+      net.crash(victim);
+      for (let t = 0; t < 4000; t += 20) {
+        net.run(20);
+        for (const n of stay) {
+          const members = net.view(n).members;
+          expect(members.includes(n) && members.length > 1, `seed ${seed}: ${n} installed ${members}`).toBe(
+            true,
+          );
+        }
+      }
+      for (const n of stay) expect(net.view(n).members, `seed ${seed}`).toEqual(stay);
+    }
+  });
+});

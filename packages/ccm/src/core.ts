@@ -98,6 +98,8 @@ export class CcmCore {
   private viewId = 0;
   private lastPublished?: string;
   private lastPublishAt = -Infinity;
+  /** This node is leaving the cluster cleanly: it publishes that it hears nobody. */
+  private leaving = false;
 
   constructor(opts: CcmOptions) {
     this.self = opts.self;
@@ -158,6 +160,19 @@ export class CcmCore {
     return out;
   }
 
+  /**
+   * A clean leave: from now on this node's view says it hears nobody, and that view goes out at
+   * once. Every node then drops it from the fully connected set by the same rule, whenever the
+   * leave message itself reaches it, so no node is left out while some have heard the leave and
+   * others not yet (which would split the set for a moment).
+   */
+  leave(now: number): CcmEffect[] {
+    this.leaving = true;
+    const out: CcmEffect[] = [];
+    this.publish(now, true, out);
+    return out;
+  }
+
   /** Initial step (a one-node cluster installs itself at once). */
   start(now: number): CcmEffect[] {
     return this.step(now, { type: "tick" });
@@ -210,7 +225,9 @@ export class CcmCore {
   }
 
   private ownView(): PeerView {
-    const hears = this.byName.filter((n) => n === this.self || this.liveness.get(n) === "up");
+    const hears = this.byName.filter(
+      (n) => n === this.self || (!this.leaving && this.liveness.get(n) === "up"),
+    );
     return {
       node: this.self,
       generation: this.generation,

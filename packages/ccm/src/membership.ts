@@ -8,9 +8,12 @@
  *    one-way fault (b hears a, a does not hear b) is no edge.
  * 2. Candidates. The maximal fully connected sets (cliques) of that graph.
  * 3. Choice. One set, by the first rule that separates them, every node computing alike:
- *    the largest; then the one holding a DC whose membership was quorate; then one holding any
- *    DC (so a running cluster keeps its DC and its members); then the smallest sorted list of
- *    names by strcmp.
+ *    the largest; then the one with the fewest suspected members (a node some view no longer
+ *    hears: it is dying, or leaving, or behind a one-way fault), so that while one survivor has
+ *    already declared a dead node dead and the others not yet, the survivor is not the one left
+ *    out; then the one holding a DC whose membership was quorate; then one holding any DC (so
+ *    a running cluster keeps its DC and its members); then the smallest sorted list of names by
+ *    strcmp.
  * 4. A node in the chosen set installs it; a node outside it installs itself alone (it has no
  *    quorum, so its CRM stops what it runs, as a partitioned node does).
  *
@@ -87,9 +90,24 @@ export function maximalCliques(adj: ReadonlyMap<NodeName, Set<NodeName>>): NodeN
 
 const claimsDc = (v: PeerView | undefined): boolean => v !== undefined && v.dc === v.node;
 
+/** Nodes that some other node's view does not list as heard. */
+function suspects(views: ReadonlyMap<NodeName, PeerView>): Set<NodeName> {
+  const out = new Set<NodeName>();
+  for (const v of views.values())
+    for (const n of views.keys()) if (n !== v.node && !v.hears.includes(n)) out.add(n);
+  return out;
+}
+
 /** Negative when set a comes before b by the choice rule (3. above). */
-function compareSets(a: NodeName[], b: NodeName[], views: ReadonlyMap<NodeName, PeerView>): number {
+function compareSets(
+  a: NodeName[],
+  b: NodeName[],
+  views: ReadonlyMap<NodeName, PeerView>,
+  suspected: ReadonlySet<NodeName>,
+): number {
   if (a.length !== b.length) return b.length - a.length;
+  const doubtful = (s: NodeName[]) => s.filter((n) => suspected.has(n)).length;
+  if (doubtful(a) !== doubtful(b)) return doubtful(a) - doubtful(b);
   const quorateDc = (s: NodeName[]) => s.some((n) => claimsDc(views.get(n)) && views.get(n)!.quorate);
   const anyDc = (s: NodeName[]) => s.some((n) => claimsDc(views.get(n)));
   if (quorateDc(a) !== quorateDc(b)) return quorateDc(a) ? -1 : 1;
@@ -101,7 +119,8 @@ function compareSets(a: NodeName[], b: NodeName[], views: ReadonlyMap<NodeName, 
 /** The one fully connected set every node chooses from these views. */
 export function chooseSet(views: ReadonlyMap<NodeName, PeerView>): NodeName[] {
   const cliques = maximalCliques(mutualEdges(views));
-  cliques.sort((a, b) => compareSets(a, b, views));
+  const suspected = suspects(views);
+  cliques.sort((a, b) => compareSets(a, b, views, suspected));
   return cliques[0] ?? [];
 }
 

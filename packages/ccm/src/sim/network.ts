@@ -41,7 +41,9 @@ interface SimNode {
 
 type Packet =
   | { kind: "beat"; from: NodeName; to: NodeName; generation: number }
-  | { kind: "ccm"; from: NodeName; to: NodeName; views: PeerView[] };
+  | { kind: "ccm"; from: NodeName; to: NodeName; views: PeerView[] }
+  /** A clean leave's last word: the receiver takes the sender as gone at once. */
+  | { kind: "leave"; from: NodeName; to: NodeName };
 
 /** A membership or DC change a node made, as the scripts print it. */
 export interface NodeEffect {
@@ -116,6 +118,20 @@ export class SimNetwork {
 
   crash(name: NodeName): void {
     this.node(name).running = false;
+  }
+
+  /**
+   * A clean leave, as hbxd's shutdown ends: the node's last view (hearing nobody) goes out,
+   * then a leave message to every peer, then it stops. Each packet has its own delay, so peers
+   * hear the leave at different moments.
+   */
+  leave(name: NodeName): void {
+    const n = this.node(name);
+    if (!n.running) throw new Error(`${name} is not running`);
+    this.apply(n, n.core.leave(this.now));
+    for (const [peer, state] of n.live)
+      if (state !== "dead") this.transmit({ kind: "leave", from: n.name, to: peer });
+    n.running = false;
   }
 
   restart(name: NodeName): void {
@@ -201,6 +217,10 @@ export class SimNetwork {
     if (!n.running) return;
     if (p.kind === "ccm") {
       this.apply(n, n.core.step(this.now, { type: "views", from: p.from, views: p.views }));
+      return;
+    }
+    if (p.kind === "leave") {
+      if (n.live.get(p.from) !== "dead") this.setLive(n, p.from, "dead");
       return;
     }
     const known = n.peerGeneration.get(p.from);

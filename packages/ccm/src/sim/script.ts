@@ -6,7 +6,7 @@
  *   EFFECT                      the membership/DC changes the event caused, in order
  *   = CHECK                     a check of the state after the event
  *   # comment
- * Events: start N... | crash N | restart N | block A>B (A's packets to B are lost) | unblock A>B
+ * Events: start N... | crash N | leave N (a clean shutdown) | restart N | block A>B (A's packets to B are lost) | unblock A>B
  *   | partition a,b|c | heal | run MS (advance virtual time).
  * Effects print as `N members a,b quorate|no-quorum` and `N dc X (was Y)`.
  * Checks: `= N members=a,b dc=X` (either part may be left out) and `= agreed a,b dc=X`: every
@@ -79,6 +79,9 @@ export function runEvent(net: SimNetwork, text: string, where: string): string[]
     case "crash":
       net.crash(args[0]);
       break;
+    case "leave":
+      net.leave(args[0]);
+      break;
     case "restart":
       net.restart(args[0]);
       break;
@@ -104,7 +107,7 @@ export function runEvent(net: SimNetwork, text: string, where: string): string[]
       break;
     default:
       throw new Error(
-        `${where}: expected an event (start, crash, restart, block, unblock, partition, heal, run), found "${text}"`,
+        `${where}: expected an event (start, crash, leave, restart, block, unblock, partition, heal, run), found "${text}"`,
       );
   }
   return net.drainEffects().map(formatNodeEffect);

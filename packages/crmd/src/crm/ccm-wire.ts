@@ -25,6 +25,8 @@ export function createCcm(hb: HeartbeatTransport, hacf: HaCf): CcmCore {
 export interface CcmWiring {
   /** Feed one event (a clean leave, say) and carry out its effects. */
   step(ev: Parameters<CcmCore["step"]>[1]): void;
+  /** This node leaves cleanly: its last view (hearing nobody) is sent, waited for up to `timeoutMs`. */
+  leave(timeoutMs: number): Promise<void>;
   detach(): void;
 }
 
@@ -80,6 +82,12 @@ export function wireCcm(opts: {
 
   return {
     step,
+    async leave(timeoutMs) {
+      const sends = ccm
+        .leave(Date.now())
+        .flatMap((e) => (e.type === "publish" ? [bus.send(CCM_CHANNEL, null, encodeViews(e.views))] : []));
+      await Promise.race([Promise.allSettled(sends), new Promise((r) => setTimeout(r, timeoutMs))]);
+    },
     detach: () => {
       clearInterval(timer);
       offViews();

@@ -601,7 +601,9 @@ export class CrmMode {
     this.leaving = true;
     this.dcLoop?.stop();
     this.dcLoop = undefined;
-    // Peers mark this node gone at once instead of waiting for its heartbeats to stop.
+    // Peers drop this node from the agreed set (its last view hears nobody), then mark it gone
+    // at once instead of waiting for its heartbeats to stop.
+    await this.membership?.leave(500);
     await Promise.race([
       this.bus
         .send(LEAVE_CHANNEL, null, "")
