@@ -24,12 +24,21 @@ interface CibQuery {
   dc: string | null;
 }
 
-/** The same CIB with `count` attributes on node alpha: about 100 bytes each. */
+/**
+ * The same CIB with `count` attributes on node alpha (about 100 bytes each), in sets of 9,000:
+ * the hardened reader refuses an element with more than 10,000 children.
+ */
 function withManyNodeAttributes(xml: string, count: number): string {
-  const pairs: string[] = [];
-  for (let i = 0; i < count; i++)
-    pairs.push(`<nvpair id="alpha-attr-${i}" name="attribute-number-${i}" value="value-of-attribute-${i}"/>`);
-  const node = `<node id="alpha" uname="alpha"><instance_attributes id="alpha-attrs">${pairs.join("\n")}</instance_attributes></node>`;
+  const sets: string[] = [];
+  for (let first = 0; first < count; first += 9000) {
+    const pairs: string[] = [];
+    for (let i = first; i < Math.min(count, first + 9000); i++)
+      pairs.push(
+        `<nvpair id="alpha-attr-${i}" name="attribute-number-${i}" value="value-of-attribute-${i}"/>`,
+      );
+    sets.push(`<instance_attributes id="alpha-attrs-${first}">${pairs.join("\n")}</instance_attributes>`);
+  }
+  const node = `<node id="alpha" uname="alpha">${sets.join("\n")}</node>`;
   return xml.includes("<nodes/>")
     ? xml.replace("<nodes/>", `<nodes>${node}</nodes>`)
     : xml.replace("</nodes>", `${node}</nodes>`);
