@@ -10,6 +10,7 @@ import { Bus, TRANSPORT_BUS_CONFIG, createTransportLink, followLiveness } from "
 import type { CcmCore, CcmEffect } from "@hbx/ccm";
 import {
   CibStore,
+  TRUSTED_XML_LIMITS,
   type XmlElement,
   XmlSyntaxError,
   assertWritableCib,
@@ -82,6 +83,8 @@ export interface CrmModeOptions {
   haDir: string;
   stateDir: string;
   log: Logger;
+  /** Runs this node's agent operations; a simulator passes one with a simulated executor. */
+  runner?: OperationRunner;
 }
 
 /** What the DC answers a forwarded client write. */
@@ -95,7 +98,7 @@ export class CrmMode {
   readonly bus: Bus;
   readonly ccm: CcmCore;
   readonly self: string;
-  private readonly lrm = new LocalLrm(new OperationRunner(), (r) => this.reportToDc(r));
+  private readonly lrm: LocalLrm;
   private readonly log: Logger;
   private dcLoop?: DcLoop;
   private readonly detach: (() => void)[] = [];
@@ -107,6 +110,7 @@ export class CrmMode {
     this.store = store;
     this.self = opts.heartbeat.name;
     this.log = opts.log.child({ component: "crm" });
+    this.lrm = new LocalLrm(opts.runner ?? new OperationRunner(), (r) => this.reportToDc(r));
     this.ccm = createCcm(opts.heartbeat, opts.hacf);
     this.bus = new Bus({
       self: this.self,
@@ -383,7 +387,7 @@ export class CrmMode {
    * (the DC's push at join) is taken whatever its version, logging what it replaced.
    */
   private receiveCib(from: string, xml: string, authoritative = false): void {
-    const doc = parseXml(xml, `CIB from ${from}`);
+    const doc = parseXml(xml, `CIB from ${from}`, TRUSTED_XML_LIMITS);
     const incoming = readVersion(doc);
     const cmp = compareVersions(incoming, this.store.currentVersion());
     if (cmp < 0 && !authoritative) {
