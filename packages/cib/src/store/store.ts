@@ -13,6 +13,7 @@ import {
   writeVersion,
 } from "../version/version.js";
 import { type XmlElement, cloneElement, firstChild } from "../xml/node.js";
+import { TRUSTED_XML_LIMITS } from "../xml/limits.js";
 import { parseXml } from "../xml/parse.js";
 import { serializeXml } from "../xml/serialize.js";
 import { CibDatabase, type CurrentRow, type HistoryRow } from "./database.js";
@@ -177,7 +178,7 @@ export class CibStore {
       operation: r.operation,
       summary: r.summary,
       at: new Date(r.at),
-      document: () => parseXml(r.xml, `history #${r.seq}`),
+      document: () => parseXml(r.xml, `history #${r.seq}`, TRUSTED_XML_LIMITS),
     }));
   }
 
@@ -189,7 +190,7 @@ export class CibStore {
     const doc =
       this.cache && compareVersions(this.cache.version, row.version) === 0
         ? this.cache.doc
-        : parseXml(row.xml, join(this.dir, "cib.db"));
+        : parseXml(row.xml, join(this.dir, "cib.db"), TRUSTED_XML_LIMITS);
     this.cache = { dataVersion, version: row.version, doc };
     return this.cache;
   }
@@ -325,7 +326,10 @@ export class CibStore {
     const now = this.db.readCurrent()!;
     const sigOk = existsSync(this.sigPath);
     if (!existsSync(this.cibPath) || sha256(readFileSync(this.cibPath, "utf8")) !== now.fileSha || !sigOk) {
-      this.writeFiles({ text: now.fileText, sig: cibFileDigest(parseXml(now.fileText, this.cibPath)) });
+      this.writeFiles({
+        text: now.fileText,
+        sig: cibFileDigest(parseXml(now.fileText, this.cibPath, TRUSTED_XML_LIMITS)),
+      });
     }
   }
 
@@ -340,7 +344,7 @@ export class CibStore {
 
   private async takeHandEdit(text: string, row: CurrentRow): Promise<void> {
     const edited = await this.readHandEdited(text);
-    const current = parseXml(row.xml, join(this.dir, "cib.db"));
+    const current = parseXml(row.xml, join(this.dir, "cib.db"), TRUSTED_XML_LIMITS);
     // cib.xml carries no status section (as in Pacemaker); keep the store's unless the file has one.
     if (!firstChild(edited, "status")) {
       const status = firstChild(current, "status");

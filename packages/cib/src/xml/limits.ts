@@ -9,16 +9,37 @@ export interface XmlLimits {
   maxDepth: number;
   /**
    * Most children of one element. libxml2's RelaxNG validation (ours, and Pacemaker's) grows
-   * with the square of a sibling list: 10,000 nvpairs in one set take 0.5 s, 20,000 take 2 s,
-   * 480,000 took minutes and 1.5 GB. A 2000-resource cluster has 2000 siblings at most.
+   * with the square of some sibling lists: measured with schemas/cib.rng, 10,000 nvpairs in one
+   * set take 0.4 s, 20,000 take 1.8 s, 40,000 take 8 s (lrm_resource entries in the status
+   * about 0.8 s at 20,000); 480,000 took minutes and 1.5 GB. A 64-node cluster with 10,000
+   * resources has at most 10,000 siblings in one list (<resources>, a node's <lrm_resources>).
    */
   maxChildren: number;
 }
 
+const DEFAULT_LIMIT_DEPTH = 256;
+
+/**
+ * For input from outside the daemon (files, `-X`, stdin, the socket): twice the sibling lists of
+ * a 10,000-resource cluster, and what libxml2 validates in about 2 s at worst.
+ */
 export const DEFAULT_XML_LIMITS: XmlLimits = {
   maxBytes: 64 * 1024 * 1024,
-  maxDepth: 256,
-  maxChildren: 10_000,
+  maxDepth: DEFAULT_LIMIT_DEPTH,
+  maxChildren: 20_000,
+};
+
+/**
+ * For CIBs hbx wrote itself and reads back: the store's rows and files, a CIB the DC sent over
+ * the authenticated bus, the daemon's cib.query answer to a tool. Every one of them passed the
+ * untrusted limits when it came in, or grew by the cluster's own writes (status entries,
+ * transient attributes), so refusing it now would stop a node from reading its own state. Only
+ * the depth bound stays: it protects the parser's stack, and no CIB comes near it.
+ */
+export const TRUSTED_XML_LIMITS: XmlLimits = {
+  maxBytes: Number.POSITIVE_INFINITY,
+  maxDepth: DEFAULT_LIMIT_DEPTH,
+  maxChildren: Number.POSITIVE_INFINITY,
 };
 
 /** The environment variable that raises or lowers the size limit (bytes, or with K/M/G suffix). */

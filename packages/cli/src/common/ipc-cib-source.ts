@@ -1,5 +1,6 @@
 import {
   type CibVersion,
+  TRUSTED_XML_LIMITS,
   type XmlElement,
   XmlSyntaxError,
   firstChild,
@@ -51,7 +52,7 @@ export class IpcCibSource implements CibSource {
   async read(): Promise<XmlElement> {
     const reply = await this.call<CibQueryReply>("cib.query");
     try {
-      this.lastRead = parseXml(reply.xml, `cib.query from ${reply.node}`);
+      this.lastRead = parseXml(reply.xml, `cib.query from ${reply.node}`, TRUSTED_XML_LIMITS);
     } catch (e) {
       if (e instanceof XmlSyntaxError)
         throw new CliError(
