@@ -1,10 +1,14 @@
 /**
- * The "ccm" channel's message: the liveness views the sender holds (its own first), as JSON.
- * Decoding checks every field, so a malformed message is refused with one line naming it.
+ * The ccm message: the liveness views the sender holds (its own first), as JSON. It travels as a
+ * signed Heartbeat cluster message of type `hbx-ccm`, broadcast like a heartbeat, so it reaches
+ * every node that hears the sender, whatever the sender thinks of them (a node behind a one-way
+ * fault still learns that it is not heard). Decoding checks every field, so a malformed message
+ * is refused with one line naming it.
  */
 import type { PeerView } from "./membership.js";
 
-export const CCM_CHANNEL = "ccm";
+export const CCM_MESSAGE_TYPE = "hbx-ccm";
+export const CCM_VIEWS_FIELD = "views";
 
 export class CcmMessageError extends Error {
   constructor(from: string, problem: string) {

@@ -1,13 +1,14 @@
 /**
  * Membership, quorum and DC election as a sans-I/O core (Heartbeat's CCM idea, without its
  * protocol rounds). Inputs: the heartbeat layer's liveness of each node, the views peers
- * publish on the "ccm" channel, and a periodic tick. Outputs: the installed membership, the
+ * publish (`hbx-ccm` messages), and a periodic tick. Outputs: the installed membership, the
  * DC, and the views to publish.
  *
  * Every node publishes its own view (whom it hears, whom it follows as DC, whether its
  * membership is quorate) on change and every keepalive, together with the other views it holds,
- * so a view crosses a one-way fault through any node that hears both sides. A view is fresh
- * while its publisher's sequence number grew within the last deadtime; stale views count as
+ * so a view crosses a one-way fault through any node that hears both sides. A view stands
+ * while the heartbeat layer hears its publisher, else while its publisher's sequence number
+ * grew within the last deadtime; stale views count as
  * hearing nobody. From the fresh views every node computes the same fully connected member set
  * and the same DC (the rules are written in membership.ts), so an asymmetric fault yields one
  * agreed membership instead of one per node.
@@ -49,7 +50,7 @@ export interface MembershipView {
 export type CcmEffect =
   | { type: "membership"; view: MembershipView; joined: NodeName[]; left: NodeName[] }
   | { type: "dc"; dc: NodeName | undefined; previous: NodeName | undefined; isSelf: boolean }
-  /** Send these views to every peer on the "ccm" channel. */
+  /** Broadcast these views (an `hbx-ccm` message) to every node that hears this one. */
   | { type: "publish"; views: PeerView[] };
 
 export interface CcmOptions {
@@ -197,9 +198,18 @@ export class CcmCore {
     return !held || held.view.generation !== v.generation || held.view.viewId !== v.viewId;
   }
 
+  /**
+   * The view of `node` still in force. While the heartbeat layer hears the node (on its own
+   * thread), its latest view stands however long ago it came: a busy main thread here or there
+   * (a huge CIB being parsed) delays views, and must not drop a member the heartbeats show
+   * alive. A node this one does not hear (its views come relayed) keeps its view for a deadtime
+   * after the last newer one arrived.
+   */
   private fresh(now: number, node: NodeName): PeerView | undefined {
     const r = this.received.get(node);
-    return r && now - r.at < this.deadtimeMs ? r.view : undefined;
+    if (!r) return undefined;
+    if (this.liveness.get(node) === "up") return r.view;
+    return now - r.at < this.deadtimeMs ? r.view : undefined;
   }
 
   /**

@@ -16,4 +16,4 @@ export {
   maximalCliques,
   mutualEdges,
 } from "./membership.js";
-export { CCM_CHANNEL, CcmMessageError, decodeViews, encodeViews } from "./codec.js";
+export { CCM_MESSAGE_TYPE, CCM_VIEWS_FIELD, CcmMessageError, decodeViews, encodeViews } from "./codec.js";

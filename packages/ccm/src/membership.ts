@@ -28,7 +28,7 @@
 
 export type NodeName = string;
 
-/** One node's published liveness view (the "ccm" channel carries the views a node holds). */
+/** One node's published liveness view (an `hbx-ccm` message carries the views a node holds). */
 export interface PeerView {
   node: NodeName;
   /** The publisher's incarnation (its heartbeat generation): grows on every restart. */

@@ -247,8 +247,9 @@ export class SimNetwork {
         this.effects.push({ time: this.now, node: n.name, effect: e });
         continue;
       }
-      for (const [peer, state] of n.live)
-        if (state !== "dead") this.transmit({ kind: "ccm", from: n.name, to: peer, views: e.views });
+      // Broadcast, as hbxd sends them: every node that hears this one gets its views.
+      for (const peer of n.live.keys())
+        this.transmit({ kind: "ccm", from: n.name, to: peer, views: e.views });
     }
   }
 

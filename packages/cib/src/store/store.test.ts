@@ -115,6 +115,20 @@ describe("CibStore", () => {
     store.close();
   });
 
+  it("stores a copy taken as it is under its own version, even an older one, when asked for exact", async () => {
+    const store = await CibStore.open(stateDir(), { logger: capturingLogger().logger });
+    const dcCopy = store.current().document;
+    addPrimitive(dcCopy, "web");
+    dcCopy.attrs.epoch = "3";
+    // This node's own counter ran ahead (it wrote while cut off).
+    for (const id of ["a", "b", "c", "d"]) store.update((doc) => addPrimitive(doc, id), { client: "crmd" });
+    expect(formatVersion(store.currentVersion())).toBe("0.4.0");
+    const r = store.replace(dcCopy, { client: "crmd@dc", force: true, exact: true });
+    expect(formatVersion(r.version)).toBe("0.3.0");
+    expect(formatVersion(store.currentVersion())).toBe("0.3.0");
+    store.close();
+  });
+
   it("bounds the history", async () => {
     const store = await CibStore.open(stateDir(), { historyLimit: 5, logger: capturingLogger().logger });
     for (let i = 0; i < 12; i++) store.update((doc) => addPrimitive(doc, `r${i}`), { client: "test" });

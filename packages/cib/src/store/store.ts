@@ -39,6 +39,11 @@ export interface CibChange {
   basedOn?: CibVersion;
   /** Take the change even if it is stale. */
   force?: boolean;
+  /**
+   * Store the document under its own version, never a bumped one: a copy taken from the DC
+   * must carry the DC's version, or this node would claim a version the DC never wrote.
+   */
+  exact?: boolean;
 }
 
 export interface CommitResult {
@@ -218,7 +223,7 @@ export class CibStore {
       const bumped: CibVersion = configChanged
         ? { adminEpoch: currentVersion.adminEpoch, epoch: currentVersion.epoch + 1, numUpdates: 0 }
         : { ...currentVersion, numUpdates: currentVersion.numUpdates + 1 };
-      const version = compareVersions(docVersion, bumped) > 0 ? docVersion : bumped;
+      const version = change.exact || compareVersions(docVersion, bumped) > 0 ? docVersion : bumped;
       writeVersion(next, version);
       const summary =
         forceEpoch && contentOf(next) === contentOf(current)

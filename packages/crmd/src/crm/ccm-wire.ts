@@ -1,13 +1,19 @@
 /**
  * The adapter around the membership core in CRM mode: feeds it the heartbeat layer's liveness,
- * the views peers publish on the "ccm" bus channel, and a tick every keepalive; sends the views
- * it publishes to every peer; hands membership and DC changes to the CRM. No protocol logic
- * lives here (see @hbx/ccm).
+ * the views peers publish (signed `hbx-ccm` cluster messages on the heartbeat transport) and a
+ * tick every half keepalive; broadcasts the views it publishes; hands membership and DC changes
+ * to the CRM. No protocol logic lives here (see @hbx/ccm).
  */
 import type { Logger } from "pino";
-import type { Bus } from "@hbx/bus";
-import { CCM_CHANNEL, CcmCore, type CcmEffect, decodeViews, encodeViews } from "@hbx/ccm";
-import type { HaCf, HeartbeatTransport } from "@hbx/transport";
+import {
+  CCM_MESSAGE_TYPE,
+  CCM_VIEWS_FIELD,
+  CcmCore,
+  type CcmEffect,
+  decodeViews,
+  encodeViews,
+} from "@hbx/ccm";
+import { type HaCf, HbMessage, type HeartbeatTransport } from "@hbx/transport";
 
 export type MembershipEffect = Exclude<CcmEffect, { type: "publish" }>;
 
@@ -25,34 +31,37 @@ export function createCcm(hb: HeartbeatTransport, hacf: HaCf): CcmCore {
 export interface CcmWiring {
   /** Feed one event (a clean leave, say) and carry out its effects. */
   step(ev: Parameters<CcmCore["step"]>[1]): void;
-  /** This node leaves cleanly: its last view (hearing nobody) is sent, waited for up to `timeoutMs`. */
-  leave(timeoutMs: number): Promise<void>;
+  /** This node leaves cleanly: its last view (hearing nobody) goes out. */
+  leave(): void;
   detach(): void;
 }
 
 export function wireCcm(opts: {
   ccm: CcmCore;
   hb: HeartbeatTransport;
-  bus: Bus;
   keepaliveMs: number;
   log: Logger;
   /** Membership and DC changes, in order. */
   apply(effects: MembershipEffect[]): void;
 }): CcmWiring {
-  const { ccm, hb, bus, log } = opts;
-  const text = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("utf8");
+  const { ccm, hb, log } = opts;
+  // Views go out as the heartbeats do: to every node that hears this one, not only to the nodes
+  // this one hears (as the bus would), so the far side of a one-way fault learns it is not heard.
+  const publish = (effects: CcmEffect[]): void => {
+    for (const e of effects) {
+      if (e.type !== "publish") continue;
+      const m = new HbMessage({ t: CCM_MESSAGE_TYPE });
+      m.setBinary(CCM_VIEWS_FIELD, Buffer.from(encodeViews(e.views), "utf8"));
+      hb.sendCluster(m);
+    }
+  };
   const run = (effects: CcmEffect[]): void => {
     const rest: MembershipEffect[] = [];
     for (const e of effects) {
-      if (e.type !== "publish") {
-        rest.push(e);
-        continue;
-      }
-      // Best effort: a view that does not arrive is replaced by the next one a keepalive later.
-      bus
-        .send(CCM_CHANNEL, null, encodeViews(e.views))
-        .catch((err: Error) => log.debug({ err: err.message }, `ccm views not delivered: ${err.message}`));
+      if (e.type !== "publish") rest.push(e);
     }
+    // Best effort: a view that does not arrive is replaced by the next one a keepalive later.
+    publish(effects);
     if (rest.length) opts.apply(rest);
   };
   const step = (ev: Parameters<CcmCore["step"]>[1]) => run(ccm.step(Date.now(), ev));
@@ -65,13 +74,17 @@ export function wireCcm(opts: {
   const onRestart = (node: string): void => step({ type: "node", node, up: true, restarted: true });
   hb.on("node-status", onStatus);
   hb.on("node-restarted", onRestart);
-  const offViews = bus.on(CCM_CHANNEL, (msg) => {
+  const onMessage = (msg: HbMessage, from: string): void => {
+    if (msg.get("t") !== CCM_MESSAGE_TYPE) return;
     try {
-      step({ type: "views", from: msg.from, views: decodeViews(msg.from, text(msg.payload)) });
+      const field = msg.getBinary(CCM_VIEWS_FIELD);
+      if (!field) throw new Error(`ccm message from ${from}: no ${CCM_VIEWS_FIELD} field`);
+      step({ type: "views", from, views: decodeViews(from, field.toString("utf8")) });
     } catch (e) {
-      log.warn({ from: msg.from, err: (e as Error).message }, (e as Error).message);
+      log.warn({ from, err: (e as Error).message }, (e as Error).message);
     }
-  });
+  };
+  hb.on("message", onMessage);
   // Twice a keepalive, so a view is republished within one keepalive of the last.
   const timer = setInterval(() => step({ type: "tick" }), Math.max(50, opts.keepaliveMs / 2));
   timer.unref();
@@ -82,15 +95,12 @@ export function wireCcm(opts: {
 
   return {
     step,
-    async leave(timeoutMs) {
-      const sends = ccm
-        .leave(Date.now())
-        .flatMap((e) => (e.type === "publish" ? [bus.send(CCM_CHANNEL, null, encodeViews(e.views))] : []));
-      await Promise.race([Promise.allSettled(sends), new Promise((r) => setTimeout(r, timeoutMs))]);
+    leave() {
+      publish(ccm.leave(Date.now()));
     },
     detach: () => {
       clearInterval(timer);
-      offViews();
+      hb.off("message", onMessage);
       hb.off("node-status", onStatus);
       hb.off("node-restarted", onRestart);
     },

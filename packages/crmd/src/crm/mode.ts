@@ -193,7 +193,6 @@ export class CrmMode {
     const membership = wireCcm({
       ccm: this.ccm,
       hb,
-      bus: this.bus,
       keepaliveMs: this.opts.hacf.keepaliveMs,
       log: this.log.child({ component: "ccm" }),
       apply: (effects) => this.apply(effects),
@@ -413,7 +412,7 @@ export class CrmMode {
         `CIB ${formatVersion(this.store.currentVersion())} (digest ${cibDigest(mine)}) replaced by the DC's ${formatVersion(incoming)} from ${from}`,
       );
     }
-    this.store.replace(doc, { client: `crmd@${from}`, operation: "sync", force: true });
+    this.store.replace(doc, { client: `crmd@${from}`, operation: "sync", force: true, exact: true });
   }
 
   /** cib.replace on the DC: schema-checked, then a compare-and-swap on the configuration version. */
@@ -607,7 +606,7 @@ export class CrmMode {
     this.dcLoop = undefined;
     // Peers drop this node from the agreed set (its last view hears nobody), then mark it gone
     // at once instead of waiting for its heartbeats to stop.
-    await this.membership?.leave(500);
+    this.membership?.leave();
     await Promise.race([
       this.bus
         .send(LEAVE_CHANNEL, null, "")

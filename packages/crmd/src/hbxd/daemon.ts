@@ -62,7 +62,7 @@ async function describeRunning(socket: string): Promise<string> {
  * server on our socket path (a daemon with another state directory). Nothing of it is touched.
  */
 async function claimNode(opts: HbxdOptions, log: Logger): Promise<PidfileLock> {
-  const lock = acquirePidfile(opts.pidfile, opts.socket, log);
+  const lock = acquirePidfile(opts.pidfile ?? join(opts.stateDir, "hbxd.pid"), opts.socket, log);
   const found = await probeSocket(opts.socket);
   if (found === "live" || found === "not-a-socket") {
     lock.release();

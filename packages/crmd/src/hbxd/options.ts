@@ -10,7 +10,7 @@ export interface HbxdOptions {
   bind?: string;
   socket: string;
   /** The lock that keeps a second hbxd off this state directory: <state-dir>/hbxd.pid by default. */
-  pidfile: string;
+  pidfile?: string;
   /** The socket's group (Heartbeat's `haclient`); undefined: haclient if it exists, else ours. */
   socketGroup?: string;
 }
