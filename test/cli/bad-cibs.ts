@@ -7,17 +7,10 @@
  * the socket-path one.
  */
 
-/** mulberry32: small, fast and good enough to pick mutations. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "@hbx/bus";
+
+/** The bus's seeded PRNG (mulberry32), re-exported for the fuzz tests. */
+export { seededRandom };
 
 export interface BadCib {
   /** Which mutation made it, for the failure message. */

@@ -6,7 +6,7 @@
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DUMMY_AGENT } from "./cluster.js";
+import { type CrmCluster, DUMMY_AGENT, ensureBuilt } from "./cluster.js";
 
 export interface LifetimeEvent {
   what: "start" | "stop";
@@ -42,6 +42,13 @@ esac
     );
     chmodSync(agent, 0o755);
     writeFileSync(this.logFile, "");
+  }
+
+  /** Build hbxd and start every node of `cluster` with its agents recording here. */
+  startCluster(cluster: CrmCluster): void {
+    ensureBuilt();
+    for (const n of cluster.nodes) n.env = this.envFor(n.name);
+    cluster.start();
   }
 
   /** The environment a node's hbxd needs for its agents to record under its name. */

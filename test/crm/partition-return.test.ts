@@ -4,7 +4,7 @@
  * DC's return restarts anything healthy; every node ends with the same CIB.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CrmCluster, dummyUnavailable, ensureBuilt, sleep, waitFor } from "./cluster.js";
+import { CrmCluster, dummyUnavailable, sleep, waitFor } from "./cluster.js";
 import { LifetimeAgents, lifetimeGroup } from "./lifetimes.js";
 
 const NODES = ["alpha", "bravo", "charlie"];
@@ -69,11 +69,7 @@ describe.skipIf(dummyUnavailable !== undefined)(
         : undefined;
     }
 
-    beforeAll(() => {
-      ensureBuilt();
-      for (const n of cluster.nodes) n.env = agents.envFor(n.name);
-      cluster.start();
-    }, 60_000);
+    beforeAll(() => agents.startCluster(cluster), 60_000);
 
     afterAll(() => cluster.stop());
 

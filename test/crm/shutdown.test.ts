@@ -6,15 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { childElements, firstChild, parseXml } from "@hbx/cib";
 import { memoryIo, runClStatus } from "@hbx/cli";
-import {
-  CrmCluster,
-  type CrmNode,
-  crmTestCib,
-  dummyUnavailable,
-  ensureBuilt,
-  sleep,
-  waitFor,
-} from "./cluster.js";
+import { CrmCluster, type CrmNode, crmTestCib, dummyUnavailable, sleep, waitFor } from "./cluster.js";
 import { LifetimeAgents, lifetimeGroup } from "./lifetimes.js";
 
 const NODES = ["alpha", "bravo", "charlie"];
@@ -59,11 +51,7 @@ describe.skipIf(dummyUnavailable !== undefined)(
     const agents = new LifetimeAgents(cluster.root);
     const node = (n: string) => cluster.node(n);
 
-    beforeAll(() => {
-      ensureBuilt();
-      for (const n of cluster.nodes) n.env = agents.envFor(n.name);
-      cluster.start();
-    }, 60_000);
+    beforeAll(() => agents.startCluster(cluster), 60_000);
 
     afterAll(() => cluster.stop());
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CcmMessageError, decodeViews, encodeViews } from "./codec.js";
 import { CcmCore, hasQuorum } from "./core.js";
+import { SimNetwork } from "./sim/network.js";
 import {
   type PeerView,
   agreedMembership,
@@ -107,22 +108,27 @@ describe("CcmCore", () => {
   });
 });
 
+/** A cluster of 3 or 4 cores on a delaying network, settled, for the death and leave properties. */
+function settledCluster(seed: number) {
+  const nodes = ["alpha", "bravo", "charlie", "delta"].slice(0, 3 + (seed % 2));
+  const net = new SimNetwork({
+    nodes,
+    keepaliveMs: 200,
+    deadtimeMs: 1000,
+    initdeadMs: 2000,
+    seed,
+    maxDelayMs: 150,
+  });
+  for (const n of nodes) net.start(n);
+  net.run(4000);
+  net.drainEffects();
+  return { net, nodes };
+}
+
 describe("a clean leave", () => {
   it("never leaves out a node that stays, whichever peer hears the leave first", async () => {
-    const { SimNetwork } = await import("./sim/network.js");
     for (let seed = 1; seed <= 200; seed++) {
-      const nodes = ["alpha", "bravo", "charlie", "delta"].slice(0, 3 + (seed % 2));
-      const net = new SimNetwork({
-        nodes,
-        keepaliveMs: 200,
-        deadtimeMs: 1000,
-        initdeadMs: 2000,
-        seed,
-        maxDelayMs: 150,
-      });
-      for (const n of nodes) net.start(n);
-      net.run(4000);
-      net.drainEffects();
+      const { net, nodes } = settledCluster(seed);
       const leaver = nodes[seed % nodes.length];
       const stay = nodes.filter((n) => n !== leaver);
       net.leave(leaver);
@@ -142,19 +148,8 @@ describe("a clean leave", () => {
   });
 
   it("never leaves out a survivor of a crash, though survivors notice the death at different moments", async () => {
-    const { SimNetwork } = await import("./sim/network.js");
     for (let seed = 1; seed <= 200; seed++) {
-      const nodes = ["alpha", "bravo", "charlie", "delta"].slice(0, 3 + (seed % 2));
-      const net = new SimNetwork({
-        nodes,
-        keepaliveMs: 200,
-        deadtimeMs: 1000,
-        initdeadMs: 2000,
-        seed,
-        maxDelayMs: 150,
-      });
-      for (const n of nodes) net.start(n);
-      net.run(4000);
+      const { net, nodes } = settledCluster(seed);
       // The DC among them, half the time: its death is the case the old rule got wrong.
       const victim = seed % 4 < 2 ? "alpha" : nodes[1 + (seed % (nodes.length - 1))];
       const stay = nodes.filter((n) => n !== victim);
