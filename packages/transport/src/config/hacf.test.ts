@@ -177,18 +177,24 @@ describe("parseHaCf", () => {
     expect(() => assertHaCfRunnable(parseHaCf("bcast eth0\nautojoin any\n", "ha.cf"))).not.toThrow();
   });
 
+  it("accepts any warntime, as Heartbeat 3.0.6 does, and points out the useless ones", () => {
+    const at = (lines: string) => parseHaCf(`${lines}\nnode a\nbcast eth0\n`, "ha.cf");
+    const equal = at("keepalive 1\ndeadtime 10\nwarntime 10");
+    expect(equal.warntimeMs).toBe(10000);
+    expect(equal.warnings).toEqual([]);
+    const late = at("keepalive 1\ndeadtime 10\nwarntime 12");
+    expect(late.warntimeMs).toBe(12000);
+    expect(late.warnings[0]).toMatchObject({ file: "ha.cf", line: 3 });
+    expect(late.warnings[0].message).toMatch(/declared dead before its heartbeat is logged as late/);
+    expect(at("keepalive 1\ndeadtime 10\nwarntime 1").warnings[0].message).toMatch(/every heartbeat/);
+  });
+
   it.each([
     ["bogus_directive 1", 1, /expected a ha.cf directive, found "bogus_directive"/],
     ["keepalive fast", 1, /keepalive: expected a time .* found "fast"/],
     ["keepalive", 1, /keepalive: expected a time .* found nothing/],
     ["keepalive 1 2", 1, /keepalive: expected a time .* found extra "2"/],
     ["keepalive 2\ndeadtime 4", 2, /deadtime: expected more than twice keepalive \(4000ms\), found 4000ms/],
-    [
-      "keepalive 1\ndeadtime 10\nwarntime 12",
-      3,
-      /warntime: expected between keepalive \(1000ms\) and deadtime/,
-    ],
-    ["keepalive 1\ndeadtime 10\nwarntime 1", 3, /warntime: expected between/],
     ["deadtime 30\ninitdead 10", 2, /initdead: expected at least deadtime \(30000ms\), found 10000ms/],
     ["bcast eth0\nudpport 700", 2, /udpport: expected before the media lines .* line 1/],
     ["udpport 70000", 1, /udpport: expected a UDP port \(1-65535\), found "70000"/],

@@ -363,12 +363,15 @@ function applyTimingRules(st: ParseState): void {
       `deadtime: expected more than twice keepalive (${2 * cf.keepaliveMs}ms), found ${cf.deadtimeMs}ms`,
     );
   }
-  cf.warntimeMs = times.warntime ?? Math.floor(cf.deadtimeMs / 2);
-  if (times.warntime !== undefined && (cf.warntimeMs <= cf.keepaliveMs || cf.warntimeMs >= cf.deadtimeMs)) {
-    fail(
+  // Heartbeat 3.0.6 checks only warntime's syntax (0 or none means deadtime/2): warntime decides
+  // when a late heartbeat is logged, not when a node dies, so a copied ha.cf with `warntime
+  // DEADTIME` must start. Values that make the warning useless are pointed out, not refused.
+  cf.warntimeMs = times.warntime || Math.floor(cf.deadtimeMs / 2);
+  if (times.warntime && (cf.warntimeMs <= cf.keepaliveMs || cf.warntimeMs > cf.deadtimeMs)) {
+    warn(
       st,
       timeLines.warntime ?? 0,
-      `warntime: expected between keepalive (${cf.keepaliveMs}ms) and deadtime (${cf.deadtimeMs}ms), found ${cf.warntimeMs}ms`,
+      `warntime ${cf.warntimeMs}ms is not between keepalive (${cf.keepaliveMs}ms) and deadtime (${cf.deadtimeMs}ms): ${cf.warntimeMs <= cf.keepaliveMs ? "every heartbeat will be logged as late" : "a node is declared dead before its heartbeat is logged as late"}`,
     );
   }
   if (times.initdead === undefined) {
