@@ -130,3 +130,67 @@ async function waitIdle(cond: () => boolean, timeoutMs = 10_000): Promise<void> 
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+describe("a primitive found active on two nodes", () => {
+  it("is logged with both node names, and stopped on both before it starts on one (multiple-active=stop_start)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hbx-dc-multi-"));
+    const store = await CibStore.open(join(dir, "cib"), { logger: log });
+    const doc = cib("Dummy");
+    ensureNodeEntries(doc, ["alpha", "bravo"]);
+    writeNodeStates(doc, ["alpha", "bravo"], ["alpha", "bravo"], "alpha");
+    writeClusterAttrs(doc, true);
+    // Both nodes' histories say d was started there (a healed split brain).
+    for (const ns of childElements(firstChild(doc, "status")!, "node_state"))
+      ns.children.push(
+        parseXml(
+          `<lrm id="${ns.attrs.id}"><lrm_resources><lrm_resource id="d" class="ocf" provider="heartbeat" type="Dummy">
+          <lrm_rsc_op id="d_last_0" operation_key="d_start_0" operation="start" transition-key="1:1:0:x" call-id="2" rc-code="0" op-status="0" interval="0"/>
+          </lrm_resource></lrm_resources></lrm>`,
+        ),
+      );
+    store.replace(doc, { client: "test", force: true });
+    const lines: { level: number; msg: string }[] = [];
+    const capture = pino({ level: "info" }, { write: (l: string) => void lines.push(JSON.parse(l)) });
+    const executed: string[] = [];
+    const loop = new DcLoop({
+      current: () => store.current().document,
+      update: (fn, operation) =>
+        void store.update((d) => void fn(d), { client: "crmd", operation, force: true }),
+      runOnNode: async (node, req) => {
+        executed.push(`${req.action}@${node}`);
+        const now = Date.now();
+        return {
+          callId: executed.length + 10,
+          request: req,
+          rc: 0,
+          status: 0,
+          exitReason: "",
+          stdout: "",
+          stderr: "",
+          outputTruncated: false,
+          enqueuedAt: now,
+          startedAt: now,
+          finishedAt: now,
+          execTimeMs: 0,
+          queueTimeMs: 0,
+          pid: 1,
+        };
+      },
+      log: capture,
+      debounceMs: 5,
+    });
+    try {
+      loop.kick("test");
+      await waitIdle(() => executed.filter((e) => e.startsWith("start")).length === 1);
+      expect(
+        lines.some((l) => l.level === 50 && l.msg.includes("d is active on 2 nodes (alpha, bravo)")),
+      ).toBe(true);
+      const firstStart = executed.findIndex((e) => e.startsWith("start"));
+      expect(executed.slice(0, firstStart).sort()).toEqual(["stop@alpha", "stop@bravo"]);
+    } finally {
+      loop.stop();
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
