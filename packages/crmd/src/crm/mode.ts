@@ -527,15 +527,17 @@ export class CrmMode {
   }
 
   /** A status change on the DC: applied in one version, broadcast, rescheduled. */
-  modifyStatusOnDc(req: StatusRequest, opts: ClientWriteOptions = {}): string {
+  async modifyStatusOnDc(req: StatusRequest, opts: ClientWriteOptions = {}): Promise<string> {
     if (!this.isDc || !this.dcLoop) throw new IpcError("failed", `${this.self} is not the DC`);
     const refusal = quorumRefusal(this.store.current().document, this.ccm.view(), opts.force === true);
     if (refusal) throw refusal;
     let nodes: string[] = [];
-    this.commit((doc) => void (nodes = applyStatusRequest(doc, req)), req.op);
+    // Through the client write queue, so concurrent status writes share one version; the
+    // status is outside the schema's checks (any content), so no check is needed.
+    const produce = (doc: XmlElement) => ((nodes = applyStatusRequest(doc, req)), doc);
+    const version = await this.clientWrite(req.op, opts, produce, false);
     this.log.info({ req, nodes }, `${req.op} on ${nodes.join(" ") || "(nothing to change)"}`);
-    this.dcLoop.kick(req.op);
-    return formatVersion(this.store.currentVersion());
+    return version;
   }
 
   /** cib.status-update / cib.cleanup anywhere: on the DC directly, else forwarded to it. */

@@ -56,7 +56,13 @@ export class ClientWriteQueue {
   submit(write: QueuedWrite): Promise<string> {
     return new Promise((resolve, reject) => {
       this.pending.push({ write, resolve, reject });
-      if (!this.draining) void this.drain();
+      // Start on the next turn of the event loop, not now: the requests read from the sockets
+      // and the bus in this turn then share a version even when none of them needs the check
+      // (status updates), the await that otherwise lets a batch gather.
+      if (!this.draining) {
+        this.draining = true;
+        setImmediate(() => void this.drain());
+      }
     });
   }
 
