@@ -35,8 +35,12 @@ interface Options {
   toolProcesses: number;
   toolWrites: number;
   dcOnly: boolean;
+  paths: readonly LivePath[];
   cpuProf?: string;
 }
+
+const LIVE_PATHS = ["patch", "status", "tool"] as const;
+type LivePath = (typeof LIVE_PATHS)[number];
 
 const USAGE = `Usage: bench:live [options]
 Starts 3 hbxd in CRM mode on loopback and measures acknowledged CIB writes per second.
@@ -46,6 +50,7 @@ Starts 3 hbxd in CRM mode on loopback and measures acknowledged CIB writes per s
   --tool-procs N     crm_attribute processes at a time (default 8)
   --tool-writes N    writes per crm_attribute writer (default 4)
   --dc-only          every writer on the DC's node (default: spread over the 3 nodes)
+  --paths LIST       which of patch,status,tool to measure (default all three)
   --cpu-prof DIR     run each hbxd with --cpu-prof into DIR (profiles written at exit)
 `;
 
@@ -254,6 +259,7 @@ export async function runLiveWrites(
         "tool-procs": { type: "string" },
         "tool-writes": { type: "string" },
         "dc-only": { type: "boolean" },
+        paths: { type: "string" },
         "cpu-prof": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
@@ -268,6 +274,11 @@ export async function runLiveWrites(
       toolProcesses: count(values, "tool-procs", 8),
       toolWrites: count(values, "tool-writes", 4),
       dcOnly: values["dc-only"] === true,
+      paths: (values.paths ?? LIVE_PATHS.join(",")).split(",").map((p) => {
+        if (!(LIVE_PATHS as readonly string[]).includes(p))
+          throw new Error(`--paths: expected some of ${LIVE_PATHS.join(",")}, found "${p}"`);
+        return p as LivePath;
+      }),
       cpuProf: values["cpu-prof"],
     };
   } catch (e) {
@@ -284,11 +295,10 @@ export async function runLiveWrites(
     const dc = cluster.nodes.find((n) => n.name === dcName)!;
     const writerNodes = o.dcOnly ? [dc] : cluster.nodes;
     io.stderr.write(`bench:live: 3 hbxd up, DC ${dcName}; measuring\n`);
-    const rows = [
-      await measurePatches(dc, writerNodes, o),
-      await measureStatusUpdates(dc, cluster.nodes, writerNodes, o),
-      await measureCrmAttribute(dc, writerNodes, o),
-    ];
+    const rows: LiveWriteRow[] = [];
+    if (o.paths.includes("patch")) rows.push(await measurePatches(dc, writerNodes, o));
+    if (o.paths.includes("status")) rows.push(await measureStatusUpdates(dc, cluster.nodes, writerNodes, o));
+    if (o.paths.includes("tool")) rows.push(await measureCrmAttribute(dc, writerNodes, o));
     io.stdout.write(
       `CIB writes on 3 nodes (loopback), writers ${o.dcOnly ? "all on the DC" : "spread over the nodes"}:\n`,
     );
