@@ -194,3 +194,65 @@ describe("a primitive found active on two nodes", () => {
     }
   });
 });
+
+describe("a probe that finds the resource running", () => {
+  it("is logged as a finding, not a failure, and the DC schedules again at once without a start", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hbx-dc-probe-"));
+    const store = await CibStore.open(join(dir, "cib"), { logger: log });
+    const doc = cib("Dummy");
+    ensureNodeEntries(doc, ["alpha"]);
+    writeNodeStates(doc, ["alpha"], ["alpha"], "alpha");
+    writeClusterAttrs(doc, true);
+    store.replace(doc, { client: "test", force: true });
+    const lines: { level: number; msg: string }[] = [];
+    const capture = pino({ level: "info" }, { write: (l: string) => void lines.push(JSON.parse(l)) });
+    const executed: { what: string; at: number }[] = [];
+    const loop = new DcLoop({
+      current: () => store.current().document,
+      update: (fn, operation) =>
+        void store.update((d) => void fn(d), { client: "crmd", operation, force: true }),
+      runOnNode: async (node, req) => {
+        executed.push({ what: `${req.action}_${req.intervalMs}@${node}`, at: Date.now() });
+        const now = Date.now();
+        // The resource already runs there (started before this DC knew of it): every answer is rc 0.
+        return {
+          callId: executed.length,
+          request: req,
+          rc: 0,
+          status: 0,
+          exitReason: "",
+          stdout: "",
+          stderr: "",
+          outputTruncated: false,
+          enqueuedAt: now,
+          startedAt: now,
+          finishedAt: now,
+          execTimeMs: 0,
+          queueTimeMs: 0,
+          pid: 1,
+        };
+      },
+      log: capture,
+      debounceMs: 5,
+      retryMs: 5000,
+    });
+    try {
+      loop.kick("test");
+      await waitIdle(() => loop.idle() && executed.length > 0);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(executed.map((e) => e.what)).toEqual(["monitor_0@alpha"]);
+      expect(lines.some((l) => l.msg.includes("probe found d running on alpha"))).toBe(true);
+      expect(lines.filter((l) => l.level >= 40).map((l) => l.msg)).toEqual([]);
+      // Recorded as Pacemaker's controller records it: rc 0 where 7 was the target also makes
+      // d_last_failure_0 (did_rsc_op_fail), which its scheduler reads as "found active".
+      expect(ops(store.current().document, "alpha")).toEqual([
+        "d_last_0:monitor:rc=0",
+        "d_last_failure_0:monitor:rc=0",
+      ]);
+    } finally {
+      loop.stop();
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
