@@ -13,4 +13,6 @@ export { run as runCrmNode } from "./crm_node/run.js";
 export { run as runCrmVerify } from "./crm_verify/run.js";
 export { run as runCrmMon } from "./crm_mon/run.js";
 export { run as runClStatus } from "./cl_status/run.js";
+export { run as runHbStandby } from "./hb_standby/run.js";
+export { run as runHbTakeover } from "./hb_takeover/run.js";
 export { IpcCibSource, ipcFailure } from "./common/ipc-cib-source.js";

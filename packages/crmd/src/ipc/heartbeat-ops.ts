@@ -19,6 +19,29 @@ export interface HeartbeatStatus {
 /** The part of v1 mode the IPC needs. */
 export interface RscStatusSource {
   rscStatus(): string;
+  /** hb_standby: give up local, foreign or all groups. */
+  standby?(which: "local" | "foreign" | "all"): void;
+  /** hb_takeover: ask the other nodes for local, foreign or all groups. */
+  takeover?(which: "local" | "foreign" | "all"): void;
+}
+
+/**
+ * hb_standby/hb_takeover's argument: all, local, foreign, or failback: groups going back to
+ * their home node, so the foreign ones for a standby (Heartbeat's hb_standby maps it so) and
+ * this node's own for a takeover.
+ */
+function resourceSet(
+  op: string,
+  args: Record<string, unknown>,
+  failback: "local" | "foreign",
+): "local" | "foreign" | "all" {
+  const which = args.which ?? "all";
+  if (which === "failback") return failback;
+  if (which === "all" || which === "local" || which === "foreign") return which;
+  throw new IpcError(
+    "bad-request",
+    `${op}: expected all, local, foreign or failback, found ${JSON.stringify(which)}`,
+  );
 }
 
 /** The heartbeat layer's IPC operations. */
@@ -28,6 +51,27 @@ export function heartbeatHandlers(
   v1?: RscStatusSource,
 ): Record<string, IpcHandler> {
   return {
+    // Heartbeat's hb_standby / hb_takeover (its ask_resources and hb_takeover messages).
+    "v1.standby": (args) => {
+      if (!v1?.standby)
+        throw new IpcError(
+          "failed",
+          `hb_standby needs haresources mode; this node runs ${managedBy}: use crm_standby`,
+        );
+      const which = resourceSet("v1.standby", args, "foreign");
+      v1.standby(which);
+      return { which };
+    },
+    "v1.takeover": (args) => {
+      if (!v1?.takeover)
+        throw new IpcError(
+          "failed",
+          `hb_takeover needs haresources mode; this node runs ${managedBy}: use crm_resource --move`,
+        );
+      const which = resourceSet("v1.takeover", args, "local");
+      v1.takeover(which);
+      return { which };
+    },
     "hb.status": (): HeartbeatStatus => ({
       local: hb.name,
       generation: hb.generation,
