@@ -36,7 +36,8 @@ export class CibValidationError extends Error {
 export const cibSchemaPath = resolve(repoRoot, "schemas/cib.rng");
 
 let schemaText: string | undefined;
-function schema(): string {
+/** schemas/cib.rng's text, read once per process: every validation in it uses this text. */
+export function cibSchemaText(): string {
   schemaText ??= readFileSync(cibSchemaPath, "utf8");
   return schemaText;
 }
@@ -160,7 +161,7 @@ export async function validateCibs(docs: readonly CibDocument[]): Promise<CibVal
   const result = await runXmllint(
     [
       ...docs.map((d, i) => ({ fileName: names[i], contents: d.text })),
-      { fileName: "cib.rng", contents: schema() },
+      { fileName: "cib.rng", contents: cibSchemaText() },
     ],
     ["--relaxng", "cib.rng", "--noout", ...names],
   );
