@@ -124,9 +124,13 @@ async function measurePatches(
     return serializeXml(makePatch(base, after), { pretty: false });
   };
   const names = (w: number, k: number): string => `patch-${w}-${k}`;
+  // Made before the clock starts: the measurement is of the cluster, not of the bench's diffs.
+  const patches = Array.from({ length: o.clients }, (_, w) =>
+    Array.from({ length: o.ops }, (_, k) => patchFor(names(w, k))),
+  );
   const { acked, seconds } = await socketWriters(writerNodes, o.clients, o.ops, (w, k) => ({
     op: "cib.patch",
-    args: { patch: patchFor(names(w, k)) },
+    args: { patch: patches[w][k] },
   }));
   const after = await query(dc);
   const have = crmConfigOptions(after);
