@@ -122,6 +122,28 @@ describe("ClientWriteQueue", () => {
     expect(text()).not.toContain("banana");
   });
 
+  it("refuses a write whose gate closes while it is checked (quorum lost meanwhile), storing nothing", async () => {
+    const { store, addNvpair, text } = await setup();
+    let quorate = true;
+    const queue = new ClientWriteQueue({
+      current: () => store.current(),
+      currentVersion: () => store.currentVersion(),
+      check: async (doc, since, source) => {
+        // The membership changes while the schema check (a worker thread) runs.
+        quorate = false;
+        await assertWritableCib(doc, source, { since });
+      },
+      commit: (doc, operation) =>
+        formatVersion(store.replace(doc, { client: "test", operation, force: true }).version),
+    });
+    const write = {
+      ...addNvpair("late"),
+      gate: () => (quorate ? undefined : new Error("cluster partition has no quorum: write refused")),
+    };
+    await expect(queue.submit(write)).rejects.toThrow(/no quorum/);
+    expect(text()).not.toContain('id="opts-late"');
+  });
+
   it("applies a write marked alone in a version of its own", async () => {
     const { queue, addNvpair } = await setup();
     const lone = { ...addNvpair("lone"), alone: true };

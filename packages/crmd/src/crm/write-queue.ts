@@ -133,7 +133,9 @@ export class ClientWriteQueue {
         }
       }
       // The DC's own commits (results, membership) may have landed meanwhile: redo on the newer CIB.
-      if (!sameVersion(this.deps.currentVersion(), base.version)) continue;
+      // So may a loss of quorum or of the DC role that no commit recorded yet: ask the gates again.
+      if (!sameVersion(this.deps.currentVersion(), base.version) || taken.some((p) => p.write.gate()))
+        continue;
       const version = this.deps.commit(
         doc,
         operation,
