@@ -148,6 +148,12 @@ export class CrmMode {
 
     this.bus.on(LRM_CHANNEL, async (msg) => {
       const req = decodeRequest(text(msg.payload));
+      // Only this node's DC runs operations here: a DC whose agreed set this node is not in (two
+      // DCs after a heal) would otherwise start here what this node's DC runs elsewhere.
+      if (msg.from !== this.dc)
+        throw new Error(
+          `${req.rscId} ${req.action} from ${msg.from} refused: the DC here is ${this.dc ?? "(none)"}`,
+        );
       // A node on its way out takes nothing new on (a DC that has not yet heard it left).
       if (this.leaving && !["stop", "cancel", "monitor"].includes(req.action))
         throw new Error(`${this.self} is shutting down: ${req.rscId} ${req.action} refused`);
