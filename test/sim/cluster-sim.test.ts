@@ -42,7 +42,7 @@ function explain(r: SimReport): string {
     `  faults ${JSON.stringify(r.stats.faults)} writes ${JSON.stringify(r.stats.writes)}`,
     "  events:",
     ...r.events.slice(-60).map((e) => `    ${e}`),
-    `  replay: ${strict ? "HBX_SIM_STRICT=1 " : ""}${bug ? `HBX_SIM_BUG=${bug} ` : ""}HBX_SIM_SEED=${r.seed} ${REPLAY}`,
+    `  replay: ${strict ? "HBX_SIM_STRICT=1 " : ""}${bug ? `HBX_SIM_BUG=${bug} ` : ""}${nodeCount !== 3 ? `HBX_SIM_NODES=${nodeCount} ` : ""}HBX_SIM_SEED=${r.seed} ${REPLAY}`,
   ].join("\n");
 }
 
@@ -67,12 +67,14 @@ const from = Number(process.env.HBX_SIM_FROM ?? 1);
 const strict = process.env.HBX_SIM_STRICT === "1";
 /** HBX_SIM_BUG plants a bug (see SimOptions.bug), to watch the invariants catch it. */
 const bug = process.env.HBX_SIM_BUG as SimOptions["bug"];
+/** HBX_SIM_NODES: cluster size (3 to 5; default 3). */
+const nodeCount = Number(process.env.HBX_SIM_NODES ?? 3);
 
 describe("the whole-cluster simulator", () => {
   if (one !== undefined) {
     it(`replays seed ${one}`, async () => {
       const logFile = join(tmpdir(), `hbx-sim-${one}.log`);
-      const r = await runSeed({ seed: Number(one), bug, logFile });
+      const r = await runSeed({ seed: Number(one), bug, nodes: nodeCount, logFile });
       console.log(explain(r) + `\n  logs: ${logFile}`);
       expect([...r.violations, ...(strict ? r.known : [])]).toEqual([]);
     }, 600_000);
@@ -96,6 +98,7 @@ describe("the whole-cluster simulator", () => {
       const r = await runSeed({
         seed,
         bug,
+        nodes: nodeCount,
         logFile: logDir ? join(logDir, `hbx-sim-${seed}.log`) : undefined,
       });
       for (const [k, v] of Object.entries(r.stats.faults)) totals.faults[k] = (totals.faults[k] ?? 0) + v;
@@ -163,4 +166,18 @@ describe("a bug planted in the cluster", () => {
     },
     120_000,
   );
+});
+
+describe("seeds that found bugs since fixed", () => {
+  if (one !== undefined) return;
+
+  it("275: a second DC after a heal cannot start on a member what that member's DC runs elsewhere", async () => {
+    const r = await runSeed({ seed: 275 });
+    expect(r.violations, explain(r)).toEqual([]);
+  }, 120_000);
+
+  it("120: a node that lost the DC role neither overwrites the new DC's CIB nor loses its late results", async () => {
+    const r = await runSeed({ seed: 120 });
+    expect([...r.violations, ...r.known], explain(r)).toEqual([]);
+  }, 120_000);
 });

@@ -161,12 +161,16 @@ export class CrmMode {
         { from: msg.from, rsc: req.rscId, op: req.action },
         `LRM ${req.rscId} ${req.action} for ${msg.from}`,
       );
-      return encodeResult(await this.lrm.run(req));
+      const result = await this.lrm.run(req);
+      // The DC that asked lost the role meanwhile: the current one records the result instead.
+      if (msg.from !== this.dc) this.reportToDc(result);
+      return encodeResult(result);
     });
     this.bus.on(LRM_EVENT_CHANNEL, (msg) => this.recordEvent(msg.from, decodeResult(text(msg.payload))));
-    // A version from outside the agreed membership (a minority's DC) is not followed.
+    // Only this node's DC's versions are followed: not a minority's DC, nor a node that was DC
+    // and still records the results of its aborted transition (its counter may be ahead).
     this.bus.on(CIB_CHANNEL, (msg) => {
-      if (this.ccm.view().members.includes(msg.from)) this.receiveCib(msg.from, text(msg.payload));
+      if (msg.from === this.dc && msg.from !== this.self) this.receiveCib(msg.from, text(msg.payload));
     });
     // The DC's copy, pushed when this node joined: taken even when this node's counter ran ahead.
     this.bus.on(CIB_PUSH_CHANNEL, (msg) =>
@@ -242,20 +246,26 @@ export class CrmMode {
     );
     for (const c of copies) if (c.status === "fulfilled") this.receiveCib("sync", text(c.value));
     if (!this.isDc || this.dcLoop) return;
-    this.dcLoop = new DcLoop({
+    const loop: DcLoop = new DcLoop({
       current: () => this.store.current().document,
-      // A transition's results come in bursts: their versions go out as one broadcast.
-      update: (fn, operation) => this.commit(fn, operation, true),
+      // A transition's results come in bursts: their versions go out as one broadcast. A loop
+      // that lost the DC role records nothing: its late results go to the new DC (below).
+      update: (fn, operation) => {
+        if (this.dcLoop === loop) this.commit(fn, operation, true);
+      },
       runOnNode: async (node, req) => {
-        const reply =
-          node === this.self
-            ? encodeResult(await this.lrm.run(req))
-            : text(await this.bus.request(LRM_CHANNEL, node, encodeRequest(req), req.timeoutMs + 5000));
-        return decodeResult(reply);
+        if (node !== this.self)
+          return decodeResult(
+            text(await this.bus.request(LRM_CHANNEL, node, encodeRequest(req), req.timeoutMs + 5000)),
+          );
+        const result = await this.lrm.run(req);
+        if (this.dcLoop !== loop) this.reportToDc(result);
+        return result;
       },
       log: this.log.child({ component: "dc" }),
       self: this.self,
     });
+    this.dcLoop = loop;
     this.membershipToCib(this.ccm.view().members);
   }
 
