@@ -23,27 +23,28 @@ export const ACK_BEFORE_MAJORITY = "ACK-BEFORE-MAJORITY";
 export const UNRETRIED_JOIN = "UNRETRIED-JOIN";
 
 /**
- * MERGED-DC-OVERWRITES: when partitions merge, the DC of the merged cluster may be the one that
- * was cut off (two DCs meet, the ccm keeps one). It keeps its own CIB and its join push is
- * authoritative, so a member of the quorate side that held newer acknowledged writes takes the
- * older copy and the writes are gone. The merge should keep the quorate side's CIB.
+ * MERGE-KEEPS-WRONG-SIDE: when partitions merge, one side's whole CIB replaces the other's, and
+ * which one is decided by who stays DC (its join push is authoritative) or by the higher
+ * version number (a new DC's sync takes the newest copy), not by which side was quorate. A
+ * minority's counter runs ahead with status writes, and a minority's DC may keep the role, so
+ * the quorate side's acknowledged writes are dropped by a "sync" from the other side.
  */
-export const MERGED_DC_OVERWRITES = "MERGED-DC-OVERWRITES";
+export const MERGE_KEEPS_WRONG_SIDE = "MERGE-KEEPS-WRONG-SIDE";
 
 /**
- * `droppedBy`: "node@dc" for each node that held the write and later replaced its CIB with a
- * copy without it while following that DC (only a DC's copy replaces a member's CIB).
+ * `droppedBySync`: the nodes whose store dropped the write while taking a copy from another
+ * node (the CRM's "sync" replace: a DC's broadcast or push, or a new DC's sync).
  */
 export function lostWriteCause(
   w: AckedWrite,
   deadtimeMs: number,
-  droppedBy: readonly string[],
+  droppedBySync: readonly string[],
 ): string | undefined {
   if (!w.dcQuorate) return undefined;
   const cutOff = w.dcReachedMajority === false;
   const diedSoon = w.dcDownAt !== undefined && w.dcDownAt - w.ackedAt <= 2 * deadtimeMs;
   if (cutOff || diedSoon) return ACK_BEFORE_MAJORITY;
-  return droppedBy.some((d) => d.split("@")[1] !== w.dc) ? MERGED_DC_OVERWRITES : undefined;
+  return droppedBySync.length > 0 ? MERGE_KEEPS_WRONG_SIDE : undefined;
 }
 
 /** The DC's CIB says the resource is active on a node where it does not run. */

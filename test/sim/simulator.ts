@@ -238,6 +238,7 @@ export async function runSeed(opts: SimOptions): Promise<SimReport> {
   const held = new Map<string, Set<string>>();
   const droppedBy = new Map<string, Set<string>>();
   const storedQuorate = new Map<string, boolean>();
+  const droppedBySync = new Map<string, Set<string>>();
   const graceMs = 3 * TIMING.deadtimeMs + 2 * MAX_SLOW_MS + 2000;
   let maxOverlapMs = 0;
 
@@ -277,8 +278,16 @@ export async function runSeed(opts: SimOptions): Promise<SimReport> {
     crm.store.replace = (doc, change) => {
       const had = heldWrites(crm.store.current().document);
       const r = replace(doc, change);
+      const has = heldWrites(crm.store.current().document);
       if (change.client === "client")
-        for (const id of heldWrites(doc)) if (!had.has(id)) storedQuorate.set(id, crm.ccm.view().quorate);
+        for (const id of has) if (!had.has(id)) storedQuorate.set(id, crm.ccm.view().quorate);
+      // A write dropped by taking another node's copy (not by this node's own change).
+      if (change.operation === "sync")
+        for (const id of had)
+          if (!has.has(id)) {
+            if (!droppedBySync.has(id)) droppedBySync.set(id, new Set());
+            droppedBySync.get(id)!.add(`${n.name}<-${change.client}`);
+          }
       return r;
     };
     // The store has it now; later lives start from their store, as a node with a CIB does.
@@ -537,12 +546,13 @@ export async function runSeed(opts: SimOptions): Promise<SimReport> {
     for (const w of acked)
       for (const v of noAckedUpdateLost([w], members)) {
         const dropped = [...(droppedBy.get(w.id) ?? [])];
-        const cause = lostWriteCause(w, TIMING.deadtimeMs, dropped);
+        const cause = lostWriteCause(w, TIMING.deadtimeMs, [...(droppedBySync.get(w.id) ?? [])]);
         found(v, cause);
         if (!cause)
           event(
             `  ${w.id}: DC ${w.dc} quorate=${w.dcQuorate} reached a majority=${w.dcReachedMajority} ` +
-              `down at ${w.dcDownAt ?? "-"}; dropped by ${dropped.join(" ") || "nobody"}`,
+              `down at ${w.dcDownAt ?? "-"}; dropped by ${dropped.join(" ") || "nobody"}; ` +
+              `by a sync on ${[...(droppedBySync.get(w.id) ?? [])].join(" ") || "none"}`,
           );
       }
     for (const rsc of RESOURCES)
