@@ -106,6 +106,7 @@ describe("the whole-cluster simulator", () => {
       totals.submitted += r.stats.writes.submitted;
       totals.packets += r.stats.packets;
       totals.ops += r.stats.ops;
+      totals.maxOverlapMs = Math.max(totals.maxOverlapMs, r.stats.maxOverlapMs);
       if (r.violations.length > 0 || (strict && r.known.length > 0)) failures.push(explain(r));
       else if (r.known.length > 0)
         knownBySeed.push(`seed ${r.seed}: ${[...new Set(r.known.map((k) => k.split(":")[0]))].join(", ")}`);
