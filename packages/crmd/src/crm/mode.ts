@@ -295,6 +295,17 @@ export class CrmMode {
     for (const a of asked) if (a.status === "fulfilled") replies.set(a.value[0], a.value[1]);
     if (!this.isDc) return;
     const view = this.ccm.view();
+    // A member that did not answer is asked again: until it does, this DC's copy of its history
+    // may say it runs what it stopped on its own (when it lost quorum), and nothing restarts that.
+    const unanswered = joined.filter((n) => !replies.has(n) && view.members.includes(n));
+    if (unanswered.length > 0) {
+      this.log.warn({ nodes: unanswered }, `no join reply from ${unanswered.join(" ")}: asking again`);
+      setTimeout(() => {
+        const members = this.ccm.view().members;
+        const again = unanswered.filter((n) => members.includes(n));
+        if (this.isDc && this.dcLoop && again.length > 0) this.membershipToCib(again);
+      }, 1000);
+    }
     const generations = new Map([...replies].map(([n, r]) => [n, r.generation]));
     this.commit((doc) => {
       ensureNodeEntries(doc, this.opts.hacf.nodes);
