@@ -181,4 +181,9 @@ describe("seeds that found bugs since fixed", () => {
     const r = await runSeed({ seed: 120 });
     expect([...r.violations, ...r.known], explain(r)).toEqual([]);
   }, 120_000);
+
+  it("24: a member that missed the DC's join request is asked again, and what it stopped is restarted", async () => {
+    const r = await runSeed({ seed: 24 });
+    expect([...r.violations, ...r.known], explain(r)).toEqual([]);
+  }, 120_000);
 });

@@ -15,14 +15,6 @@ import type { AckedWrite } from "./invariants.js";
 export const ACK_BEFORE_MAJORITY = "ACK-BEFORE-MAJORITY";
 
 /**
- * UNRETRIED-JOIN: a join request the DC sends a member that fails (times out, is lost) is
- * dropped and never retried, so the DC keeps its stale copy of that member's history: a
- * resource the member stopped on its own (it lost quorum) or never runs any more (it restarted)
- * is believed active there, and nobody starts it.
- */
-export const UNRETRIED_JOIN = "UNRETRIED-JOIN";
-
-/**
  * MERGE-KEEPS-WRONG-SIDE: when partitions merge, one side's whole CIB replaces the other's, and
  * which one is decided by who stays DC (its join push is authoritative) or by the higher
  * version number (a new DC's sync takes the newest copy), not by which side was quorate. A
@@ -45,12 +37,4 @@ export function lostWriteCause(
   const diedSoon = w.dcDownAt !== undefined && w.dcDownAt - w.ackedAt <= 2 * deadtimeMs;
   if (cutOff || diedSoon) return ACK_BEFORE_MAJORITY;
   return droppedBySync.length > 0 ? MERGE_KEEPS_WRONG_SIDE : undefined;
-}
-
-/** The DC's CIB says the resource is active on a node where it does not run. */
-export function notRunningCause(
-  recordedActiveOn: readonly string[],
-  reallyOn: readonly string[],
-): string | undefined {
-  return recordedActiveOn.some((n) => !reallyOn.includes(n)) ? UNRETRIED_JOIN : undefined;
 }
