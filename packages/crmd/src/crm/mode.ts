@@ -167,10 +167,9 @@ export class CrmMode {
       return encodeResult(result);
     });
     this.bus.on(LRM_EVENT_CHANNEL, (msg) => this.recordEvent(msg.from, decodeResult(text(msg.payload))));
-    // Only this node's DC's versions are followed: not a minority's DC, nor a node that was DC
-    // and still records the results of its aborted transition (its counter may be ahead).
+    // A version from outside the agreed membership (a minority's DC) is not followed.
     this.bus.on(CIB_CHANNEL, (msg) => {
-      if (msg.from === this.dc && msg.from !== this.self) this.receiveCib(msg.from, text(msg.payload));
+      if (this.ccm.view().members.includes(msg.from)) this.receiveCib(msg.from, text(msg.payload));
     });
     // The DC's copy, pushed when this node joined: taken even when this node's counter ran ahead.
     this.bus.on(CIB_PUSH_CHANNEL, (msg) =>
