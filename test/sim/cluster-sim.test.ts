@@ -186,4 +186,9 @@ describe("seeds that found bugs since fixed", () => {
     const r = await runSeed({ seed: 24 });
     expect([...r.violations, ...r.known], explain(r)).toEqual([]);
   }, 120_000);
+
+  it("144: a member's own stops reach the DC it merges with, and what they stopped is restarted", async () => {
+    const r = await runSeed({ seed: 144 });
+    expect(r.violations, explain(r)).toEqual([]);
+  }, 120_000);
 });
