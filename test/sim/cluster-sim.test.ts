@@ -191,4 +191,9 @@ describe("seeds that found bugs since fixed", () => {
     const r = await runSeed({ seed: 144 });
     expect(r.violations, explain(r)).toEqual([]);
   }, 120_000);
+
+  it("202: a node that still follows another partition's DC is not taken into a second quorate membership", async () => {
+    const r = await runSeed({ seed: 202 });
+    expect(r.violations, explain(r)).toEqual([]);
+  }, 120_000);
 });

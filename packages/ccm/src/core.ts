@@ -224,6 +224,11 @@ export class CcmCore {
     const v = r.view;
     if (!v.hears.includes(this.self) || v.seen[this.self] !== this.generation) return false;
     if (this.settled && v.dc === undefined) return false;
+    // p follows a DC this node does not hear (the DC of a partition on p's other side): taking
+    // p now would give p two quorate memberships at once, ours and that DC's. Wait until p's
+    // view follows a DC here, or this node hears that one too (the heal has spread).
+    if (v.dc !== undefined && v.dc !== p && v.dc !== this.self && this.liveness.get(v.dc) !== "up")
+      return false;
     // p and every other node this one hears hear each other: a heal has spread before it is
     // installed, so it is not installed in pieces (a lasting one-way fault waits a deadtime).
     for (const q of this.order) {
