@@ -157,16 +157,12 @@ describe("a bug planted in the cluster", () => {
     expect(r.violations.join("\n")).toMatch(/noAckedUpdateLost: write w1=v1 \(acknowledged through/);
   }, 120_000);
 
-  // Open bug ACK-BEFORE-MAJORITY (known-bugs.ts): the cut-off holder is still DC and quorate in
-  // its own view for its deadtime, acknowledges the write, and the majority never has it.
-  it.fails(
-    "keeps a write the cut-off DC acknowledged before its deadtime ran out (fails today: ACK-BEFORE-MAJORITY)",
-    async () => {
-      const r = await runSeed({ seed: 1, script: isolateHolder(500) });
-      expect([...r.violations, ...r.known], explain(r)).toEqual([]);
-    },
-    120_000,
-  );
+  // Was ACK-BEFORE-MAJORITY: the cut-off holder is still DC and quorate in its own view for its
+  // deadtime; it now acknowledges a write only once a majority holds it, so this one is refused.
+  it("does not acknowledge a write the cut-off DC could not get to a majority before its deadtime ran out", async () => {
+    const r = await runSeed({ seed: 1, script: isolateHolder(500) });
+    expect([...r.violations, ...r.known], explain(r)).toEqual([]);
+  }, 120_000);
 });
 
 describe("seeds that found bugs since fixed", () => {

@@ -7,14 +7,6 @@
 import type { AckedWrite } from "./invariants.js";
 
 /**
- * ACK-BEFORE-MAJORITY: the DC acknowledges a client write once its own store has it and the
- * broadcast is sent, not once a majority has it. A DC that believes it is quorate but is already
- * cut off from the majority (its deadtime has not yet passed), or that dies right after, acks
- * a write the majority never sees; at the heal the majority's CIB wins and the write is gone.
- */
-export const ACK_BEFORE_MAJORITY = "ACK-BEFORE-MAJORITY";
-
-/**
  * MERGE-KEEPS-WRONG-SIDE: when partitions merge, one side's whole CIB replaces the other's, and
  * which one is decided by who stays DC (its join push is authoritative) or by the higher
  * version number (a new DC's sync takes the newest copy), not by which side was quorate. A
@@ -27,14 +19,9 @@ export const MERGE_KEEPS_WRONG_SIDE = "MERGE-KEEPS-WRONG-SIDE";
  * `droppedBySync`: the nodes whose store dropped the write while taking a copy from another
  * node (the CRM's "sync" replace: a DC's broadcast or push, or a new DC's sync).
  */
-export function lostWriteCause(
-  w: AckedWrite,
-  deadtimeMs: number,
-  droppedBySync: readonly string[],
-): string | undefined {
+export function lostWriteCause(w: AckedWrite, droppedBySync: readonly string[]): string | undefined {
   if (!w.dcQuorate) return undefined;
-  const cutOff = w.dcReachedMajority === false;
-  const diedSoon = w.dcDownAt !== undefined && w.dcDownAt - w.ackedAt <= 2 * deadtimeMs;
-  if (cutOff || diedSoon) return ACK_BEFORE_MAJORITY;
+  // A write a majority held that a sync replaced. (A DC cut off within its deadtime, or dying,
+  // no longer acknowledges before a majority holds the write: any such loss is a new bug.)
   return droppedBySync.length > 0 ? MERGE_KEEPS_WRONG_SIDE : undefined;
 }

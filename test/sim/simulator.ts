@@ -526,7 +526,7 @@ export async function runSeed(opts: SimOptions): Promise<SimReport> {
     for (const w of acked)
       for (const v of noAckedUpdateLost([w], members)) {
         const dropped = [...(droppedBy.get(w.id) ?? [])];
-        const cause = lostWriteCause(w, TIMING.deadtimeMs, [...(droppedBySync.get(w.id) ?? [])]);
+        const cause = lostWriteCause(w, [...(droppedBySync.get(w.id) ?? [])]);
         found(v, cause);
         if (!cause)
           event(

@@ -490,9 +490,10 @@ export class CrmMode {
       let r = this.store.replace(doc, { client: "client", operation, force: true });
       // cibadmin -B: epoch + 1 though nothing else changed.
       if (bump && !r.changed) r = this.store.bump({ client: "client" });
-      if (r.changed) this.broadcast();
+      const version = formatVersion(r.version);
+      if (r.changed) this.deliveries.set(version, this.sendToMembers());
       this.dcLoop?.kick(`CIB ${operation}`);
-      return formatVersion(r.version);
+      return version;
     },
   });
 
@@ -501,13 +502,14 @@ export class CrmMode {
    * `produce`, checked (assertWritableCib), stored (SQLite, synchronous=FULL) and broadcast
    * before it is acknowledged with the new version.
    */
-  private clientWrite(
+  private async clientWrite(
     operation: string,
     opts: ClientWriteOptions,
     produce: (current: XmlElement) => XmlElement,
     check: boolean,
   ): Promise<string> {
-    return this.writes.submit({
+    const quorate = this.ccm.view().quorate;
+    const version = await this.writes.submit({
       operation,
       produce,
       check,
@@ -523,6 +525,43 @@ export class CrmMode {
         return quorumRefusal(this.store.current().document, view, false);
       },
     });
+    // Acknowledged once a majority of the configured nodes (this one included) holds it, so a
+    // DC cut off within its deadtime, or dying right after, cannot lose an acknowledged write
+    // at the heal. A write taken without quorum (forced, or no-quorum-policy) has no majority to
+    // wait for: it is acknowledged once stored here.
+    const delivery = this.deliveries.get(version);
+    this.deliveries.delete(version);
+    if (!quorate || !delivery) return version;
+    const reached = await delivery;
+    const needed = Math.floor(this.opts.hacf.nodes.length / 2);
+    if (reached.length < needed)
+      throw new CibReplaceError(
+        "failed",
+        `write stored on the DC as ${version} but confirmed by ${reached.length} of the ${needed} other node(s) a majority needs (${reached.join(" ") || "none"}): it may be lost if this partition loses`,
+      );
+    return version;
+  }
+
+  /** Client-written versions on their way to the members: the peers that confirmed each. */
+  private readonly deliveries = new Map<string, Promise<string[]>>();
+
+  /** Send the current CIB to every other member; resolves with the members that acknowledged it. */
+  private sendToMembers(): Promise<string[]> {
+    if (this.broadcastTimer) clearTimeout(this.broadcastTimer);
+    this.broadcastTimer = undefined;
+    const xml = serializeXml(this.store.current().document);
+    const peers = this.ccm.view().members.filter((n) => n !== this.self);
+    return Promise.all(
+      peers.map((p) =>
+        this.bus.send(CIB_CHANNEL, p, xml).then(
+          () => p,
+          (e: Error) => {
+            this.log.warn({ node: p, err: e.message }, `CIB to ${p}: ${e.message}`);
+            return undefined;
+          },
+        ),
+      ),
+    ).then((r) => r.filter((p): p is string => p !== undefined));
   }
 
   /** A client write sent to the DC; its refusal comes back as the same CibWriteError. */
