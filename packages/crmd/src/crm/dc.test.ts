@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CibStore, childElements, firstChild, parseXml, type XmlElement } from "@hbx/cib";
-import { OperationRunner } from "@hbx/lrm";
+import { ExecStatus, type OperationRequest, type OperationResult, OperationRunner } from "@hbx/lrm";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { DcLoop } from "./dc.js";
@@ -158,23 +158,7 @@ describe("a primitive found active on two nodes", () => {
         void store.update((d) => void fn(d), { client: "crmd", operation, force: true }),
       runOnNode: async (node, req) => {
         executed.push(`${req.action}@${node}`);
-        const now = Date.now();
-        return {
-          callId: executed.length + 10,
-          request: req,
-          rc: 0,
-          status: 0,
-          exitReason: "",
-          stdout: "",
-          stderr: "",
-          outputTruncated: false,
-          enqueuedAt: now,
-          startedAt: now,
-          finishedAt: now,
-          execTimeMs: 0,
-          queueTimeMs: 0,
-          pid: 1,
-        };
+        return succeeded(req, executed.length + 10);
       },
       log: capture,
       debounceMs: 5,
@@ -213,24 +197,8 @@ describe("a probe that finds the resource running", () => {
         void store.update((d) => void fn(d), { client: "crmd", operation, force: true }),
       runOnNode: async (node, req) => {
         executed.push({ what: `${req.action}_${req.intervalMs}@${node}`, at: Date.now() });
-        const now = Date.now();
         // The resource already runs there (started before this DC knew of it): every answer is rc 0.
-        return {
-          callId: executed.length,
-          request: req,
-          rc: 0,
-          status: 0,
-          exitReason: "",
-          stdout: "",
-          stderr: "",
-          outputTruncated: false,
-          enqueuedAt: now,
-          startedAt: now,
-          finishedAt: now,
-          execTimeMs: 0,
-          queueTimeMs: 0,
-          pid: 1,
-        };
+        return succeeded(req, executed.length);
       },
       log: capture,
       debounceMs: 5,
@@ -256,3 +224,24 @@ describe("a probe that finds the resource running", () => {
     }
   });
 });
+
+/** What a node answers when the operation went well: rc 0, done, now. */
+function succeeded(request: OperationRequest, callId: number): OperationResult {
+  const now = Date.now();
+  return {
+    callId,
+    request,
+    rc: 0,
+    status: ExecStatus.DONE,
+    exitReason: "",
+    stdout: "",
+    stderr: "",
+    outputTruncated: false,
+    enqueuedAt: now,
+    startedAt: now,
+    finishedAt: now,
+    execTimeMs: 0,
+    queueTimeMs: 0,
+    pid: 1,
+  };
+}
