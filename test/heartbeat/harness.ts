@@ -250,3 +250,14 @@ export class RealHeartbeat {
     return existsSync(this.logfile) ? readFileSync(this.logfile, "latin1") : "";
   }
 }
+
+/** Kill every stand-in service whose pid file the examples' init.d scripts left in `state`. */
+export function killExampleServices(state: string): void {
+  for (const f of existsSync(state) ? readdirSync(state) : []) {
+    try {
+      process.kill(Number(readFileSync(join(state, f), "utf8")));
+    } catch {
+      /* already gone */
+    }
+  }
+}

@@ -3,7 +3,6 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
-  readdirSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -12,7 +11,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { memoryIo, runHbStandby, runHbTakeover } from "@hbx/cli";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureBuilt, hbxClStatus, HbxdProcess, ROOT, waitFor, writeHaDir } from "./harness.js";
+import {
+  ensureBuilt,
+  hbxClStatus,
+  HbxdProcess,
+  killExampleServices,
+  ROOT,
+  waitFor,
+  writeHaDir,
+} from "./harness.js";
 
 // Heartbeat's hb_standby and hb_takeover against two real hbxd in haresources mode: the group
 // moves to the peer and back without a node dying.
@@ -72,13 +79,7 @@ describe("hb_standby and hb_takeover in haresources mode", () => {
   afterAll(async () => {
     await alpha?.kill();
     await bravo?.kill();
-    for (const f of existsSync(state) ? readdirSync(state) : []) {
-      try {
-        process.kill(Number(readFileSync(join(state, f), "utf8")));
-      } catch {
-        /* already gone */
-      }
-    }
+    killExampleServices(state);
     delete process.env.HBX_EXAMPLE_STATE;
     rmSync(dir, { recursive: true, force: true });
   });

@@ -3,7 +3,6 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
-  readdirSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -11,7 +10,15 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureBuilt, hbxClStatus, HbxdProcess, ROOT, waitFor, writeHaDir } from "./harness.js";
+import {
+  ensureBuilt,
+  hbxClStatus,
+  HbxdProcess,
+  killExampleServices,
+  ROOT,
+  waitFor,
+  writeHaDir,
+} from "./harness.js";
 
 // Two real hbxd processes in haresources mode (crm off) run the examples' stand-in service,
 // found through an example's init.d script, and fail it over when the holder dies.
@@ -71,15 +78,7 @@ describe("hbxd v1 haresources mode: failover between two real daemons", () => {
   afterAll(async () => {
     await alpha?.kill();
     await bravo?.kill();
-    if (existsSync(state)) {
-      for (const f of readdirSync(state)) {
-        try {
-          process.kill(Number(readFileSync(join(state, f), "utf8")));
-        } catch {
-          /* already gone */
-        }
-      }
-    }
+    killExampleServices(state);
     delete process.env.HBX_EXAMPLE_STATE;
     rmSync(dir, { recursive: true, force: true });
   });
