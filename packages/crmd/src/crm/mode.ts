@@ -426,16 +426,11 @@ export class CrmMode {
     if (cmp <= 0) {
       // The DC's copy is the cluster's, even when this node's counter ran ahead (it was cut off
       // and its own partition wrote status): keeping ours would split the cluster for good.
-      const mine = this.store.current().document;
+      const discarded = formatVersion(this.store.currentVersion());
+      const discardedDigest = cibDigest(this.store.current().document);
       this.log.warn(
-        {
-          from,
-          discarded: formatVersion(this.store.currentVersion()),
-          discardedDigest: cibDigest(mine),
-          taken: formatVersion(incoming),
-          takenDigest: cibDigest(doc),
-        },
-        `CIB ${formatVersion(this.store.currentVersion())} (digest ${cibDigest(mine)}) replaced by the DC's ${formatVersion(incoming)} from ${from}`,
+        { from, discarded, discardedDigest, taken: formatVersion(incoming), takenDigest: cibDigest(doc) },
+        `CIB ${discarded} (digest ${discardedDigest}) replaced by the DC's ${formatVersion(incoming)} from ${from}`,
       );
     }
     this.store.replace(doc, { client: `crmd@${from}`, operation: "sync", force: true, exact: true });
@@ -491,7 +486,13 @@ export class CrmMode {
       // cibadmin -B: epoch + 1 though nothing else changed.
       if (bump && !r.changed) r = this.store.bump({ client: "client" });
       const version = formatVersion(r.version);
-      if (r.changed) this.deliveries.set(version, this.sendToMembers());
+      if (r.changed) {
+        // Every write batched into this version waits for the same delivery; the entry goes a
+        // turn after it settles, once those writers (resumed by the same commit) have read it.
+        const delivery = this.sendToMembers();
+        this.deliveries.set(version, delivery);
+        void delivery.finally(() => setImmediate(() => this.deliveries.delete(version)));
+      }
       this.dcLoop?.kick(`CIB ${operation}`);
       return version;
     },
@@ -499,8 +500,8 @@ export class CrmMode {
 
   /**
    * A client's write on the DC: refused without quorum, made from the DC's current CIB by
-   * `produce`, checked (assertWritableCib), stored (SQLite, synchronous=FULL) and broadcast
-   * before it is acknowledged with the new version.
+   * `produce`, checked (assertWritableCib), stored (SQLite, synchronous=FULL), sent to the
+   * members and acknowledged with the new version once a majority holds it (below).
    */
   private async clientWrite(
     operation: string,
@@ -530,7 +531,6 @@ export class CrmMode {
     // at the heal. A write taken without quorum (forced, or no-quorum-policy) has no majority to
     // wait for: it is acknowledged once stored here.
     const delivery = this.deliveries.get(version);
-    this.deliveries.delete(version);
     if (!quorate || !delivery) return version;
     const reached = await delivery;
     const needed = Math.floor(this.opts.hacf.nodes.length / 2);
