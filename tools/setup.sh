@@ -5,9 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # The real peers the tests use: the original Heartbeat 3.0.6 daemon, real OCF agents, Pacemaker's
-# CLI tools as oracles, xmllint, ip (network namespaces), an LSB init script (nginx), fence agents.
+# CLI tools as oracles, xmllint, ip (network namespaces), an LSB init script (nginx), fence agents,
+# a headless browser (chromium) for the status page test.
 DEBIAN_PACKAGES=(heartbeat pacemaker-cli-utils resource-agents pacemaker-resource-agents
-  libxml2-utils iproute2 nginx-light fence-agents procps util-linux time)
+  libxml2-utils iproute2 nginx-light fence-agents procps util-linux time chromium)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
