@@ -1,4 +1,5 @@
 import type { HaCfWarning } from "./errors.js";
+import type { HttpAuthFile, HttpListen } from "./hacf-http.js";
 
 /** A heartbeat medium from ha.cf, in file order. `line` is where it was declared. */
 export type HaCfMedium =
@@ -72,6 +73,10 @@ export interface HaCf {
   compression?: "zlib" | "bz2";
   traditionalCompression: boolean;
   msgfmt: MsgFmt;
+  /** hbx's status page: `http [ADDRESS:]PORT`; none unless written. */
+  http?: HttpListen;
+  /** `http_auth FILE`: the 0600 file of `user:password` lines the page's logins are checked against. */
+  httpAuth?: HttpAuthFile;
   other: OtherDirective[];
   warnings: HaCfWarning[];
 }

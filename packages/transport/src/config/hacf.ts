@@ -4,6 +4,7 @@ import { configLines, type ConfigLine } from "./lines.js";
 import { parseHeartbeatBoolean, parseHeartbeatTime } from "./time.js";
 import { HA_CF_DEFAULTS, type HaCf, type HaCfMedium } from "./hacf-types.js";
 import { OTHER_DIRECTIVES, SYSLOG_FACILITIES, BAUD_RATES } from "./hacf-known.js";
+import { parseHttpListen } from "./hacf-http.js";
 
 interface ParseState {
   cf: HaCf;
@@ -300,6 +301,19 @@ const HANDLERS: Record<string, Handler> = {
   },
   crm: crmHandler,
   pacemaker: crmHandler,
+  // hbx's own: the status page (packages/crmd/src/http), off unless written.
+  http: (st, at, args) => {
+    arity(st, at, args, 1, 1, "PORT or ADDRESS:PORT");
+    const listen = parseHttpListen(args[0], at.line);
+    if (typeof listen === "string") fail(st, at.line, `http: ${listen}`);
+    st.cf.http = listen;
+  },
+  http_auth: (st, at, args) => {
+    arity(st, at, args, 1, 1, "the full path of a credential file");
+    if (!args[0].startsWith("/"))
+      fail(st, at.line, `http_auth: expected a full path name, found ${found(args[0])}`);
+    st.cf.httpAuth = { file: args[0], line: at.line };
+  },
   hopfudge: (st, at, args) => {
     arity(st, at, args, 1, 1, "a hop count");
     st.cf.hopfudge = intIn(st, at, args[0], 0, 255, "a hop count");
