@@ -1,6 +1,87 @@
-import { type XmlElement, childElements, element, firstChild } from "@hbx/cib";
+import { type XmlElement, canonicalOptionName, childElements, element, firstChild } from "@hbx/cib";
 import { type ClusterNode, indexNodes, makeId, nodeState, removeChild, section } from "./cib-model.js";
 import { CliError, CrmExit } from "./exit-codes.js";
+
+/**
+ * An nvpair and where it sits. Heartbeat v2 wrapped a set's nvpairs in an `<attributes>`
+ * element (`<instance_attributes><attributes><nvpair/>…`); Pacemaker writes them directly in
+ * the set. `parent` is the element that holds the nvpair (the set or its `<attributes>`).
+ */
+export interface FoundNvpair {
+  set: XmlElement;
+  parent: XmlElement;
+  nvpair: XmlElement;
+}
+
+/** The nvpairs of one set in either form, in the order the engine reads them (cib's readAttributeSets). */
+export function nvpairsOf(set: XmlElement): FoundNvpair[] {
+  const out: FoundNvpair[] = [];
+  for (const parent of [set, ...childElements(set, "attributes")]) {
+    for (const nvpair of childElements(parent, "nvpair")) out.push({ set, parent, nvpair });
+  }
+  return out;
+}
+
+/** Where a new nvpair goes: a set in the v2 form keeps it, so one set never mixes the two forms. */
+function nvpairHolder(set: XmlElement): XmlElement {
+  return firstChild(set, "attributes") ?? set;
+}
+
+/** How a name is compared: exactly, or (cluster options) with v2's underscores read as dashes. */
+export type NameMatch = (wanted: string, found: string) => boolean;
+export const exactName: NameMatch = (wanted, found) => wanted === found;
+export const optionName: NameMatch = (wanted, found) =>
+  canonicalOptionName(wanted) === canonicalOptionName(found);
+
+/** The first nvpair called one of `names` in `owner`'s direct sets of type `setType`, in either form. */
+export function findNvpair(
+  owner: XmlElement,
+  setType: string,
+  names: string[],
+  match: NameMatch = exactName,
+): FoundNvpair | undefined {
+  for (const set of childElements(owner, setType)) {
+    for (const found of nvpairsOf(set)) {
+      const name = found.nvpair.attrs.name;
+      if (name !== undefined && names.some((n) => match(n, name))) return found;
+    }
+  }
+  return undefined;
+}
+
+/** Remove a found nvpair; its (possibly empty) set stays, as Pacemaker leaves it. */
+export function removeNvpair(found: FoundNvpair): void {
+  removeChild(found.parent, found.nvpair);
+}
+
+/**
+ * Set `name=value` on `owner` the way Pacemaker's tools do: update the nvpair when one of that
+ * name (or an alias) exists in a set of this type, in either form; otherwise add
+ * `<setId>-<name>` to the set with id `setId`, creating that set at the end of `owner` when it
+ * does not exist. Returns what was written, for the tools' "Set … option" lines.
+ */
+export function setNvpair(
+  owner: XmlElement,
+  setType: string,
+  setId: string,
+  name: string,
+  value: string,
+  aliases: string[] = [],
+): { id: string; setId?: string; created: boolean } {
+  const found = findNvpair(owner, setType, [name, ...aliases]);
+  if (found) {
+    found.nvpair.attrs.value = value;
+    return { id: found.nvpair.attrs.id, created: false };
+  }
+  let set = childElements(owner, setType).find((s) => s.attrs.id === setId);
+  if (!set) {
+    set = element(setType, { id: setId });
+    owner.children.push(set);
+  }
+  const id = makeId(`${setId}-${name}`);
+  nvpairHolder(set).children.push(element("nvpair", { id, name, value }));
+  return { id, setId, created: true };
+}
 
 /**
  * Cluster, node and transient attributes as crm_attribute (and the crm_standby and
@@ -61,18 +142,21 @@ function owner(cib: XmlElement, t: AttrTarget, create: boolean): XmlElement | un
   return section(cib, t.scope, create);
 }
 
-function find(
-  cib: XmlElement,
-  t: AttrTarget,
-  name: string,
-): { set: XmlElement; nvpair: XmlElement } | undefined {
+/** The scheduler reads cluster options with v2's underscores as dashes: so does the lookup. */
+function nameMatch(t: AttrTarget): NameMatch {
+  return t.scope === "crm_config" ? optionName : exactName;
+}
+
+function find(cib: XmlElement, t: AttrTarget, name: string): FoundNvpair | undefined {
   const o = owner(cib, t, false);
   if (!o) return undefined;
+  const match = nameMatch(t);
   for (const set of childElements(o, setTag(t.scope, t.utilization))) {
     if (t.setId !== undefined && set.attrs.id !== t.setId) continue;
-    for (const nv of childElements(set, "nvpair")) {
-      if (t.nvpairId !== undefined ? nv.attrs.id === t.nvpairId : nv.attrs.name === name)
-        return { set, nvpair: nv };
+    for (const found of nvpairsOf(set)) {
+      const nv = found.nvpair;
+      if (t.nvpairId !== undefined ? nv.attrs.id === t.nvpairId : match(name, nv.attrs.name ?? ""))
+        return found;
     }
   }
   return undefined;
@@ -84,7 +168,7 @@ export function listAttrs(cib: XmlElement, t: AttrTarget): Array<{ name: string;
   const out: Array<{ name: string; value: string }> = [];
   for (const set of o ? childElements(o, setTag(t.scope, t.utilization)) : []) {
     if (t.setId !== undefined && set.attrs.id !== t.setId) continue;
-    for (const nv of childElements(set, "nvpair"))
+    for (const { nvpair: nv } of nvpairsOf(set))
       out.push({ name: nv.attrs.name ?? "", value: nv.attrs.value ?? "" });
   }
   return out;
@@ -107,13 +191,15 @@ export function setAttr(cib: XmlElement, t: AttrTarget, name: string, value: str
     set = element(setTag(t.scope, t.utilization), { id: setId });
     o.children.push(set);
   }
-  set.children.push(element("nvpair", { id: t.nvpairId ?? makeId(`${setId}-${name}`), name, value }));
+  nvpairHolder(set).children.push(
+    element("nvpair", { id: t.nvpairId ?? makeId(`${setId}-${name}`), name, value }),
+  );
 }
 
 /** Remove the attribute; returns the nvpair's id, or undefined when there was none. */
 export function deleteAttr(cib: XmlElement, t: AttrTarget, name: string): string | undefined {
   const found = find(cib, t, name);
   if (!found) return undefined;
-  removeChild(found.set, found.nvpair);
+  removeNvpair(found);
   return found.nvpair.attrs.id;
 }

@@ -8,6 +8,7 @@ import {
   INFINITY,
   validateCib,
 } from "@hbx/cib";
+import { nvpairsOf } from "./attributes.js";
 import { indexNodes, indexResources, section } from "./cib-model.js";
 
 /**
@@ -222,7 +223,8 @@ export function schedulerProblems(cib: XmlElement): CibProblem[] {
   let fencing = true;
   if (config) {
     for (const set of childElements(config, "cluster_property_set")) {
-      for (const nv of childElements(set, "nvpair")) {
+      // Heartbeat v2 CIBs hold the options inside <attributes>: read the set in either form.
+      for (const { nvpair: nv } of nvpairsOf(set)) {
         if (["stonith-enabled", "stonith_enabled", "fencing-enabled"].includes(nv.attrs.name)) {
           fencing = !FALSE_VALUES.has((nv.attrs.value ?? "").toLowerCase());
         }

@@ -91,56 +91,12 @@ export function nodeState(cib: XmlElement, nodeId: string, create = false): XmlE
   return s;
 }
 
-export interface FoundNvpair {
-  set: XmlElement;
-  nvpair: XmlElement;
-}
-
-/** The first nvpair called `name` in `owner`'s direct sets of type `setType`. */
-export function findNvpair(owner: XmlElement, setType: string, names: string[]): FoundNvpair | undefined {
-  for (const set of childElements(owner, setType)) {
-    for (const nv of childElements(set, "nvpair")) {
-      if (names.includes(nv.attrs.name)) return { set, nvpair: nv };
-    }
-  }
-  return undefined;
-}
-
 /** An XML id made from parts the way Pacemaker's crm_xml_set_id does (":" and "#" become "."). */
 export function makeId(raw: string): string {
   return raw.replace(/[:#]/g, ".");
 }
 
-/**
- * Set `name=value` on `owner` the way Pacemaker's tools do: update the nvpair when one of that
- * name (or an alias) exists in a set of this type; otherwise add `<setId>-<name>` to the set
- * with id `setId`, creating that set at the end of `owner` when it does not exist.
- * Returns what was written, for the tools' "Set … option" lines.
- */
-export function setNvpair(
-  owner: XmlElement,
-  setType: string,
-  setId: string,
-  name: string,
-  value: string,
-  aliases: string[] = [],
-): { id: string; setId?: string; created: boolean } {
-  const found = findNvpair(owner, setType, [name, ...aliases]);
-  if (found) {
-    found.nvpair.attrs.value = value;
-    return { id: found.nvpair.attrs.id, created: false };
-  }
-  let set = childElements(owner, setType).find((s) => s.attrs.id === setId);
-  if (!set) {
-    set = element(setType, { id: setId });
-    owner.children.push(set);
-  }
-  const id = makeId(`${setId}-${name}`);
-  set.children.push(element("nvpair", { id, name, value }));
-  return { id, setId, created: true };
-}
-
-/** Remove an nvpair element from its set; the (possibly empty) set stays, as Pacemaker leaves it. */
+/** Remove a child element (an nvpair from its set, a resource from its parent). */
 export function removeChild(parent: XmlElement, child: XmlElement): void {
   const i = parent.children.indexOf(child);
   if (i >= 0) parent.children.splice(i, 1);

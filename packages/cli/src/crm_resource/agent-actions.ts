@@ -16,6 +16,7 @@ import {
   type OperationRequest,
   type Standard,
 } from "@hbx/lrm";
+import { nvpairsOf } from "../common/attributes.js";
 
 /** The crm_resource options that run or inspect resource agents directly on this node. */
 export interface AgentActionRequest {
@@ -70,7 +71,7 @@ interface ConfiguredResource {
 function nvpairs(el: XmlElement, setName: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const set of childElements(el, setName)) {
-    for (const nv of childElements(set, "nvpair")) {
+    for (const { nvpair: nv } of nvpairsOf(set)) {
       const name = nv.attrs.name;
       if (name !== undefined && !(name in out) && nv.attrs.value !== undefined) out[name] = nv.attrs.value;
     }

@@ -1,10 +1,11 @@
-import { type XmlElement, childElements } from "@hbx/cib";
-import { findNvpair, removeChild, setNvpair } from "../common/cib-model.js";
+import { type XmlElement } from "@hbx/cib";
+import { findNvpair, removeNvpair, setNvpair } from "../common/attributes.js";
 
 /**
  * Resource parameters (-p/-g/-d): instance attributes by default, meta attributes with --meta,
  * utilization with --utilization, with nvpair and set ids as Pacemaker generates them
- * (`RSC-instance_attributes`, `RSC-instance_attributes-NAME`).
+ * (`RSC-instance_attributes`, `RSC-instance_attributes-NAME`). An nvpair that exists is read,
+ * changed or removed where it is, in Heartbeat v2's `<attributes>` form as in the modern one.
  */
 export type SetType = "instance_attributes" | "meta_attributes" | "utilization";
 
@@ -51,13 +52,8 @@ export function getParameter(rsc: XmlElement, setType: SetType, name: string): s
 
 /** Remove the parameter; returns the "Deleted …" line, or undefined when there was none. */
 export function deleteParameter(rsc: XmlElement, setType: SetType, name: string): string | undefined {
-  for (const set of childElements(rsc, setType)) {
-    for (const nv of childElements(set, "nvpair")) {
-      if (nv.attrs.name === name) {
-        removeChild(set, nv);
-        return `Deleted '${rsc.attrs.id}' option: id=${nv.attrs.id} name=${name}`;
-      }
-    }
-  }
-  return undefined;
+  const found = findNvpair(rsc, setType, [name]);
+  if (!found) return undefined;
+  removeNvpair(found);
+  return `Deleted '${rsc.attrs.id}' option: id=${found.nvpair.attrs.id} name=${name}`;
 }

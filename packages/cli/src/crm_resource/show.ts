@@ -1,13 +1,7 @@
 import { type XmlElement, childElements, escapeAttr, readStatus, serializeXml } from "@hbx/cib";
 import { evaluateRule } from "@hbx/pengine";
-import {
-  type ResourceEntry,
-  agentSpec,
-  findNvpair,
-  indexNodes,
-  primitivesOf,
-  section,
-} from "../common/cib-model.js";
+import { findNvpair, nvpairsOf } from "../common/attributes.js";
+import { type ResourceEntry, agentSpec, indexNodes, primitivesOf, section } from "../common/cib-model.js";
 import { primitiveStates } from "../common/status.js";
 
 /** Read-only views: --list, --list-raw, --locate, --query-xml, --constraints. */
@@ -215,7 +209,7 @@ function locationEntries(cib: XmlElement, constraints: XmlElement[]): LocationEn
       ["#is_dc", n.id === dc ? "true" : "false"],
     ]);
     for (const set of childElements(n.el, "instance_attributes")) {
-      for (const nv of childElements(set, "nvpair")) m.set(nv.attrs.name, nv.attrs.value);
+      for (const { nvpair: nv } of nvpairsOf(set)) m.set(nv.attrs.name, nv.attrs.value);
     }
     attrsOf.set(n.id, m);
   }
