@@ -2,6 +2,7 @@ import { MINUS_INFINITY } from "@hbx/cib";
 import type { ClusterNode, Resource, WorkingSet } from "../types.js";
 import { nodeAvailable } from "./scores.js";
 import { boolOption } from "../unpack/attributes.js";
+import { saveAssignment, undoAssignment } from "./tentative.js";
 
 /** A clone's limits, from its meta attributes (Pacemaker's defaults: one per node, one per node). */
 export interface CloneLimits {
@@ -136,36 +137,42 @@ function banUnavailable(
   }
 }
 
-/** What the instance would score on a node now (its own table; a group: summed members). */
-function scoreFor(inst: Resource, node: ClusterNode): number {
-  const e = inst.allowed.get(node.name);
-  return e ? e.score : MINUS_INFINITY;
-}
-
 /**
- * Whether an active instance should stay on its current node (Pacemaker's early assignment):
- * it stays unless better nodes have room for all the instances still to be assigned.
+ * Try to assign an active instance to its current node early (Pacemaker's
+ * assign_instance_early): assign it for real, preferring that node; each time a better node wins
+ * instead, take the assignment back, reserve one instance for that node in a scratch count (a
+ * node full of reservations is banned on the next try) and try again, until the instance lands
+ * on its current node or the reservations use up the instances still to be assigned. Nodes that
+ * will get instances at all thus get the ones already running there, and nothing shuffles.
  */
-function staysOnCurrent(
+function assignEarly(
   clone: Resource,
   inst: Resource,
   current: ClusterNode,
   count: Map<string, number>,
   maxPerNode: number,
   available: number,
+  ws: WorkingSet,
+  assignWithPreference: (inst: Resource, prefer: ClusterNode | undefined) => ClusterNode | null,
 ): boolean {
-  const here = scoreFor(inst, current);
-  if (here < 0) return false;
+  const here = inst.allowed.get(current.name);
+  if (!here || here.score < 0 || !nodeAvailable(current)) return false;
+  const saved = saveAssignment(inst);
+  const scratch = new Map(count);
   let reserved = 0;
-  for (const e of inst.allowed.values()) {
-    const n = e.node;
-    if (n === current || !nodeAvailable(n) || e.score <= here) continue;
-    const parent = clone.allowed.get(n.name);
-    if (!parent || parent.score < 0) continue;
-    reserved += Math.max(0, maxPerNode - (count.get(n.name) ?? 0));
-    if (reserved >= available) return false;
+  while (reserved < available) {
+    banUnavailable(clone, inst, scratch, maxPerNode, ws);
+    const chosen = assignWithPreference(inst, current);
+    if (chosen === current) {
+      count.set(current.name, (count.get(current.name) ?? 0) + 1);
+      return true;
+    }
+    undoAssignment(saved, ws);
+    if (!chosen) return false;
+    reserved++;
+    scratch.set(chosen.name, (scratch.get(chosen.name) ?? 0) + 1);
   }
-  return true;
+  return false;
 }
 
 /**
@@ -196,12 +203,21 @@ export function assignInstances(
     if (!nodeAvailable(current)) continue;
     const parent = clone.allowed.get(current.name);
     if (parent && (count.get(current.name) ?? 0) >= optimal) continue;
-    banUnavailable(clone, inst, count, limits.maxPerNode, ws);
-    if (!staysOnCurrent(clone, inst, current, count, limits.maxPerNode, limits.maxTotal - assigned)) continue;
-    const chosen = assignWithPreference(inst, current);
+    if (
+      !assignEarly(
+        clone,
+        inst,
+        current,
+        count,
+        limits.maxPerNode,
+        limits.maxTotal - assigned,
+        ws,
+        assignWithPreference,
+      )
+    )
+      continue;
     done.add(inst);
-    bump(chosen);
-    if (chosen) assigned++;
+    assigned++;
   }
   for (const inst of instances) {
     if (done.has(inst)) continue;

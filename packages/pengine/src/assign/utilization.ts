@@ -122,6 +122,14 @@ export function consumeCapacity(rsc: Resource, node: ClusterNode, ws: WorkingSet
   for (const [k, v] of demandOf(rsc)) have.set(k, (have.get(k) ?? 0) - v);
 }
 
+/** Give back what `consumeCapacity` took, when a tentative assignment is undone. */
+export function releaseCapacity(rsc: Resource, node: ClusterNode, ws: WorkingSet): void {
+  if (!usesUtilization(ws)) return;
+  const have = capacities(ws).get(node);
+  if (!have) return;
+  for (const [k, v] of demandOf(rsc)) have.set(k, (have.get(k) ?? 0) + v);
+}
+
 /**
  * Compare two nodes' free capacity for the balanced strategy: negative when `a` has more room
  * (more utilization names with a larger remainder), as Pacemaker's node capacity comparison.
