@@ -23,6 +23,17 @@ function specifier(fromDir: string, file: string): string {
   return rel.startsWith(".") ? rel : `./${rel}`;
 }
 
+/** A module compiled from hbx's own sources (packages/<name>/dist), not a third-party one. */
+function isOwnModule(file: string): boolean {
+  return !file.split(sep).includes("node_modules") && /\.m?js$/.test(file);
+}
+
+/** Whether `importer` imports `spec` only for what loading it does (`import "./x.js";`). */
+function importedForEffect(importer: string, spec: string): boolean {
+  const escaped = spec.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`^\\s*import\\s*["']${escaped}["'];?\\s*$`, "m").test(readFileSync(importer, "utf8"));
+}
+
 /**
  * Keeps every module of the bundle where it was. hbx's own modules are concatenated, but
  * - a third-party import is resolved from the file that wrote it (pnpm gives each package only
@@ -35,8 +46,8 @@ function ownLocations(outDir: string): Plugin {
   return {
     name: "own-locations",
     setup(b) {
-      b.onResolve({ filter: /^[^./]/ }, async (args) => {
-        if (args.pluginData === "inner" || args.path.startsWith("@hbx/")) return undefined;
+      b.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.pluginData === "inner" || args.kind === "entry-point") return undefined;
         if (isBuiltin(args.path)) return { path: args.path, external: true };
         const found = await b.resolve(args.path, {
           kind: args.kind,
@@ -45,7 +56,11 @@ function ownLocations(outDir: string): Plugin {
           pluginData: "inner",
         });
         if (found.errors.length > 0) return { errors: found.errors };
-        return { path: specifier(outDir, found.path), external: true };
+        if (!isOwnModule(found.path)) return { path: specifier(outDir, found.path), external: true };
+        // hbx's own modules do nothing on load but declare (the one exception is imported for
+        // its effect alone, `import "./x.js"`): so a module whose exports a tool never uses is
+        // left out, and with it the third-party imports it made (pino, the bus, the scheduler).
+        return { path: found.path, sideEffects: importedForEffect(args.importer, args.path) };
       });
       b.onLoad({ filter: /\.js$/ }, (args) => {
         const text = readFileSync(args.path, "utf8");
