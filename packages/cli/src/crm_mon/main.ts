@@ -1,4 +1,5 @@
 import { runMain } from "../common/io.js";
+import { processHost } from "./refresh.js";
 import { run } from "./run.js";
 
-runMain(run);
+runMain((argv, io) => run(argv, io, processHost()));

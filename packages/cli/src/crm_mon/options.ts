@@ -1,4 +1,5 @@
-import { Args, type OptionSpec, checkOutputTo, outputOptions, parseArgs } from "../common/args.js";
+import { parseDurationMs } from "@hbx/cib";
+import { Args, type OptionSpec, outputOptions, parseArgs } from "../common/args.js";
 import { CliError, CrmExit } from "../common/exit-codes.js";
 import { type Sections, resolveSections } from "./sections.js";
 
@@ -8,10 +9,21 @@ export interface MonOptions {
   version: boolean;
   verbose: number;
   quiet: boolean;
-  /** -1 is implied: hbx's crm_mon has no interactive (ncurses) mode yet. */
+  /**
+   * Print once and exit: -1, -s, -X, or stdout not a terminal without -i. Otherwise crm_mon
+   * redraws every `intervalMs` until q or Ctrl-C.
+   */
   oneShot: boolean;
+  /** -i: how often the refreshing mode (and --daemonize) redraws; 5s as in Pacemaker. */
+  intervalMs: number;
+  /** -d: run in the background, writing --output-to every interval. */
+  daemonize: boolean;
+  /** --output-to FILE (or -h FILE): the file written instead of stdout; undefined for stdout. */
+  outputTo?: string;
+  /** -p: where --daemonize writes the background process's pid. */
+  pidFile?: string;
   simple: boolean;
-  format: "text" | "xml";
+  format: "text" | "xml" | "html";
   /** -X: Pacemaker's deprecated `<crm_mon version=…>` document rather than `<pacemaker-result>`. */
   legacyXml: boolean;
   inactive: boolean;
@@ -56,27 +68,39 @@ const specs: OptionSpec[] = [
   { key: "include", short: "I", long: ["include"], arg: "required" },
   { key: "exclude", short: "U", long: ["exclude"], arg: "required" },
   { key: "daemonize", short: "d", long: ["daemonize"] },
+  { key: "pid-file", short: "p", long: ["pid-file"], arg: "required" },
 ];
 
-export function readOptions(argv: string[]): MonOptions {
+/** -i's value: Pacemaker's time spec (5, 5s, 500ms, PT5S), at least a tenth of a second. */
+function readInterval(text: string | undefined): number {
+  if (text === undefined) return 5000;
+  const ms = parseDurationMs(text);
+  if (ms === undefined || ms < 100)
+    throw new CliError(
+      CrmExit.USAGE,
+      `crm_mon: Invalid --interval: ${text} (expected a duration of at least 100ms, e.g. 5, 2s, 500ms)`,
+    );
+  return ms;
+}
+
+/** Whether crm_mon was run with stdout on a terminal; the refreshing mode is then the default. */
+export function readOptions(argv: string[], stdoutIsTty = false): MonOptions {
   const args = new Args(parseArgs(argv, specs, "crm_mon"));
+  // The deprecated -h FILE is --output-as=html --output-to=FILE.
   const html = args.get("as-html");
-  if (html !== undefined && html !== "")
+  const asHtmlFile = html !== undefined && html !== "" ? html : undefined;
+  const as = asHtmlFile ? "html" : (args.get("output-as") ?? "text");
+  if (as !== "text" && as !== "console" && as !== "xml" && as !== "html")
     throw new CliError(
-      CrmExit.UNIMPLEMENT_FEATURE,
-      "crm_mon: HTML output is not supported by hbx; use --output-as=xml",
+      CrmExit.USAGE,
+      `crm_mon: Invalid --output-as: ${as} (expected console, text, xml or html)`,
     );
-  if (args.has("daemonize"))
-    throw new CliError(CrmExit.UNIMPLEMENT_FEATURE, "crm_mon: --daemonize is not supported by hbx");
-  const as = args.get("output-as") ?? "text";
-  if (as === "html")
-    throw new CliError(
-      CrmExit.UNIMPLEMENT_FEATURE,
-      "crm_mon: HTML output is not supported by hbx; use --output-as=xml",
-    );
-  if (as !== "text" && as !== "console" && as !== "xml")
-    throw new CliError(CrmExit.USAGE, `crm_mon: Invalid --output-as: ${as} (expected console, text or xml)`);
-  checkOutputTo(args, "crm_mon");
+  const to = asHtmlFile ?? args.get("output-to");
+  const outputTo = to === undefined || to === "-" ? undefined : to;
+  const daemonize = args.has("daemonize");
+  if (daemonize && outputTo === undefined)
+    throw new CliError(CrmExit.USAGE, "crm_mon: --daemonize requires --output-to=FILE (or -h FILE)");
+  const intervalMs = readInterval(args.get("interval"));
   const timing = args.has("timing");
   const flags = [
     ...(args.has("attrs") ? ["attributes"] : []),
@@ -91,9 +115,17 @@ export function readOptions(argv: string[]): MonOptions {
     version: args.has("version"),
     verbose: args.count("verbose"),
     quiet: args.has("quiet"),
-    oneShot: true,
+    oneShot:
+      args.has("one-shot") ||
+      args.has("simple") ||
+      args.has("xml") ||
+      (!daemonize && !args.has("interval") && (!stdoutIsTty || outputTo !== undefined)),
+    intervalMs,
+    daemonize,
+    outputTo,
+    pidFile: args.get("pid-file"),
     simple: args.has("simple"),
-    format: as === "xml" || args.has("xml") ? "xml" : "text",
+    format: as === "xml" || args.has("xml") ? "xml" : as === "html" ? "html" : "text",
     legacyXml: args.has("xml") && as !== "xml",
     inactive: args.has("inactive"),
     operations: args.has("operations") || timing,
@@ -117,7 +149,8 @@ Help Options:
   -?, --help                        Show help options
 
 Output Options:
-  --output-as=FORMAT                Specify output format as one of: console (default), text, xml
+  --output-as=FORMAT                Specify output format as one of: console (default), text, html, xml
+  --output-to=DEST                  Specify file name for output (or "-" for stdout)
 
 Display Options:
   -n, --group-by-node               Group resources by node
@@ -132,11 +165,17 @@ Display Options:
   -s, --simple-status               Display the cluster status once as a simple one line output (suitable for nagios)
 
 Additional Options:
+  -i, --interval=TIMESPEC           Update frequency (default is 5 seconds)
   -1, --one-shot                    Display the cluster status once on the console and exit
+  -d, --daemonize                   Run in the background as a daemon.
+                                    Requires --output-to.
+  -p, --pid-file=FILE               (Advanced) Daemon pid file location
   -I, --include=SECTION(s)          A list of sections to include in the output
   -U, --exclude=SECTION(s)          A list of sections to exclude from the output
 
 Deprecated Options:
+  -h, --as-html=FILE                Write cluster status to the named HTML file.
+                                    Use --output-as=html --output-to=FILE instead.
   -X, --as-xml                      Write cluster status as XML to stdout. This will enable one-shot mode.
                                     Use --output-as=xml instead.
   -N, --disable-ncurses             Disable the use of ncurses.
@@ -147,4 +186,5 @@ Application Options:
   -Q, --quiet                       Be less descriptive in output.
 
 Without CIB_file=path in the environment crm_mon asks the local cluster daemon.
+On a terminal crm_mon redraws every interval until q or Ctrl-C; -1 prints once.
 `;
