@@ -3,11 +3,16 @@ import { nodeAvailable } from "./scores.js";
 import { preferredNode } from "./prefer.js";
 import { partialMigrationTarget } from "./partial-migration.js";
 import { activeNode } from "../unpack/active.js";
-import { compareFreeCapacity, nodesWithoutCapacity, usesUtilization } from "./utilization.js";
+import { nodesWithoutCapacity, usesUtilization } from "./utilization.js";
+import { compareNodes } from "./compare-nodes.js";
+import { isUniqueClone } from "./clone-assign.js";
 
 /**
- * Pick the best node as Pacemaker does: highest score; on a tie the node with fewer resources
- * assigned so far, then the node the resource runs on now, then the lowest-sorting name.
+ * Pick the best node as Pacemaker's assign_best_node (lib/pacemaker/pcmk_sched_primitive.c)
+ * does: the first node in `compareNodes` order (score, capacity, count, current node, strcmp
+ * name), then, if that node scores above 0, the node the resource runs on when it scores the
+ * same, whatever the counts say (not for a globally-unique clone's instances, whose running
+ * nodes the clone has already handed out).
  */
 export function chooseNode(rsc: Resource, table: Map<string, NodeScore>, ws: WorkingSet): ClusterNode | null {
   const current = activeNode(rsc, ws);
@@ -23,7 +28,7 @@ export function chooseNode(rsc: Resource, table: Map<string, NodeScore>, ws: Wor
   let best: NodeScore | undefined;
   for (const e of table.values()) {
     if (e.score < 0 || !nodeAvailable(e.node) || full?.has(e.node)) continue;
-    if (best === undefined || better(e, best, current, ws)) best = e;
+    if (best === undefined || compareNodes(e.node, e.score, best.node, best.score, current, ws) < 0) best = e;
   }
   // A migration stopped half way is finished where it was heading, if that node is allowed.
   const partial = partialMigrationTarget(rsc, ws);
@@ -33,21 +38,14 @@ export function chooseNode(rsc: Resource, table: Map<string, NodeScore>, ws: Wor
   const prefer = preferredNode.get(rsc);
   const p = prefer ? table.get(prefer.name) : undefined;
   if (best && p && p.score === best.score && nodeAvailable(p.node)) return p.node;
+  if (best && best.score > 0 && current && best.node !== current && !uniqueInstance(rsc)) {
+    const c = table.get(current.name);
+    if (c && c.score === best.score && nodeAvailable(current) && !full?.has(current)) return current;
+  }
   return best ? best.node : null;
 }
 
-function better(a: NodeScore, b: NodeScore, current: ClusterNode | undefined, ws: WorkingSet): boolean {
-  if (a.score !== b.score) return a.score > b.score;
-  if (ws.options.placementStrategy === "balanced") {
-    const c = compareFreeCapacity(a.node, b.node, ws);
-    if (c !== 0) return c < 0;
-  }
-  if (ws.options.placementStrategy !== "minimal" && a.node.assignedCount !== b.node.assignedCount) {
-    return a.node.assignedCount < b.node.assignedCount;
-  }
-  if (current !== undefined) {
-    if (a.node === current) return true;
-    if (b.node === current) return false;
-  }
-  return a.node.index < b.node.index;
+/** Pacemaker's pe_rsc_is_unique_clone(rsc->parent): an instance of a globally-unique clone. */
+function uniqueInstance(rsc: Resource): boolean {
+  return rsc.parent?.variant.kind === "clone" && isUniqueClone(rsc.parent);
 }

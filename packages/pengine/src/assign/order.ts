@@ -2,6 +2,7 @@ import { MINUS_INFINITY } from "@hbx/cib";
 import type { ClusterNode, Resource, WorkingSet } from "../types.js";
 import { activeNode } from "../unpack/active.js";
 import { compareFreeCapacity } from "./utilization.js";
+import { strcmpNames } from "./compare-nodes.js";
 
 /**
  * The order Pacemaker assigns top-level resources in: higher priority first, otherwise as
@@ -23,14 +24,15 @@ export function sortForAssignment(resources: Resource[], ws: WorkingSet): Resour
 }
 
 /**
- * Nodes as Pacemaker lists them for that comparison: nodes that are up first, the freest first
- * with the balanced strategy, then by name.
+ * Nodes as Pacemaker lists them for that comparison (pcmk__sort_resources sorts them with
+ * compare_nodes, see compare-nodes.ts): nodes that are up first, the freest first with the
+ * balanced strategy, then by name in strcmp order.
  */
 function nodesByScore(ws: WorkingSet): ClusterNode[] {
   const up = (n: ClusterNode): number => (n.online && !n.unclean ? 0 : 1);
   const free = (a: ClusterNode, b: ClusterNode): number =>
     ws.options.placementStrategy === "balanced" ? compareFreeCapacity(a, b, ws) : 0;
-  return [...ws.nodes].sort((a, b) => up(a) - up(b) || free(a, b) || a.index - b.index);
+  return [...ws.nodes].sort((a, b) => up(a) - up(b) || free(a, b) || strcmpNames(a.name, b.name));
 }
 
 function scoreOn(rsc: Resource, node: ClusterNode | undefined): number {
