@@ -93,6 +93,21 @@ function holds(outer: Resource | undefined, inner: Resource | undefined): boolea
   return false;
 }
 
+/**
+ * Whether `a` is the stop of a resource left unmanaged by a blocking failure (on-fail=block, a
+ * failed stop that fencing cannot recover, multiple-active=block) that therefore cannot happen:
+ * whatever a mandatory ordering puts after it cannot happen either, so a resource ordered first
+ * keeps running, "(blocked)". Pacemaker's update_action_for_ordering_flags (pcmk_sched_actions.c):
+ * first is an unrunnable stop of an unmanaged, blocked resource, under implies-then,
+ * implies-first or restart. A merely unmanaged resource is left alone rather than stopped, so
+ * it blocks nothing.
+ */
+function blockedStop(a: Action): boolean {
+  return a.task === "stop" && !a.runnable && a.rsc !== undefined && !a.rsc.managed && a.rsc.blocked;
+}
+
+const IMPLYING = OrderFlag.ImpliesThen | OrderFlag.ImpliesFirst | OrderFlag.Restart;
+
 /** Whether fewer of `a`'s MinRunnable firsts are runnable than it needs. */
 function tooFewRunnable(a: Action): boolean {
   const need = a.requiredRunnableBefore;
@@ -205,6 +220,11 @@ export function propagate(ws: WorkingSet): void {
             }
           }
         }
+        push(t);
+      }
+      // After the runnable-left rule, which names the blocked stop as the reason where it applies.
+      if (o.flags & IMPLYING && t.runnable && blockedStop(a)) {
+        t.runnable = false;
         push(t);
       }
       if (o.flags & OrderFlag.Restart && !t.optional && a.optional && t.rsc && t.rsc.role > Role.Stopped) {

@@ -1,0 +1,130 @@
+/**
+ * Stops blocked along mandatory orderings by a resource that a failure left unmanaged and
+ * blocked (Pacemaker's update_action_for_ordering_flags). Each case is checked against hbx's
+ * expected summary, and against Pacemaker's own crm_simulate where it is installed.
+ */
+import { describe, expect, it } from "vitest";
+import {
+  ban,
+  cib,
+  dummy,
+  group,
+  havePacemaker,
+  hbxSimulate,
+  history,
+  nodeState,
+  oracle,
+  order,
+  pacemakerSimulate,
+  started,
+  summaryOf,
+} from "./cib.js";
+
+/** `first` ordered before `then`; `then` failed to stop on the first node, which cannot be fenced. */
+function failedStopAfter(nodes: string[], first: string, then: string, heartbeatV2 = false): string {
+  const [n] = nodes;
+  return cib({
+    nodes,
+    heartbeatV2,
+    options: { "stonith-enabled": "false" },
+    resources: dummy(first, { "target-role": "Stopped" }, { heartbeatV2 }) + dummy(then),
+    constraints: order(`${first}-before-${then}`, first, then),
+    status:
+      nodeState(
+        0,
+        n,
+        "online",
+        started(first, n) +
+          history(then, n, [
+            { task: "start", callId: 3 },
+            { task: "stop", rc: 1, callId: 4 },
+          ]),
+      ) +
+      nodes
+        .slice(1)
+        .map((m, i) => nodeState(i + 1, m, "online"))
+        .join(""),
+  });
+}
+
+const CASES: Array<{ name: string; xml: string; summary: string[] }> = [
+  {
+    name: "a stop ordered after a failed stop that cannot be fenced is blocked",
+    xml: failedStopAfter(["alpha", "beta"], "A", "B"),
+    summary: ["Stop A ( alpha ) due to node availability (blocked)"],
+  },
+  {
+    name: "the same holds with other names, more nodes and Heartbeat v2 attribute names",
+    xml: failedStopAfter(["node10", "node2", "node3"], "web-frontend", "db", true),
+    summary: ["Stop web-frontend ( node10 ) due to node availability (blocked)"],
+  },
+  {
+    name: "a resource that is only unmanaged blocks nothing: it is left alone, not stopped",
+    xml: cib({
+      nodes: ["alpha", "beta"],
+      resources: dummy("A", { "target-role": "Stopped" }) + dummy("B", { "is-managed": "false" }),
+      constraints: order("o", "A", "B"),
+      status: nodeState(0, "alpha", "online", started("A", "alpha") + started("B", "alpha")),
+    }),
+    summary: ["Stop A ( alpha ) due to node availability"],
+  },
+  {
+    name: "a monitor failure with on-fail=block blocks the stops ordered after it",
+    xml: cib({
+      nodes: ["n1", "n2", "n3"],
+      resources:
+        dummy("web", { "target-role": "Stopped" }) +
+        dummy("db", {}, { ops: '<op id="db-mon" name="monitor" interval="10s" on-fail="block"/>' }),
+      constraints: order("web-then-db", "web", "db"),
+      status:
+        nodeState(
+          0,
+          "n1",
+          "online",
+          started("web", "n1") +
+            history("db", "n1", [
+              { task: "start", callId: 3 },
+              { task: "monitor", interval: 10000, rc: 7, callId: 4 },
+            ]),
+        ) +
+        nodeState(1, "n2", "online") +
+        nodeState(2, "n3", "online"),
+    }),
+    summary: ["Stop web ( n1 ) due to node availability (blocked)"],
+  },
+  {
+    name: "a group member before a blocked member cannot move, naming the blocked stop",
+    xml: cib({
+      nodes: ["alpha", "beta"],
+      resources: group("G", dummy("A"), dummy("B")),
+      constraints: ban("G-not-alpha", "G", "alpha"),
+      status:
+        nodeState(
+          0,
+          "alpha",
+          "online",
+          started("A", "alpha") +
+            history("B", "alpha", [
+              { task: "start", callId: 3 },
+              { task: "stop", rc: 1, callId: 4 },
+            ]),
+        ) + nodeState(1, "beta", "online"),
+    }),
+    summary: ["Stop A ( alpha ) due to unrunnable B stop (blocked)"],
+  },
+];
+
+describe("stops blocked by a blocked resource along mandatory orderings", () => {
+  for (const c of CASES) {
+    it(c.name, () => {
+      expect(summaryOf(hbxSimulate(c.xml))).toEqual(c.summary);
+    });
+    it.skipIf(!havePacemaker)(`${c.name}, ${oracle}`, () => {
+      // Pacemaker reads the modern names only; the v2 variant is hbx's alone.
+      const modern = c.xml
+        .replace(/target_role/g, "target-role")
+        .replace(/stonith_enabled/g, "stonith-enabled");
+      expect(summaryOf(pacemakerSimulate(modern))).toEqual(c.summary);
+    });
+  }
+});
