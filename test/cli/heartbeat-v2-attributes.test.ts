@@ -171,7 +171,8 @@ describe("every tool on a Heartbeat v2 <attributes> CIB does what it does on the
   it("crm_verify accepts the project's own v2 example, whose stonith-enabled=false is inside <attributes>", async () => {
     const text = readFileSync(path.join(repoRoot, "examples", "mysql-scoring", "cib.xml"), "utf8");
     const r = await runHbx(runCrmVerify, ["-L", "-V"], text);
-    expect(r.stderr).toBe("");
+    // Warnings remain possible (its lsb:mysql need not be installed here); errors may not.
+    expect(r.stderr).not.toMatch(/error|STONITH/);
     expect(r.code).toBe(0);
   });
 });

@@ -78,6 +78,33 @@ describe("checkCibValues", () => {
     ]);
   });
 
+  it("refuses an agent class no node could have, a malformed interval and a malformed score, naming each element id", () => {
+    const doc = parseXml(
+      cib(
+        `<primitive id="vip" class="ocff" provider="heartbeat" type="IPaddr2"/>` +
+          prim("", `<op id="d-mon" name="monitor" interval="3x"/>`),
+        `<rsc_location id="loc-d" rsc="d" node="alpha" score="2OO"/>`,
+      ),
+    );
+    const errors = checkCibValues(doc);
+    expect(errors.map((e) => `${e.elementId}.${e.attribute}=${e.found}`)).toEqual([
+      "vip.class=ocff",
+      "d-mon.interval=3x",
+      "loc-d.score=2OO",
+    ]);
+    expect(formatCibValueError(errors[0])).toBe(
+      `/cib/configuration/resources/primitive[@id='vip']: class="ocff" is not valid; expected a resource agent class (ocf, lsb, heartbeat, stonith, service, systemd, upstart, nagios)`,
+    );
+  });
+
+  it("accepts every agent class Pacemaker knows, installed here or not", () => {
+    const classes = ["ocf", "lsb", "heartbeat", "stonith", "service", "systemd", "upstart", "nagios"];
+    const doc = parseXml(
+      cib(classes.map((c) => `<primitive id="p-${c}" class="${c}" provider="x" type="Dumy"/>`).join("")),
+    );
+    expect(checkCibValues(doc)).toEqual([]);
+  });
+
   it("leaves instance attributes, the status section and unknown meta attributes alone", () => {
     const doc = parseXml(
       cib(

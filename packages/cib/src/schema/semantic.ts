@@ -53,6 +53,16 @@ const THRESHOLD: ValueKind = {
   },
 };
 
+/**
+ * Resource agent classes Pacemaker knows. A class outside them ("ocff") names no agent on any
+ * node, so the resource could never start; whether this node has the agent is the tools' check.
+ */
+const AGENT_CLASSES = ["ocf", "lsb", "heartbeat", "stonith", "service", "systemd", "upstart", "nagios"];
+const AGENT_CLASS: ValueKind = {
+  expected: `a resource agent class (${AGENT_CLASSES.join(", ")})`,
+  ok: (v) => AGENT_CLASSES.includes(v),
+};
+
 /** Resource meta attributes by name (Heartbeat v2's underscores read as dashes). */
 const META: Record<string, ValueKind> = {
   "resource-stickiness": SCORE,
@@ -129,6 +139,9 @@ function walk(
   if (el.attrs.score !== undefined) check("score", el.attrs.score, SCORE, el.attrs.id ?? el.name);
   if (el.name === "op") {
     for (const [name, kind] of Object.entries(OP)) check(name, el.attrs[name], kind, el.attrs.id ?? "op");
+  }
+  if (el.name === "primitive" || el.name === "template") {
+    check("class", el.attrs.class, AGENT_CLASS, el.attrs.id ?? el.name);
   }
   if (el.name === "nvpair" && context !== undefined && el.attrs.name !== undefined) {
     const kind = context[el.attrs.name.replace(/_/g, "-")];

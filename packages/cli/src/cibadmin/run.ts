@@ -9,6 +9,7 @@ import {
   serializeXml,
 } from "@hbx/cib";
 import { type OptionSpec, commonOptions } from "../common/args.js";
+import { agentProblems } from "../common/agent-checks.js";
 import { openCibSource } from "../common/cib-source.js";
 import { commitCib } from "../common/commit.js";
 import { CliError, CrmExit } from "../common/exit-codes.js";
@@ -211,7 +212,15 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
         break;
       }
     }
-    await commitCib(source, before, after, { io, verbose, replace: replacing, force: args.has("force") });
+    const written = await commitCib(source, before, after, {
+      io,
+      verbose,
+      replace: replacing,
+      force: args.has("force"),
+    });
+    // Only a warning: the agent may be installed on the node that will run the resource.
+    if (written)
+      for (const p of agentProblems(after, { since: before })) io.stderr(`warning: ${p.message}\n`);
     return CrmExit.OK;
   });
 }

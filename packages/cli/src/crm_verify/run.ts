@@ -1,6 +1,13 @@
 import { type XmlElement, escapeAttr, serializeXml } from "@hbx/cib";
 import { type OptionSpec, outputFormat } from "../common/args.js";
-import { type CibProblem, checkCib, schedulerProblems, schemaProblems } from "../common/checks.js";
+import { agentProblems } from "../common/agent-checks.js";
+import {
+  type CibProblem,
+  checkCib,
+  schedulerProblems,
+  schemaProblems,
+  valueProblems,
+} from "../common/checks.js";
 import { openCibSource } from "../common/cib-source.js";
 import { CliError, CrmExit } from "../common/exit-codes.js";
 import { type CliIo } from "../common/io.js";
@@ -37,9 +44,11 @@ Options:
  -?, --help, -$, --version
 
 What is checked: well-formed XML (file:line:column), the schema, duplicate ids, references
-from constraints and resource sets to ids that do not exist (errors); resources colocated or
+from constraints and resource sets to ids that do not exist, agent classes no node could have,
+malformed scores, intervals, timeouts, booleans and counts (errors); resources colocated or
 ordered with themselves, ordering loops, mandatory colocations with resources banned from
-every node, and locations on unknown nodes (warnings). Every message names the element id.
+every node, locations on unknown nodes, and agents not installed on this node (warnings).
+Every message names the element id.
 
 Exit status: 0 when valid (warnings allowed), 78 when errors were found.
 
@@ -79,7 +88,9 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     const problems: CibProblem[] = [
       ...(await schemaProblems(serializeXml(cib, { pretty: true }), source)),
       ...checkCib(cib),
+      ...valueProblems(cib),
       ...schedulerProblems(cib),
+      ...agentProblems(cib),
     ];
     const errors = problems.filter((p) => p.severity === "error");
     const warnings = problems.filter((p) => p.severity === "warning");
