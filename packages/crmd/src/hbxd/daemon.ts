@@ -27,6 +27,7 @@ import { AlreadyRunningError, acquirePidfile, type PidfileLock } from "./pidfile
 import { planReload } from "./reload.js";
 import { resolveSocketGroup } from "./socket-group.js";
 import { closeStateDirectory } from "./state-dir.js";
+import { StatusPageServer, statusPageConfig } from "../http/server.js";
 
 export interface RunningHbxd {
   heartbeat: HeartbeatTransport;
@@ -106,6 +107,7 @@ async function startLocked(
   },
 ): Promise<RunningHbxd> {
   const { hacf, log, lock } = s;
+  const pageConfig = statusPageConfig(hacf);
   if (!hacf.nodes.includes(opts.node)) {
     log.warn({ node: opts.node }, `node ${opts.node} is not listed in ${hacf.file}`);
   }
@@ -167,6 +169,7 @@ async function startLocked(
   await heartbeat.start();
   await ipc.listen();
   v1?.start();
+  const page = await startStatusPage(pageConfig, crm, log);
   // ha.cf `respawn`/`failfast` clients: started now, restarted when they die, stopped with hbxd.
   const clients = new RespawnSupervisor(hacf.respawn, log.child({ component: "respawn" }));
   clients.start();
@@ -190,6 +193,7 @@ async function startLocked(
         }
         // CRM mode: the DC moves what runs here away before this node leaves (tools still work meanwhile).
         await crm?.shutdown();
+        await page?.close();
         await ipc.close();
         await crm?.stop();
         await clients.stop();
@@ -236,4 +240,28 @@ async function startLocked(
         log.info("reload: nothing changed");
     },
   };
+}
+
+/**
+ * ha.cf `http`: the status page over the CRM's IPC operations. A port it cannot bind is logged
+ * and the node runs on without the page: the page must never keep a cluster node down.
+ */
+async function startStatusPage(
+  config: ReturnType<typeof statusPageConfig>,
+  crm: CrmMode | undefined,
+  log: Logger,
+): Promise<StatusPageServer | undefined> {
+  if (!config) return undefined;
+  if (!crm) {
+    log.warn({ line: config.listen.line }, "http: the status page shows CRM mode only (crm on); not served");
+    return undefined;
+  }
+  const page = new StatusPageServer({ ...config, ops: crm.ipcHandlers(), log });
+  try {
+    await page.listen();
+    return page;
+  } catch (e) {
+    log.error({ err: (e as Error).message }, `http: status page not served: ${(e as Error).message}`);
+    return undefined;
+  }
 }
