@@ -52,6 +52,7 @@ const m = (seconds: number, failure?: string): Measurement => ({
 describe("the bench table", () => {
   const row: BenchRow = {
     size: { nodes: 16, resources: 1000 },
+    names: "padded",
     variant: "stopped",
     cibMb: 1,
     hbx: m(0.4),
@@ -85,7 +86,7 @@ describe("the bench table", () => {
     const md = formatMarkdownTable([row]).split("\n");
     expect(md).toHaveLength(3);
     expect(md[2]).toBe(
-      "| 16 × 1000 | stopped | 0.40 s | 100 | 0.90 s | 4.40 s | 100 | - | 11.0× | yes (1000) |",
+      "| 16 × 1000 | padded | stopped | 0.40 s | 100 | 0.90 s | 4.40 s | 100 | - | 11.0× | yes (1000) |",
     );
   });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compareDecisions, type DecisionComparison } from "./decisions.js";
 import { generateBenchCibText, type BenchVariant } from "./generate.js";
+import type { NodeNaming } from "./layout.js";
 import { measureMedian, type Measurement } from "./measure.js";
 
 export interface BenchSize {
@@ -13,6 +14,8 @@ export interface BenchSize {
 export interface BenchOptions {
   readonly sizes: readonly BenchSize[];
   readonly variants: readonly BenchVariant[];
+  /** Node namings to generate each size with. */
+  readonly names: readonly NodeNaming[];
   /** hbx's crm_simulate program. */
   readonly hbx: string;
   /** Pacemaker's crm_simulate; undefined to skip it. */
@@ -21,6 +24,8 @@ export interface BenchOptions {
   readonly withPacemakerSimulate: boolean;
   /** Skip Pacemaker on sizes of more than this many resources. */
   readonly pacemakerMaxResources?: number;
+  /** What the table says when Pacemaker is skipped for size. */
+  readonly pacemakerSkipReason?: string;
   readonly timeoutMs: number;
   /** Runs of each timing; the median (by wall time) is reported. */
   readonly runs: number;
@@ -31,6 +36,7 @@ export interface BenchOptions {
 
 export interface BenchRow {
   readonly size: BenchSize;
+  readonly names: NodeNaming;
   readonly variant: BenchVariant;
   readonly cibMb: number;
   readonly hbx: Measurement;
@@ -46,7 +52,14 @@ export const DEFAULT_SIZES: readonly BenchSize[] = [
   { nodes: 4, resources: 100 },
   { nodes: 16, resources: 1000 },
   { nodes: 32, resources: 2000 },
+  { nodes: 64, resources: 10_000 },
 ];
+
+/**
+ * Above this many resources Pacemaker's crm_simulate takes minutes (it scales worse than
+ * linearly), so by default the bench times only hbx there.
+ */
+export const PACEMAKER_DEFAULT_MAX_RESOURCES = 2000;
 
 /** "16x1000,32x2000" → sizes; names the bad item otherwise. */
 export function parseSizes(text: string): BenchSize[] {
@@ -70,79 +83,81 @@ export async function runBench(options: BenchOptions): Promise<BenchRow[]> {
   if (options.keepDir) mkdirSync(dir, { recursive: true });
   const rows: BenchRow[] = [];
   try {
-    for (const size of options.sizes) {
-      for (const variant of options.variants) {
-        const label = `${size.nodes}x${size.resources}-${variant}`;
-        const cib = join(dir, `${label}.xml`);
-        writeFileSync(cib, generateBenchCibText({ ...size, variant }));
-        const cibMb = statSync(cib).size / 1024 / 1024;
-        options.log(`bench: ${label}: CIB ${cibMb.toFixed(1)} MB`);
-        const graph = (who: string): string => join(dir, `${label}.${who}.graph.xml`);
+    const cases = options.sizes.flatMap((size) =>
+      options.names.flatMap((names) => options.variants.map((variant) => ({ size, names, variant }))),
+    );
+    for (const { size, names, variant } of cases) {
+      const label = `${size.nodes}x${size.resources}-${names}-${variant}`;
+      const cib = join(dir, `${label}.xml`);
+      writeFileSync(cib, generateBenchCibText({ ...size, variant, names }));
+      const cibMb = statSync(cib).size / 1024 / 1024;
+      options.log(`bench: ${label}: CIB ${cibMb.toFixed(1)} MB`);
+      const graph = (who: string): string => join(dir, `${label}.${who}.graph.xml`);
 
-        const hbx = await measureMedian(
-          options.hbx,
-          ["-x", cib, "-G", graph("hbx")],
+      const hbx = await measureMedian(
+        options.hbx,
+        ["-x", cib, "-G", graph("hbx")],
+        options.timeoutMs,
+        options.runs,
+      );
+      options.log(`bench: ${label}: hbx -G ${describeRun(hbx)}`);
+      const hbxSimulate = await measureMedian(
+        options.hbx,
+        ["-x", cib, "-S"],
+        options.timeoutMs,
+        options.runs,
+      );
+      options.log(`bench: ${label}: hbx -S ${describeRun(hbxSimulate)}`);
+
+      let pacemaker: Measurement | undefined;
+      let pacemakerSimulate: Measurement | undefined;
+      let pacemakerSkipped: string | undefined;
+      if (options.pacemaker === undefined || !existsSync(options.pacemaker)) {
+        pacemakerSkipped = "Pacemaker's crm_simulate is not installed";
+      } else if (
+        options.pacemakerMaxResources !== undefined &&
+        size.resources > options.pacemakerMaxResources
+      ) {
+        pacemakerSkipped = options.pacemakerSkipReason ?? "skipped";
+      } else {
+        pacemaker = await measureMedian(
+          options.pacemaker,
+          ["-x", cib, "-G", graph("pacemaker")],
           options.timeoutMs,
           options.runs,
         );
-        options.log(`bench: ${label}: hbx -G ${describeRun(hbx)}`);
-        const hbxSimulate = await measureMedian(
-          options.hbx,
-          ["-x", cib, "-S"],
-          options.timeoutMs,
-          options.runs,
-        );
-        options.log(`bench: ${label}: hbx -S ${describeRun(hbxSimulate)}`);
-
-        let pacemaker: Measurement | undefined;
-        let pacemakerSimulate: Measurement | undefined;
-        let pacemakerSkipped: string | undefined;
-        if (options.pacemaker === undefined || !existsSync(options.pacemaker)) {
-          pacemakerSkipped = "Pacemaker's crm_simulate is not installed";
-        } else if (
-          options.pacemakerMaxResources !== undefined &&
-          size.resources > options.pacemakerMaxResources
-        ) {
-          pacemakerSkipped = "skipped (--skip-pacemaker-large)";
-        } else {
-          pacemaker = await measureMedian(
+        options.log(`bench: ${label}: Pacemaker -G ${describeRun(pacemaker)}`);
+        if (options.withPacemakerSimulate) {
+          pacemakerSimulate = await measureMedian(
             options.pacemaker,
-            ["-x", cib, "-G", graph("pacemaker")],
+            ["-x", cib, "-S"],
             options.timeoutMs,
             options.runs,
           );
-          options.log(`bench: ${label}: Pacemaker -G ${describeRun(pacemaker)}`);
-          if (options.withPacemakerSimulate) {
-            pacemakerSimulate = await measureMedian(
-              options.pacemaker,
-              ["-x", cib, "-S"],
-              options.timeoutMs,
-              options.runs,
-            );
-            options.log(`bench: ${label}: Pacemaker -S ${describeRun(pacemakerSimulate)}`);
-          }
+          options.log(`bench: ${label}: Pacemaker -S ${describeRun(pacemakerSimulate)}`);
         }
-        const decisions =
-          pacemaker && pacemaker.failure === undefined && hbx.failure === undefined
-            ? compareDecisions(pacemaker.stdout, hbx.stdout)
-            : undefined;
-        if (decisions && !decisions.equal) {
-          options.log(`bench: ${label}: ${decisions.differences} Transition Summary lines differ, e.g.`);
-          for (const l of decisions.diff.missing.slice(0, 3)) options.log(`  Pacemaker only: ${l.trim()}`);
-          for (const l of decisions.diff.unexpected.slice(0, 3)) options.log(`  hbx only:       ${l.trim()}`);
-        }
-        rows.push({
-          size,
-          variant,
-          cibMb,
-          hbx,
-          hbxSimulate,
-          pacemaker,
-          pacemakerSimulate,
-          pacemakerSkipped,
-          decisions,
-        });
       }
+      const decisions =
+        pacemaker && pacemaker.failure === undefined && hbx.failure === undefined
+          ? compareDecisions(pacemaker.stdout, hbx.stdout)
+          : undefined;
+      if (decisions && !decisions.equal) {
+        options.log(`bench: ${label}: ${decisions.differences} Transition Summary lines differ, e.g.`);
+        for (const l of decisions.diff.missing.slice(0, 3)) options.log(`  Pacemaker only: ${l.trim()}`);
+        for (const l of decisions.diff.unexpected.slice(0, 3)) options.log(`  hbx only:       ${l.trim()}`);
+      }
+      rows.push({
+        size,
+        names,
+        variant,
+        cibMb,
+        hbx,
+        hbxSimulate,
+        pacemaker,
+        pacemakerSimulate,
+        pacemakerSkipped,
+        decisions,
+      });
     }
   } finally {
     if (!options.keepDir) rmSync(dir, { recursive: true, force: true });

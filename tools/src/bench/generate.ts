@@ -1,11 +1,11 @@
 import { element, operationDigest, serializeXml, type XmlElement } from "@hbx/cib";
-import { placeResources, type BenchLayout, type TopLevelItem } from "./layout.js";
+import { placeResources, type BenchLayout, type NodeNaming, type TopLevelItem } from "./layout.js";
 
 /**
  * Synthetic CIBs for `pnpm bench`: N nodes, M ocf:pacemaker:Dummy primitives (a fifth of them in
  * groups of five), a location preference on every third top-level resource, colocations and
  * orders between pairs of groups, default stickiness and migration-threshold, fencing off.
- * Two variants: "stopped" (empty status, all nodes online) and "running" (every resource started
+ * Node names padded (`node01`) or not (`node1`). Two variants: "stopped" (empty status, all nodes online) and "running" (every resource started
  * and monitored where a previous transition placed it, probed everywhere else).
  */
 export type BenchVariant = "stopped" | "running";
@@ -14,6 +14,8 @@ export interface BenchCibOptions {
   readonly nodes: number;
   readonly resources: number;
   readonly variant: BenchVariant;
+  /** Node names; padded (`node01`) unless told. */
+  readonly names?: NodeNaming;
 }
 
 const MONITOR_INTERVAL_MS = 10_000;
@@ -141,7 +143,7 @@ function nodeState(layout: BenchLayout, nodeIndex: number, running: boolean): Xm
 
 /** The CIB as an XML tree. */
 export function generateBenchCib(options: BenchCibOptions): XmlElement {
-  const layout = placeResources(options.nodes, options.resources);
+  const layout = placeResources(options.nodes, options.resources, options.names);
   const running = options.variant === "running";
   return element(
     "cib",

@@ -47,6 +47,14 @@ describe("placeResources", () => {
     expect(Math.max(...load.values()) - 1000 / 16).toBeLessThanOrEqual(10);
   });
 
+  it("names nodes node01… when padded and node1… when not, so only unpadded names sort apart by strcmp", () => {
+    expect(placeResources(16, 10).nodes.slice(0, 2)).toEqual(["node01", "node02"]);
+    const unpadded = placeResources(16, 10, "unpadded").nodes;
+    expect(unpadded[0]).toBe("node1");
+    expect(unpadded[15]).toBe("node16");
+    expect([...unpadded].sort()[1]).toBe("node10");
+  });
+
   it("rejects sizes that are not positive integers", () => {
     expect(() => placeResources(0, 10)).toThrow(/nodes must be ≥ 1, found 0/);
     expect(() => placeResources(2, 1.5)).toThrow(/resources must be ≥ 1, found 1.5/);

@@ -32,6 +32,20 @@ export interface BenchLayout {
 
 const GROUP_SIZE = 5;
 
+/**
+ * How nodes are named: "padded" (`node01`) sorts the same by strcmp and by number; "unpadded"
+ * (`node1 … node16`) does not (`node10` < `node2` by strcmp), which is where Pacemaker's
+ * name tie-break shows.
+ */
+export type NodeNaming = "padded" | "unpadded";
+
+export const NODE_NAMINGS: readonly NodeNaming[] = ["padded", "unpadded"];
+
+export function nodeNames(count: number, naming: NodeNaming): string[] {
+  const width = naming === "padded" ? String(count).length : 1;
+  return Array.from({ length: count }, (_, i) => `node${pad(i + 1, width)}`);
+}
+
 function pad(n: number, width: number): string {
   return String(n).padStart(width, "0");
 }
@@ -43,12 +57,16 @@ function pad(n: number, width: number): string {
  * group, whose place follows its primary. Placement: preferred node first, a dependent group with
  * its primary, everything else on the least loaded node (first by name on a tie).
  */
-export function placeResources(nodeCount: number, resourceCount: number): BenchLayout {
+export function placeResources(
+  nodeCount: number,
+  resourceCount: number,
+  naming: NodeNaming = "padded",
+): BenchLayout {
   if (!Number.isInteger(nodeCount) || nodeCount < 1) throw new Error(`nodes must be ≥ 1, found ${nodeCount}`);
   if (!Number.isInteger(resourceCount) || resourceCount < 1) {
     throw new Error(`resources must be ≥ 1, found ${resourceCount}`);
   }
-  const nodes = Array.from({ length: nodeCount }, (_, i) => `node${pad(i + 1, String(nodeCount).length)}`);
+  const nodes = nodeNames(nodeCount, naming);
   const width = String(resourceCount).length;
   const primitives = Array.from({ length: resourceCount }, (_, i) => `rsc${pad(i + 1, width)}`);
   const groupCount = Math.floor(resourceCount / 5 / GROUP_SIZE);

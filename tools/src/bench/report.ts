@@ -1,5 +1,5 @@
 import { writeFileSync } from "node:fs";
-import type { BenchRow } from "./bench.js";
+import { PACEMAKER_DEFAULT_MAX_RESOURCES, type BenchRow } from "./bench.js";
 import { formatMarkdownTable } from "./table.js";
 
 export interface RunContext {
@@ -22,7 +22,9 @@ file, in one run, on one machine.
 **The CIBs** (tools/src/bench/generate.ts): N nodes, M \`ocf:pacemaker:Dummy\` primitives with a 10 s
 monitor; a fifth of them in groups of five; a location preference (50–90) on every third top-level
 resource; pairs of groups colocated (INFINITY) and ordered (Mandatory); \`resource-stickiness=100\`
-and \`migration-threshold=3\` as resource defaults; \`stonith-enabled=false\`. Two variants:
+and \`migration-threshold=3\` as resource defaults; \`stonith-enabled=false\`. Node names either
+*padded* (\`node01\`, where strcmp and numeric order agree) or *unpadded* (\`node1 … node16\`, where
+Pacemaker's strcmp tie-break puts \`node10\` before \`node2\`). Two variants:
 *stopped* (empty status, all nodes online) and *running* (every resource started and monitored
 where a previous transition placed it, and probed — not running — on every other node).
 
@@ -35,8 +37,11 @@ time of the whole process (CPU seconds, user + system, in brackets: the machine 
 time can include waiting for a core); peak memory is GNU time's maximum resident set size. *same decisions*
 compares the two Transition Summaries as multisets of lines (the count of lines in brackets).
 
-Options: \`--sizes 16x1000,32x2000\`, \`--variants stopped,running\`, \`--skip-pacemaker-large\`
-(no Pacemaker above 1000 resources), \`--with-pacemaker-simulate\`, \`--timeout SECONDS\`,
+Pacemaker is not run above ${PACEMAKER_DEFAULT_MAX_RESOURCES} resources by default: it takes minutes there.
+
+Options: \`--sizes 16x1000,32x2000\`, \`--variants stopped,running\`, \`--names padded,unpadded\`,
+\`--pacemaker-max N\` (no Pacemaker above N resources), \`--skip-pacemaker-large\` (N = 1000),
+\`--with-pacemaker-simulate\`, \`--timeout SECONDS\`,
 \`--runs N\`, \`--keep DIR\` (keep the generated CIBs and graphs).
 
 ## Latest run

@@ -5,8 +5,15 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { repoRoot } from "@hbx/cib";
-import { DEFAULT_SIZES, parseSizes, runBench, type BenchSize } from "./bench.js";
+import {
+  DEFAULT_SIZES,
+  PACEMAKER_DEFAULT_MAX_RESOURCES,
+  parseSizes,
+  runBench,
+  type BenchSize,
+} from "./bench.js";
 import type { BenchVariant } from "./generate.js";
+import { NODE_NAMINGS, type NodeNaming } from "./layout.js";
 import { writeBenchmarksMarkdown } from "./report.js";
 import { formatTextTable } from "./table.js";
 
@@ -36,9 +43,11 @@ async function bundleFresh(): Promise<boolean> {
 const USAGE = `Usage: bench [options]
 Times hbx's crm_simulate and Pacemaker's on generated CIBs and checks they take the same decisions.
 
-  --sizes LIST               NODESxRESOURCES,... (default 4x100,16x1000,32x2000)
+  --sizes LIST               NODESxRESOURCES,... (default 4x100,16x1000,32x2000,64x10000)
   --variants LIST            stopped,running (default both)
+  --names LIST               padded (node01),unpadded (node1) (default both)
   --skip-pacemaker-large     do not run Pacemaker above 1000 resources
+  --pacemaker-max N          do not run Pacemaker above N resources (default ${PACEMAKER_DEFAULT_MAX_RESOURCES})
   --with-pacemaker-simulate  also time Pacemaker's -S (minutes at large sizes)
   --timeout SECONDS          per program run (default 600)
   --runs N                   run each timing N times and report the median (default 3)
@@ -65,6 +74,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   let values;
   let sizes: BenchSize[];
   let variants: BenchVariant[];
+  let names: NodeNaming[];
+  let pacemakerMax: number;
   let timeoutSeconds: number;
   let runs: number;
   try {
@@ -73,7 +84,9 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       options: {
         sizes: { type: "string" },
         variants: { type: "string" },
+        names: { type: "string" },
         "skip-pacemaker-large": { type: "boolean" },
+        "pacemaker-max": { type: "string" },
         "with-pacemaker-simulate": { type: "boolean" },
         timeout: { type: "string" },
         runs: { type: "string" },
@@ -90,6 +103,19 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         throw new Error(`--variants: expected stopped or running, found "${v}"`);
       return v;
     });
+    names = (values.names ?? NODE_NAMINGS.join(",")).split(",").map((n) => {
+      const naming = NODE_NAMINGS.find((k) => k === n);
+      if (naming === undefined) throw new Error(`--names: expected padded or unpadded, found "${n}"`);
+      return naming;
+    });
+    pacemakerMax = values["skip-pacemaker-large"]
+      ? 1000
+      : values["pacemaker-max"] === undefined
+        ? PACEMAKER_DEFAULT_MAX_RESOURCES
+        : Number(values["pacemaker-max"]);
+    if (!Number.isInteger(pacemakerMax) || pacemakerMax < 0) {
+      throw new Error(`--pacemaker-max expects a number of resources, found "${values["pacemaker-max"]}"`);
+    }
     timeoutSeconds = values.timeout === undefined ? 600 : Number(values.timeout);
     if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
       throw new Error(`--timeout expects seconds, found "${values.timeout}"`);
@@ -121,10 +147,14 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const rows = await runBench({
     sizes,
     variants,
+    names,
     hbx,
     pacemaker: existsSync(pacemaker) ? pacemaker : undefined,
     withPacemakerSimulate: values["with-pacemaker-simulate"] ?? false,
-    pacemakerMaxResources: values["skip-pacemaker-large"] ? 1000 : undefined,
+    pacemakerMaxResources: pacemakerMax,
+    pacemakerSkipReason: values["skip-pacemaker-large"]
+      ? "skipped (--skip-pacemaker-large)"
+      : `skipped (minutes above ${pacemakerMax} resources; --pacemaker-max)`,
     timeoutMs: timeoutSeconds * 1000,
     runs,
     keepDir: values.keep !== undefined ? resolve(values.keep) : undefined,

@@ -26,6 +26,7 @@ export function decisionsCell(row: BenchRow): string {
 
 export const TABLE_HEADER = [
   "size",
+  "names",
   "variant",
   "hbx -G",
   "hbx MB",
@@ -41,6 +42,7 @@ export const TABLE_HEADER = [
 export function tableCells(rows: readonly BenchRow[]): string[][] {
   return rows.map((r) => [
     `${r.size.nodes} × ${r.size.resources}`,
+    r.names,
     r.variant,
     secs(r.hbx),
     mb(r.hbx),
