@@ -150,7 +150,9 @@ export function ipcFailure(op: string, e: IpcError): CliError {
   if (e.code === "conflict")
     return new CliError(CrmExit.DIGEST, `Call failed: Application of update diff failed: ${e.message}`);
   if (e.code === "quorum") return new CliError(CrmExit.QUORUM, `Call failed: ${e.message}`);
-  if (e.code === "failed" && /^cib\.(replace|patch):\d+/m.test(e.message)) {
+  // The DC's schema errors name a line (cib.patch:12: …), its typed-value errors a place
+  // (cib.patch: /cib/configuration/…): both are the configuration's fault, exit 78.
+  if (e.code === "failed" && /^cib\.(replace|patch):(\d+| \/cib\/)/m.test(e.message)) {
     return new CliError(CrmExit.CONFIG, "Call failed: Update does not conform to the configured schema", [
       ...e.message.split("\n").map((l) => `error: ${l}`),
     ]);
