@@ -11,6 +11,7 @@ export {
 } from "./process/run-process.js";
 export { executeAgent, type Execution, type ExecutionOutcome, type ExecuteOptions } from "./execute.js";
 export { OperationRunner, operationKey, type RunnerOptions } from "./runner.js";
+export { lrmLogger, useLrmLogger } from "./log.js";
 export {
   buildLrmRscOp,
   lrmRscOpId,

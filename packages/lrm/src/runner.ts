@@ -236,7 +236,10 @@ export class OperationRunner {
       queueTimeMs: Math.max(0, o.startedAt - job.enqueuedAt),
       pid: o.pid,
     };
-    this.log.info(
+    // A recurring monitor that finds the resource as it should be is routine: debug, so ha.cf's
+    // logfile keeps the operations that changed something.
+    const routine = job.req.intervalMs > 0 && (o.rc === 0 || o.rc === 8);
+    this.log[routine ? "debug" : "info"](
       {
         rsc: job.req.rscId,
         op: job.req.action,

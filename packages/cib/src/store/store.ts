@@ -238,7 +238,10 @@ export class CibStore {
     // recognises (prev_file_sha) and rewrites.
     if (image) this.writeFiles(image);
     const operation = change.operation ?? "replace";
-    this.log.info(
+    // A member following the DC's copy stores every status update the DC makes: routine, so
+    // debug; a sync that brings a configuration change still gets an info line.
+    const routine = operation === "sync" && result.summary === "changed status";
+    this.log[routine ? "debug" : "info"](
       { client: change.client, operation, version: formatVersion(result.version) },
       `${operation} by ${change.client}: ${result.summary}`,
     );

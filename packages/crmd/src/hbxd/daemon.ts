@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "pino";
-import { defaultAgentDirs } from "@hbx/lrm";
+import { defaultAgentDirs, useLrmLogger } from "@hbx/lrm";
 import {
   type Authkeys,
   type HaCf,
@@ -83,8 +83,14 @@ export async function startHbxd(opts: HbxdOptions, stderr?: (s: string) => void)
   const hacf = loadHaCf(join(opts.haDir, "ha.cf"));
   const authkeys = loadAuthkeys(join(opts.haDir, "authkeys"));
   const socketGroup = resolveSocketGroup(opts.socketGroup);
-  const logTargets: LogTargets = { logfile: hacf.logfile, debugfile: hacf.debugfile };
+  const logTargets: LogTargets = {
+    logfile: hacf.logfile,
+    debugfile: hacf.debugfile,
+    logfacility: hacf.logfacility,
+  };
   const log = daemonLogger({ targets: logTargets, node: opts.node, stderr });
+  // Agent runs are logged with the rest of the daemon, not on a silent logger of their own.
+  useLrmLogger(log);
   closeStateDirectory(opts.stateDir, log);
   const lock = await claimNode(opts, log);
   try {

@@ -79,15 +79,37 @@ describe("hbxd", () => {
     // The heartbeat thread's own notes (its priority) may come first; then the start line.
     const started = lines.find((l) => l.includes("heartbeat started"));
     expect(started).toMatch(
-      /^[A-Z][a-z]{2} \d\d \d\d:\d\d:\d\d alpha hbxd: \[\d+\]: info: heartbeat started: node alpha, generation \d+, links lo$/,
+      /^[A-Z][a-z]{2} \d\d \d\d:\d\d:\d\d alpha transport: \[\d+\]: info: heartbeat started: node alpha, generation \d+, links lo generation=\d+ links=\["lo"\]$/,
     );
-    expect(lines.at(-1)).toMatch(/info: hbxd shutting down$/);
+    expect(lines.at(-1)).toMatch(/ hbxd: \[\d+\]: info: hbxd shutting down$/);
   });
 
-  it("formats log lines the way Heartbeat's look", () => {
+  it("formats log lines the way Heartbeat's look, named by the component that wrote them", () => {
     const t = new Date(2024, 10, 2, 3, 4, 5).getTime();
     expect(formatLogLine({ time: t, level: 40, msg: "Late heartbeat" }, "n1", 7)).toBe(
       "Nov 02 03:04:05 n1 hbxd: [7]: WARN: Late heartbeat\n",
+    );
+    expect(formatLogLine({ time: t, level: 30, msg: "Late heartbeat", component: "ccm" }, "n1", 7)).toBe(
+      "Nov 02 03:04:05 n1 ccm: [7]: info: Late heartbeat\n",
+    );
+  });
+
+  it("keeps every structured field of a record as key=value after the message", () => {
+    const t = new Date(2024, 10, 2, 3, 4, 5).getTime();
+    const rec = {
+      time: t,
+      level: 50,
+      msg: "operation finished",
+      component: "lrm",
+      sub: "runner",
+      rsc: "vip",
+      rc: 7,
+      changed: ["deadtime"],
+      reason: "not running",
+      err: { type: "Error", message: "spawn EACCES", stack: "…" },
+    };
+    expect(formatLogLine(rec, "n1", 7)).toBe(
+      'Nov 02 03:04:05 n1 lrm: [7]: ERROR: operation finished sub=runner rsc=vip rc=7 changed=["deadtime"] reason="not running" err="spawn EACCES"\n',
     );
   });
 

@@ -6,14 +6,14 @@ import type { LogTargets } from "./logging.js";
 export interface ReloadPlan {
   /** New keys to sign and verify with from now on (the file changed). */
   authkeys?: Authkeys;
-  /** New log files (ha.cf's logfile/debugfile moved). */
+  /** New log targets (ha.cf's logfile/debugfile moved, logfacility changed). */
   logTargets?: LogTargets;
   /** ha.cf directives that changed but only take effect at a restart; the running values stay. */
   needRestart: string[];
 }
 
 /** Read for what they say, not where they came from. */
-const NOT_SETTINGS = new Set<keyof HaCf>(["file", "warnings", "logfile", "debugfile"]);
+const NOT_SETTINGS = new Set<keyof HaCf>(["file", "warnings", "logfile", "debugfile", "logfacility"]);
 
 /** ha.cf's own names for the parsed fields, so the log line names what the administrator edited. */
 const DIRECTIVE: Partial<Record<keyof HaCf, string>> = {
@@ -53,7 +53,16 @@ export function planReload(
   // The debug level is fixed when the loggers are made: a debugfile appearing or going needs a restart.
   const levelKept = Boolean(was.debugfile) === Boolean(now.debugfile);
   if (!levelKept) plan.needRestart.push("debugfile");
-  const targets = { logfile: now.logfile, debugfile: levelKept ? now.debugfile : was.debugfile };
-  if (targets.logfile !== was.logfile || targets.debugfile !== was.debugfile) plan.logTargets = targets;
+  const targets = {
+    logfile: now.logfile,
+    debugfile: levelKept ? now.debugfile : was.debugfile,
+    logfacility: now.logfacility,
+  };
+  if (
+    targets.logfile !== was.logfile ||
+    targets.debugfile !== was.debugfile ||
+    targets.logfacility !== was.logfacility
+  )
+    plan.logTargets = targets;
   return plan;
 }

@@ -1,0 +1,118 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { daemonLogger } from "./logging.js";
+import { syslogPriority } from "./syslog.js";
+
+// Node cannot open a unix datagram socket, so the stand-in for /dev/log is a few lines of
+// Python, which Debian's fence-agents and resource-agents pull in anyway.
+const PYTHON = "/usr/bin/python3";
+const haveLogger = ["/usr/bin/logger", "/bin/logger"].some((p) => existsSync(p));
+const canRun = existsSync(PYTHON) && haveLogger;
+
+const root = mkdtempSync(join(tmpdir(), "hbx-syslog-"));
+const receivers: ChildProcess[] = [];
+afterAll(() => {
+  for (const r of receivers) r.kill();
+  rmSync(root, { recursive: true, force: true });
+});
+
+/** A unix datagram socket bound at a temporary path; every datagram it gets, as text. */
+async function syslogSocket(): Promise<{
+  path: string;
+  received: string[];
+  next(n: number): Promise<string[]>;
+}> {
+  const path = join(root, `log-${receivers.length}`);
+  const py = spawn(
+    PYTHON,
+    [
+      "-u",
+      "-c",
+      "import socket,sys\ns=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM)\ns.bind(sys.argv[1])\nprint('ready')\nwhile True:\n  print(s.recv(65536).decode().replace('\\n','\\\\n'))",
+      path,
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  receivers.push(py);
+  const lines: string[] = [];
+  let wake = () => {};
+  let buf = "";
+  py.stdout!.on("data", (d: Buffer) => {
+    buf += d.toString();
+    const parts = buf.split("\n");
+    buf = parts.pop()!;
+    lines.push(...parts);
+    wake();
+  });
+  const waitFor = async (n: number, ms = 5000) => {
+    const until = Date.now() + ms;
+    while (lines.length < n && Date.now() < until)
+      await new Promise<void>((r) => {
+        wake = r;
+        setTimeout(r, 50);
+      });
+    return lines.slice(0, n);
+  };
+  expect(await waitFor(1)).toEqual(["ready"]);
+  lines.shift();
+  return { path, received: lines, next: waitFor };
+}
+
+describe("syslog (ha.cf logfacility)", () => {
+  it("computes RFC 3164 priorities from the facility and the pino level", () => {
+    expect(syslogPriority("local0", 30)).toBe(16 * 8 + 6);
+    expect(syslogPriority("daemon", 50)).toBe(3 * 8 + 3);
+    expect(syslogPriority("local7", 20)).toBe(23 * 8 + 7);
+    expect(syslogPriority("none", 30)).toBeUndefined();
+  });
+
+  it.skipIf(!canRun)(
+    "sends info and above to the syslog socket as RFC 3164 lines with the component and fields (skipped without python3 and logger)",
+    async () => {
+      const sock = await syslogSocket();
+      let stderr = "";
+      const log = daemonLogger({
+        targets: { logfacility: "local0" },
+        node: "n1",
+        syslogSocket: sock.path,
+        stderr: (s) => (stderr += s),
+      });
+      log.child({ component: "crmd" }).warn({ rsc: "vip", rc: 7 }, "resource failed");
+      log.debug("not for syslog");
+      log.child({ component: "ccm" }).info({ members: ["a", "b"] }, "membership changed");
+      const got = await sock.next(2);
+      expect(got).toHaveLength(2);
+      expect(got[0]).toMatch(
+        new RegExp(
+          `^<132>[A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d hbxd\\[${process.pid}\\]: crmd: resource failed rsc=vip rc=7$`,
+        ),
+      );
+      expect(got[1]).toMatch(/^<134>.* hbxd\[\d+\]: ccm: membership changed members=\["a","b"\]$/);
+      // With syslog on and no log file, nothing is doubled on stderr.
+      expect(stderr).toBe("");
+      await new Promise((r) => setTimeout(r, 300));
+      expect(sock.received.some((l) => l.includes("not for syslog"))).toBe(false);
+    },
+  );
+
+  it.skipIf(!canRun)(
+    "switches facility when a reload changes logfacility, and stops at none (skipped without python3 and logger)",
+    async () => {
+      const sock = await syslogSocket();
+      const targets: { logfacility?: string } = { logfacility: "daemon" };
+      const log = daemonLogger({ targets, node: "n1", syslogSocket: sock.path, stderr: () => {} });
+      log.error("first");
+      expect((await sock.next(1))[0]).toMatch(/^<27>.*: hbxd: first$/);
+      targets.logfacility = "local3";
+      log.info("second");
+      expect((await sock.next(2))[1]).toMatch(/^<158>.*: hbxd: second$/);
+      targets.logfacility = "none";
+      log.error("third");
+      await new Promise((r) => setTimeout(r, 300));
+      expect(sock.received).toHaveLength(2);
+    },
+  );
+});
