@@ -73,6 +73,27 @@ describe("xpath subset", () => {
     expect(() => compileXPath("//node[frob()]")).toThrow(/unsupported function frob/);
     expect(() => compileXPath("")).toThrow(/empty/);
   });
+  it("reads the long forms child::, self::, parent:: and attribute:: as their abbreviations", () => {
+    expect(ids("/child::cib/child::configuration/child::nodes/child::node[attribute::uname='beta']")).toEqual(
+      ["2"],
+    );
+    expect(ids("//primitive/parent::group")).toEqual(["web"]);
+    expect(ids("//primitive/parent::*")).toEqual(["resources", "web"]);
+    expect(ids("//primitive[@type='Dummy']/self::node()")).toEqual(["fs"]);
+    expect(ids("//*[@class]/self::primitive[attribute::*='lsb']")).toEqual(["nginx"]);
+    expect(ids("//primitive/parent::resources/child::*")).toEqual(["vip", "web"]);
+  });
+  it("refuses an axis it does not have, naming it and what is supported, instead of matching nothing", () => {
+    expect(() => compileXPath("//primitive[@id='fs']/ancestor::group")).toThrow(
+      "invalid XPath '//primitive[@id='fs']/ancestor::group' at character 23: the axis 'ancestor::' is not supported; supported: child::, self::, parent::, attribute:: in predicates, and the abbreviations /, //, ., .., @",
+    );
+    for (const axis of ["following-sibling", "preceding", "descendant", "ancestor-or-self"])
+      expect(() => compileXPath(`//node/${axis}::node`)).toThrow(`the axis '${axis}::' is not supported`);
+    expect(() => compileXPath("//node/sibling::node")).toThrow("the axis 'sibling::' is not an XPath axis");
+    expect(() => compileXPath("//node/child::")).toThrow(
+      "expected an element name, '*' or node() after 'child::'",
+    );
+  });
   it("prints Pacemaker's node path of an element", () => {
     const [el] = evaluateXPath(doc, "//nvpair[@name='pingd']");
     expect(nodePath(doc, el)).toBe(

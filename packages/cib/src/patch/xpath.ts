@@ -5,6 +5,8 @@ import { type XmlElement, walkElements } from "../xml/node.js";
  * absolute and relative location paths, `//`, `*`, `.`, `..`, predicates with `@attr`,
  * `@attr='v'` (and != < <= > >=), positions (`[2]`, `[last()]`, `position()<3`), `and`, `or`,
  * `not()`, `starts-with()`, `contains()`, `name()`, and `|` unions. Results come in document order.
+ * Of the named axes, `child::`, `self::`, `parent::` and `attribute::` (the long forms of the
+ * above); any other axis is refused with what is supported rather than matching nothing.
  */
 export class XPathError extends Error {
   constructor(
@@ -82,6 +84,26 @@ type Operand =
   | { k: "name" }
   | { k: "path"; path: Path };
 
+/** Named axes the evaluator has, as the step axis they stand for. */
+const AXES: Record<string, Step["axis"]> = { child: "child", self: "self", parent: "parent" };
+const XPATH_AXES = [
+  "ancestor",
+  "ancestor-or-self",
+  "attribute",
+  "child",
+  "descendant",
+  "descendant-or-self",
+  "following",
+  "following-sibling",
+  "namespace",
+  "parent",
+  "preceding",
+  "preceding-sibling",
+  "self",
+];
+const SUPPORTED =
+  "supported: child::, self::, parent::, attribute:: in predicates, and the abbreviations /, //, ., .., @";
+
 interface Step {
   descendant: boolean;
   axis: "child" | "self" | "parent";
@@ -147,6 +169,7 @@ class Parser {
     let step: Step;
     if (tok?.t === ".") step = { descendant, axis: "self", name: "*", preds: [] };
     else if (tok?.t === "..") step = { descendant, axis: "parent", name: "*", preds: [] };
+    else if (tok?.t === "name" && tok.v.includes("::")) step = this.axisStep(tok, descendant);
     else if (tok?.t === "*" || tok?.t === "name")
       step = { descendant, axis: "child", name: tok.v, preds: [] };
     else this.fail("expected an element name, '*', '.' or '..'");
@@ -157,6 +180,26 @@ class Parser {
       this.eat("]");
     }
     return step;
+  }
+  /** `axis::name`, `axis::*` or `axis::node()`; leaves the name's last token for step() to pass. */
+  private axisStep(tok: Tok, descendant: boolean): Step {
+    const cut = tok.v.indexOf("::");
+    const axisName = tok.v.slice(0, cut);
+    let name = tok.v.slice(cut + 2);
+    const axis = AXES[axisName];
+    if (axis === undefined) {
+      const what = XPATH_AXES.includes(axisName) ? "is not supported" : "is not an XPath axis";
+      this.fail(`the axis '${axisName}::' ${what}; ${SUPPORTED}`);
+    }
+    if (name === "" && this.peek(1)?.t === "*") {
+      this.i++;
+      name = "*";
+    } else if (name === "node" && this.peek(1)?.t === "(" && this.peek(2)?.t === ")") {
+      this.i += 2;
+      name = "*";
+    } else if (name === "" || name.includes(":"))
+      this.fail(`expected an element name, '*' or node() after '${axisName}::'`);
+    return { descendant, axis, name, preds: [] };
   }
   private or(): Expr {
     let a = this.and();
@@ -224,6 +267,14 @@ class Parser {
       this.i++;
       return { k: "num", v: Number(tok.v) };
     }
+    if (tok.t === "name" && tok.v.startsWith("attribute::")) {
+      this.i++;
+      const name = tok.v.slice("attribute::".length);
+      if (name !== "") return { k: "attr", name };
+      if (this.peek()?.t !== "*") this.fail("expected an attribute name after 'attribute::'");
+      this.i++;
+      return { k: "attr", name: "*" };
+    }
     if (tok.t === "name" && this.peek(1)?.t === "(") {
       const fn = tok.v;
       if (fn !== "position" && fn !== "last" && fn !== "name") this.fail(`unsupported function ${fn}()`);
@@ -289,10 +340,11 @@ function evalPath(path: Path, context: XmlElement, idx: DocIndex): XmlElement[] 
 }
 
 function candidates(step: Step, base: XmlElement, idx: DocIndex): XmlElement[] {
-  if (step.axis === "self") return [base];
+  const named = (el: XmlElement) => step.name === "*" || el.name === step.name;
+  if (step.axis === "self") return named(base) ? [base] : [];
   if (step.axis === "parent") {
     const p = idx.parent.get(base);
-    return p ? [p] : [];
+    return p && named(p) ? [p] : [];
   }
   const out: XmlElement[] = [];
   for (const c of base.children) {
