@@ -49,9 +49,29 @@ function inhibit(inst: Resource): void {
 }
 
 /**
+ * Take off their nodes the then instances of an interleaved ordering that have no first instance
+ * to pair with (`unassignIfMandatory`). Returns whether any was taken off: that can leave
+ * instances of an ordering after this then clone unpaired in turn, as Pacemaker finds when it
+ * re-runs an ordering's updates for the actions a change reaches
+ * (pcmk__update_action_for_orderings).
+ */
+export function inhibitUnpaired(first: Resource, then: Resource, flags: number): boolean {
+  if (!(flags & (OrderFlag.RunnableLeft | OrderFlag.ImpliesThen))) return false;
+  let changed = false;
+  for (const inst of then.children) {
+    const node = instanceNode(inst, false);
+    if (node && !compatibleInstance(first, node, false)) {
+      inhibit(inst);
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+/**
  * An interleaved ordering between two clones: each then instance is ordered after the first's
  * instance on the same node (the node it runs on for stops and demotes, else where it was
- * assigned) instead of after the whole first clone.
+ * assigned) instead of after the whole first clone (Pacemaker's update_interleaved_actions).
  */
 export function linkInterleaved(
   ws: WorkingSet,
@@ -66,14 +86,11 @@ export function linkInterleaved(
   // Pacemaker pairs instances by where they run now only for an ordering after a clone's
   // stopped or demoted; a configured ordering names stop or demote, so instances pair by their
   // assigned nodes, and an instance going nowhere is not paired.
-  const current = false;
+  inhibitUnpaired(first, then, flags);
   for (const inst of then.children) {
-    const node = instanceNode(inst, current);
-    const match = node ? compatibleInstance(first, node, current) : undefined;
-    if (!match) {
-      if (!current && node && flags & (OrderFlag.RunnableLeft | OrderFlag.ImpliesThen)) inhibit(inst);
-      continue;
-    }
+    const node = instanceNode(inst, false);
+    const match = node ? compatibleInstance(first, node, false) : undefined;
+    if (!match) continue;
     for (const f of endpoint(match, fa, true))
       for (const t of endpoint(inst, ta, false)) orderActions(ws, f, t, flags, id);
   }

@@ -4,7 +4,7 @@ import { resolveResources } from "./location.js";
 import { boolOption, looseScore } from "../unpack/attributes.js";
 import { ASYMMETRIC, orderActions } from "../actions/ordering.js";
 import { newAction } from "../actions/action.js";
-import { interleaved, linkInterleaved } from "./interleave.js";
+import { inhibitUnpaired, interleaved, linkInterleaved } from "./interleave.js";
 
 /** rsc_order, kept abstract until actions exist. */
 export function unpackOrdering(c: CibConstraint, ws: WorkingSet): void {
@@ -93,6 +93,7 @@ export function endpoint(rsc: Resource, task: string, asFirst: boolean): Action[
 
 /** Turn configured orderings into action orderings, with their inverse when symmetrical. */
 export function applyOrderings(ws: WorkingSet): void {
+  inhibitUnpairedInstances(ws);
   for (const o of ws.orderConstraints) {
     if (o.minRequired)
       linkMinimum(ws, o.first, o.firstAction, o.then, o.thenAction, o.kind, o.minRequired, o.id);
@@ -101,6 +102,35 @@ export function applyOrderings(ws: WorkingSet): void {
       link(ws, o.then, INVERSE[o.thenAction], o.first, INVERSE[o.firstAction], o.kind, true, o.id);
     }
   }
+}
+
+/**
+ * Interleaved orderings chain (a then b then c): an instance of b with no instance of a beside
+ * it is taken off its node, which can leave c's instance there unpaired too, whatever order the
+ * constraints come in. Settle that before any ordering is linked.
+ */
+function inhibitUnpairedInstances(ws: WorkingSet): void {
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const o of ws.orderConstraints) {
+      if (o.minRequired || !interleaved(o.first, o.then, o.thenAction)) continue;
+      const flags = orderFlags(o.kind, o.firstAction, false, !o.symmetrical);
+      if (inhibitUnpaired(o.first, o.then, flags)) changed = true;
+    }
+  }
+}
+
+/** The flags of a configured ordering's action ordering (or of its inverse). */
+function orderFlags(kind: string, fa: string, inverse: boolean, asymmetric: boolean): number {
+  let flags: number = OrderFlag.Optional;
+  // A mandatory ordering that is not symmetrical only keeps an unrunnable first's then from
+  // happening (Pacemaker's asymmetric ordering): it neither requires the then nor stops it.
+  if (kind === "mandatory" && asymmetric) flags = ASYMMETRIC;
+  else if (kind === "mandatory") {
+    flags = inverse ? OrderFlag.ImpliesFirst : OrderFlag.ImpliesThen;
+    if (fa === "start" || fa === "promote") flags |= OrderFlag.RunnableLeft;
+  } else if (kind === "serialize") flags = OrderFlag.Serialize;
+  return flags;
 }
 
 function link(
@@ -114,14 +144,7 @@ function link(
   id: string,
   asymmetric = false,
 ): void {
-  let flags: number = OrderFlag.Optional;
-  // A mandatory ordering that is not symmetrical only keeps an unrunnable first's then from
-  // happening (Pacemaker's asymmetric ordering): it neither requires the then nor stops it.
-  if (kind === "mandatory" && asymmetric) flags = ASYMMETRIC;
-  else if (kind === "mandatory") {
-    flags = inverse ? OrderFlag.ImpliesFirst : OrderFlag.ImpliesThen;
-    if (fa === "start" || fa === "promote") flags |= OrderFlag.RunnableLeft;
-  } else if (kind === "serialize") flags = OrderFlag.Serialize;
+  const flags = orderFlags(kind, fa, inverse, asymmetric);
   if (interleaved(first, then, ta)) {
     linkInterleaved(ws, first, fa, then, ta, flags, id, endpoint);
     return;

@@ -1,0 +1,43 @@
+/**
+ * Pacemaker's own crm_simulate as the oracle for a scheduler rule: the same CIB through hbx's
+ * policy engine and through /usr/sbin/crm_simulate, each Transition Summary read as sorted lines
+ * with runs of spaces folded, so the two compare line for line.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseXml } from "@hbx/cib";
+import { schedule, transitionSummaryLines } from "@hbx/pengine";
+
+export const PACEMAKER_SIMULATE = "/usr/sbin/crm_simulate";
+export const pacemakerMissing = existsSync(PACEMAKER_SIMULATE)
+  ? undefined
+  : `${PACEMAKER_SIMULATE} is not installed (pacemaker-cli-utils)`;
+
+const fold = (line: string): string => line.replace(/\s+/g, " ").trim();
+
+/** hbx's decisions on a CIB. */
+export function hbxDecisions(cib: string): string[] {
+  const t = schedule(parseXml(cib, "rule.xml"));
+  return transitionSummaryLines(t.ws).map(fold).filter(Boolean).sort();
+}
+
+/** Pacemaker's decisions on the same CIB (crm_simulate -R: decide, without simulating the actions). */
+export function pacemakerDecisions(cib: string): string[] {
+  const dir = mkdtempSync(join(tmpdir(), "hbx-oracle-"));
+  try {
+    const file = join(dir, "cib.xml");
+    writeFileSync(file, cib);
+    const out = execFileSync(PACEMAKER_SIMULATE, ["-x", file, "-R"], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const at = out.indexOf("Transition Summary:\n");
+    if (at < 0) return [];
+    const block = out.slice(at).split("\n\n")[0].split("\n").slice(1);
+    return block.map(fold).filter(Boolean).sort();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Scheduler rules on small CIBs built here, each decided by hbx and, where Pacemaker 2.1.5
+ * agrees with upstream on the rule, by Pacemaker's crm_simulate too (skipped with the reason
+ * when it is not installed). The comment on each case names the Pacemaker function whose rule
+ * it pins down.
+ */
+import { describe, expect, it } from "vitest";
+import { hbxDecisions, pacemakerDecisions, pacemakerMissing } from "./pacemaker-oracle.js";
+
+const nv = (id: string, name: string, value: string): string =>
+  `<nvpair id="${id}" name="${name}" value="${value}"/>`;
+
+/** A CIB of online nodes with no history: everything is stopped. */
+function freshCib(nodes: string[], resources: string, constraints: string): string {
+  const states = nodes
+    .map(
+      (n) =>
+        `<node_state id="${n}" uname="${n}" in_ccm="true" crmd="online" join="member" expected="member"><lrm id="${n}"><lrm_resources/></lrm></node_state>`,
+    )
+    .join("");
+  return `<cib crm_feature_set="3.16.2" validate-with="pacemaker-3.7" epoch="1" num_updates="0" admin_epoch="0" have-quorum="1" dc-uuid="${nodes[0]}">
+<configuration><crm_config><cluster_property_set id="opts">${nv("opts-st", "stonith-enabled", "false")}</cluster_property_set></crm_config>
+<nodes>${nodes.map((n) => `<node id="${n}" uname="${n}"/>`).join("")}</nodes>
+<resources>${resources}</resources><constraints>${constraints}</constraints></configuration>
+<status>${states}</status></cib>`;
+}
+
+const clone = (id: string, prim: string, meta: Record<string, string>): string =>
+  `<clone id="${id}"><meta_attributes id="${id}-m">${Object.entries(meta)
+    .map(([k, v]) => nv(`${id}-${k}`, k, v))
+    .join(
+      "",
+    )}</meta_attributes><primitive id="${prim}" class="ocf" provider="heartbeat" type="Dummy"/></clone>`;
+
+const order = (id: string, first: string, then: string): string =>
+  `<rsc_order id="${id}" first="${first}" then="${then}"/>`;
+
+function expectRule(cib: string, expected: string[]): void {
+  expect(hbxDecisions(cib)).toEqual([...expected].sort());
+}
+
+describe("interleaved orderings between clones", () => {
+  // Pacemaker's update_interleaved_actions and unassign_if_mandatory: a then instance with no
+  // first instance on its node under a mandatory ordering is taken off its node; that change
+  // reaches the orderings after it (pcmk__update_action_for_orderings), whatever order the
+  // constraints are written in.
+  const chain = (nodes: string[]) =>
+    freshCib(
+      nodes,
+      clone("base-clone", "base", { interleave: "true", "target-role": "Stopped" }) +
+        clone("mid-clone", "mid", { interleave: "true" }) +
+        clone("top-clone", "top", { interleave: "true" }) +
+        clone("leaf-clone", "leaf", { interleave: "true" }),
+      // Written from the end of the chain back to its start.
+      order("o3", "top-clone", "leaf-clone") +
+        order("o2", "mid-clone", "top-clone") +
+        order("o1", "base-clone", "mid-clone"),
+    );
+
+  it("starts nothing along a chain of interleaved clones whose first clone cannot run", () => {
+    expectRule(chain(["nodeA", "nodeB", "nodeC"]), []);
+  });
+
+  it("starts nothing along the chain on five nodes either", () => {
+    expectRule(chain(["s1", "s2", "s10", "s11", "s3"]), []);
+  });
+
+  it.skipIf(pacemakerMissing !== undefined)(
+    `decides the chain as Pacemaker's crm_simulate does${pacemakerMissing ? ` (skipped: ${pacemakerMissing})` : ""}`,
+    () => {
+      const cib = chain(["nodeA", "nodeB", "nodeC"]);
+      expect(hbxDecisions(cib)).toEqual(pacemakerDecisions(cib));
+    },
+  );
+});
