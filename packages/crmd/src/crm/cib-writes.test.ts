@@ -75,6 +75,30 @@ describe("applyClientPatch", () => {
     const edited = cib(CURRENT.replace('uname="alpha"/>', 'uname="alpha" expected="down"/>'));
     expect(refusal(() => applyClientPatch(read, makePatch(read, edited))).reason).toBe("status");
   });
+
+  it("leaves the status section untouched, the same element, when the patch is about the configuration", () => {
+    const read = cib();
+    const status = read.children.find((c) => c.kind === "element" && c.name === "status");
+    const next = applyClientPatch(read, makePatch(read, withNvpair(read, "mine")));
+    expect(next.children.find((c) => c.kind === "element" && c.name === "status")).toBe(status);
+    expect(serializeXml(next, { pretty: false })).toContain(
+      '<status><node_state id="alpha" uname="alpha"/></status>',
+    );
+  });
+
+  it("refuses a change that reaches the status by a path that does not name it, or adds a second status", () => {
+    const read = cib();
+    const byXPath = parseXml(
+      `<diff format="2"><change operation="modify" path="//node_state[@id='alpha']"><change-list><change-attr name="expected" operation="set" value="down"/></change-list></change></diff>`,
+      "patch",
+    );
+    expect(refusal(() => applyClientPatch(read, byXPath)).reason).toBe("status");
+    const second = parseXml(
+      `<diff format="2"><change operation="create" path="/cib" position="1"><status><node_state id="bravo"/></status></change></diff>`,
+      "patch",
+    );
+    expect(refusal(() => applyClientPatch(read, second)).reason).toBe("status");
+  });
 });
 
 describe("checkReplace", () => {

@@ -9,8 +9,10 @@ import {
   CibPatchError,
   CibVersionError,
   type XmlElement,
+  type XmlNode,
   applyPatchChanges,
   cloneElement,
+  element,
   firstChild,
   formatVersion,
   patchChanges,
@@ -83,7 +85,8 @@ function keepDcStatus(next: XmlElement, current: XmlElement): void {
 export function applyClientPatch(current: XmlElement, patch: XmlElement): XmlElement {
   let next: XmlElement;
   try {
-    next = applyPatchChanges(current, patchChanges(patch));
+    const changes = patchChanges(patch);
+    next = applyOutsideStatus(current, changes) ?? applyPatchChanges(current, changes);
   } catch (e) {
     if (!(e instanceof CibPatchError)) throw e;
     if (e.operation === "patch") throw new CibWriteError("invalid", `cib.patch: ${e.why}`);
@@ -93,7 +96,10 @@ export function applyClientPatch(current: XmlElement, patch: XmlElement): XmlEle
       e.xpath,
     );
   }
-  if (section(next, "status") !== section(current, "status"))
+  if (
+    firstChild(next, "status") !== firstChild(current, "status") &&
+    section(next, "status") !== section(current, "status")
+  )
     throw new CibWriteError(
       "status",
       "cib.patch changes the status section, which only the DC writes (node attributes: crm_attribute -l reboot; resource history: crm_resource -C); nothing was changed",
@@ -103,6 +109,40 @@ export function applyClientPatch(current: XmlElement, patch: XmlElement): XmlEle
   const raised = Number(next.attrs.admin_epoch ?? "0") > Number(current.attrs.admin_epoch ?? "0");
   keepDcAttrs(next, current, raised ? [] : ["admin_epoch", "epoch"]);
   if (raised) next.attrs.num_updates = "0";
+  return next;
+}
+
+const isStatus = (c: XmlNode): c is XmlElement => c.kind === "element" && c.name === "status";
+
+/**
+ * `changes` applied with `current`'s status section set aside and then put back as it is (the
+ * same element, `current` being the caller's to give away), or undefined when they might
+ * concern the status. The status is most of a running cluster's CIB (every operation result):
+ * copying it for each patch, and serializing it twice to see that the patch left it alone,
+ * made a batch of configuration writes cost its size times the batch. A change whose path
+ * names no status element cannot reach one that is not there: it either applies to the rest
+ * alike, or fails here and is retried on the whole document for the answer it always had.
+ */
+function applyOutsideStatus(current: XmlElement, changes: readonly XmlElement[]): XmlElement | undefined {
+  if (changes.some((c) => (c.attrs.path ?? "").includes("status"))) return undefined;
+  const at = current.children.findIndex(isStatus);
+  if (at < 0) return undefined;
+  const children = [...current.children];
+  children[at] = element("status");
+  let next: XmlElement;
+  try {
+    next = applyPatchChanges({ ...current, children }, changes);
+  } catch (e) {
+    if (e instanceof CibPatchError) return undefined;
+    throw e;
+  }
+  // A change that made or touched a status element of its own (a second <status>, its
+  // attributes) is judged on the whole document instead.
+  const statuses = next.children.filter(isStatus);
+  const stand = statuses[0];
+  if (statuses.length !== 1 || stand.children.length > 0 || Object.keys(stand.attrs).length > 0)
+    return undefined;
+  next.children[next.children.indexOf(stand)] = current.children[at];
   return next;
 }
 
