@@ -64,7 +64,8 @@ describe("schedule", () => {
   });
 
   it("fences an unclean node when fencing is enabled and says why", () => {
-    const xml = cib(prim("a"), online("node1"), "").replace('value="false"', 'value="true"');
+    const device = '<primitive id="fence" class="stonith" type="fence_xvm"/>';
+    const xml = cib(prim("a") + device, online("node1"), "").replace('value="false"', 'value="true"');
     const { summary } = run(xml);
     expect(summary[0]).toBe("Fence (reboot) node2 'node is unclean'");
   });

@@ -20,7 +20,7 @@ import { addNodeScore, initialScores } from "./assign/scores.js";
 import { sortForAssignment } from "./assign/order.js";
 import { remoteConnectionAssigned } from "./unpack/remote-assigned.js";
 import { applyHistoryShutdownLocks, applyNewShutdownLocks } from "./unpack/shutdown-lock.js";
-import { createFencing } from "./actions/fencing.js";
+import { createFencing, unmanageWithoutFencingDevice } from "./actions/fencing.js";
 import { fenceUnrecoverableRemotes } from "./actions/remote-unrecoverable.js";
 import { orderStartsAfterUnfencing } from "./actions/unfencing.js";
 import { propagate } from "./actions/ordering.js";
@@ -132,6 +132,7 @@ export function schedule(cib: XmlElement, opts: ScheduleOptions = {}): Transitio
   applyExclusiveDiscovery(ws);
   applyStickiness(ws);
   applyNewShutdownLocks(ws);
+  unmanageWithoutFencingDevice(ws);
   createFencing(ws);
   for (const r of connectionsFirst(sortForAssignment(ws.resources, ws))) {
     r.variant.assign(r, ws);

@@ -198,6 +198,8 @@ export interface ClusterOptions {
   nodeHealthBase: Score;
   shutdownLock: boolean;
   concurrentFencing: boolean;
+  /** have-watchdog: the nodes fence themselves through SBD, which counts as a fencing device. */
+  haveWatchdog: boolean;
   /** stonith-timeout: how long a fencing device gets, in ms (default 60 s). */
   stonithTimeoutMs: number;
   /** shutdown-escalation: how long a node's clean shutdown may take, in ms (default 20 min). */

@@ -1,5 +1,5 @@
 import { parseDurationMs } from "@hbx/cib";
-import { Args, type OptionSpec, outputOptions, parseArgs } from "../common/args.js";
+import { Args, type OptionSpec, outputOptions, parseArgs, socketOption } from "../common/args.js";
 import { CliError, CrmExit } from "../common/exit-codes.js";
 import { type Sections, resolveSections } from "./sections.js";
 
@@ -37,13 +37,16 @@ export interface MonOptions {
   sections: Sections;
   /** The command line as typed, for the XML `request` attribute. */
   request: string;
+  /** --socket: hbxd's socket, over $HBX_SOCKET. */
+  socket?: string;
 }
 
-const specs: OptionSpec[] = [
+export const specs: OptionSpec[] = [
   { key: "help", short: "?", long: ["help", "help-all", "help-output", "help-display", "help-additional"] },
   // Pacemaker 2.1.5 spends -h on the deprecated --as-html=FILE; bare -h is taken as help.
   { key: "as-html", short: "h", long: ["as-html"], arg: "optional" },
   { key: "version", short: "$", long: ["version"] },
+  socketOption,
   { key: "verbose", short: "V", long: ["verbose"] },
   { key: "quiet", short: "Q", long: ["quiet"] },
   { key: "output-as", long: ["output-as"], arg: "required" },
@@ -135,6 +138,7 @@ export function readOptions(argv: string[], stdoutIsTty = false): MonOptions {
     hideHeaders: args.has("hide-headers"),
     sections: resolveSections(argv, flags, negLocations),
     request: ["crm_mon", ...argv].join(" "),
+    socket: args.get("socket"),
   };
 }
 

@@ -3,14 +3,41 @@ import { newAction } from "./action.js";
 import { createUnfencing } from "./unfencing.js";
 import { remoteNeedsFencing } from "../unpack/remote.js";
 
-/** Fence every unclean node when fencing is enabled. */
+/**
+ * Fence every unclean node that can be fenced, while there is something to protect (Pacemaker's
+ * schedule_fencing_and_shutdowns and needs_fencing: no fencing until some resource is managed).
+ */
 export function createFencing(ws: WorkingSet): void {
   if (!ws.options.stonithEnabled) return;
+  const haveManaged = ws.resources.some((r) => r.managed);
   for (const node of ws.nodes) {
     if (!node.unclean || !remoteNeedsFencing(node)) continue;
+    if (!haveManaged || !haveFencingDevice(ws)) continue;
     fenceNode(node, ws);
   }
   createUnfencing(ws);
+}
+
+/**
+ * Whether anything can carry out fencing: a stonith-class resource anywhere in the
+ * configuration, or watchdog self-fencing (have-watchdog). Pacemaker's
+ * pe_flag_have_stonith_resource, set by common_unpack and unpack_config.
+ */
+export function haveFencingDevice(ws: WorkingSet): boolean {
+  if (ws.options.haveWatchdog) return true;
+  for (const r of ws.resourceById.values()) if (r.cls === "stonith") return true;
+  return false;
+}
+
+/**
+ * With fencing enabled but no device to carry it out, nothing may be started or stopped:
+ * every resource stays where it is, unmanaged, as Pacemaker's pcmk__primitive_assign does
+ * ("Resource start-up disabled since no STONITH resources have been defined"). Done at
+ * assignment, not unpacking, so the status still shows the resources as managed.
+ */
+export function unmanageWithoutFencingDevice(ws: WorkingSet): void {
+  if (!ws.options.stonithEnabled || haveFencingDevice(ws)) return;
+  for (const r of ws.resourceById.values()) r.managed = false;
 }
 
 /**

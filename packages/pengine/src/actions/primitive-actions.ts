@@ -57,7 +57,9 @@ export function createPrimitiveActions(rsc: Resource, ws: WorkingSet): void {
     const stop = newAction(ws, rsc, "stop", node, {
       optional: !needed,
       pseudo: fenced,
-      runnable: fenced ? fence !== undefined && fence.runnable : true,
+      // Nothing runs on a node still joining (Pacemaker's update_resource_action_runnable: "node
+      // is pending"), so what must leave it is blocked there, and so is its start elsewhere.
+      runnable: fenced ? fence !== undefined && fence.runnable : !node.pending,
       reason: fenced && !(fence?.runnable ?? false) && next !== null ? undefined : reason,
     });
     if (fenced && ws.options.stonithEnabled) {

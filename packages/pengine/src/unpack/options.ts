@@ -34,6 +34,7 @@ export function unpackOptions(
     nodeHealthBase: score("node-health-base", 0),
     shutdownLock: boolOption(raw.get("shutdown-lock"), false),
     concurrentFencing: boolOption(raw.get("concurrent-fencing"), false),
+    haveWatchdog: boolOption(raw.get("have-watchdog"), false),
     stonithTimeoutMs: parseInterval(raw.get("stonith-timeout")) || 60_000,
     shutdownEscalationMs: parseInterval(raw.get("shutdown-escalation")) || 20 * 60_000,
   };

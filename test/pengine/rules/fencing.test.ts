@@ -1,0 +1,105 @@
+/**
+ * Which nodes are fenced and why, from the node's state (Pacemaker's
+ * determine_online_status_fencing), whether fencing can happen at all (pe_can_fence,
+ * needs_fencing), and what is blocked while it cannot. Each case is checked against hbx's expected
+ * summary, and against Pacemaker's own crm_simulate where it is installed. The order of the
+ * summary's lines is not a decision, so both sides are compared sorted.
+ */
+import { describe, expect, it } from "vitest";
+import {
+  type NodeCondition,
+  cib,
+  dummy,
+  havePacemaker,
+  hbxSimulate,
+  nodeState,
+  oracle,
+  pacemakerSimulate,
+  started,
+  summaryOf,
+} from "./cib.js";
+
+const device = (id: string): string =>
+  `<primitive id="${id}" class="stonith" type="fence_xvm"><operations><op id="${id}-mon" name="monitor" interval="60s"/></operations></primitive>`;
+const deviceRunning = (id: string, node: string): string =>
+  `<lrm_resource id="${id}" class="stonith" type="fence_xvm"><lrm_rsc_op id="${id}_last_0" operation_key="${id}_start_0" operation="start" crm-debug-origin="test" crm_feature_set="3.16.1" transition-key="1:1:0:6f0a9a2e-1b6c-4b7e-9a51-5a0a3f2c1d11" transition-magic="0:0;1:1:0:6f0a9a2e-1b6c-4b7e-9a51-5a0a3f2c1d11" call-id="2" rc-code="0" op-status="0" interval="0" last-rc-change="1000" exec-time="1" queue-time="0" op-digest="f2317cad3d54cec5d7d7aa7d0bf35cf8" on_node="${node}"/></lrm_resource>`;
+
+/**
+ * Three nodes with fencing enabled: the device runs on the first, `rsc` on the second (in the
+ * given condition), `other` on the third (in its own condition).
+ */
+function threeNodes(
+  names: [string, string, string],
+  second: NodeCondition,
+  opts: { third?: NodeCondition; withDevice?: boolean; rsc?: string; other?: string } = {},
+): string {
+  const [n1, n2, n3] = names;
+  const rsc = opts.rsc ?? "A";
+  const other = opts.other ?? "B";
+  const withDevice = opts.withDevice ?? true;
+  return cib({
+    nodes: names,
+    options: { "stonith-enabled": "true" },
+    resources: (withDevice ? device("fence") : "") + dummy(rsc) + dummy(other),
+    status:
+      nodeState(0, n1, "online", withDevice ? deviceRunning("fence", n1) : "") +
+      nodeState(1, n2, second, started(rsc, n2)) +
+      nodeState(2, n3, opts.third ?? "online", started(other, n3)),
+  });
+}
+
+const CASES: Array<{ name: string; xml: string; summary: string[] }> = [
+  {
+    name: "a node that left the membership is fenced and its resource moves",
+    xml: threeNodes(["n1", "n2", "n3"], "unclean"),
+    summary: ["Fence (reboot) n2 'peer is no longer part of the cluster'", "Move A ( n2 -> n3 )"],
+  },
+  {
+    name: "a node whose controller is gone is fenced for that",
+    xml: threeNodes(["alpha", "bravo", "charlie"], "crm-down", { rsc: "web" }),
+    summary: ["Fence (reboot) bravo 'peer process is no longer available'", "Move web ( bravo -> charlie )"],
+  },
+  {
+    name: "two lost nodes are both fenced and both resources move to the survivor",
+    xml: threeNodes(["node1", "node10", "node2"], "unclean", { third: "unclean" }),
+    summary: [
+      "Fence (reboot) node10 'peer is no longer part of the cluster'",
+      "Fence (reboot) node2 'peer is no longer part of the cluster'",
+      "Move A ( node10 -> node1 )",
+      "Move B ( node2 -> node1 )",
+    ],
+  },
+  {
+    name: "a node still joining is not fenced, and what must leave it is blocked there",
+    xml: threeNodes(["n1", "n2", "n3"], "pending"),
+    summary: ["Stop A ( n2 ) blocked"],
+  },
+  {
+    name: "a member no longer expected up (and not shutting down) counts as pending too",
+    xml: threeNodes(["db1", "db2", "db3"], "shutting-down", { rsc: "pgsql" }),
+    summary: ["Stop pgsql ( db2 ) blocked"],
+  },
+  {
+    name: "a cleanly down node that still shows a resource active is fenced for it",
+    xml: threeNodes(["n1", "n2", "n3"], "down"),
+    summary: ["Fence (reboot) n2 'A is thought to be active there'", "Move A ( n2 -> n3 )"],
+  },
+  {
+    name: "with fencing enabled but no device, nothing is fenced and nothing moves",
+    xml: threeNodes(["n1", "n2", "n3"], "unclean", { withDevice: false }),
+    summary: [],
+  },
+];
+
+const sorted = (lines: string[]): string[] => [...lines].sort();
+
+describe("fencing decisions from node state", () => {
+  for (const c of CASES) {
+    it(c.name, () => {
+      expect(sorted(summaryOf(hbxSimulate(c.xml)))).toEqual(sorted(c.summary));
+    });
+    it.skipIf(!havePacemaker)(`${c.name}, ${oracle}`, () => {
+      expect(sorted(summaryOf(pacemakerSimulate(c.xml)))).toEqual(sorted(c.summary));
+    });
+  }
+});
