@@ -31,7 +31,7 @@ import { LATEST_SCHEMA, upgradeCib } from "./upgrade.js";
 
 const TOOL = "cibadmin";
 
-const OPTIONS: OptionSpec[] = [
+export const OPTIONS: OptionSpec[] = [
   ...commonOptions.filter((o) => o.key !== "quiet" && o.key !== "output-as"),
   { key: "query", short: "Q", long: ["query"] },
   { key: "erase", short: "E", long: ["erase"] },

@@ -1,4 +1,6 @@
 import { IpcClient, IpcError, resolveSocketPath, type HeartbeatStatus } from "@hbx/crmd";
+import { Args, type OptionSpec, parseArgs, socketOption, versionText } from "../common/args.js";
+import { CliError } from "../common/exit-codes.js";
 import type { CliIo } from "../common/io.js";
 import { EXIT, formatVerbose } from "./format.js";
 
@@ -12,28 +14,67 @@ interface Parsed {
   socket?: string;
 }
 
-function parse(argv: string[]): Parsed {
-  const p: Parsed = {
-    command: "",
-    params: [],
-    verbose: false,
-    human: false,
-    pingOnly: false,
-    normalOnly: false,
+/** cl_status's options, on the parser every tool shares; Heartbeat's flags plus --socket. */
+export const OPTIONS: OptionSpec[] = [
+  { key: "help", short: "h", long: ["help"] },
+  { key: "version", short: "$", long: ["version"] },
+  { key: "verbose", short: "v", long: ["verbose"] },
+  { key: "human", short: "m", long: ["human"] },
+  { key: "ping", short: "p", long: ["ping"] },
+  { key: "normal", short: "n", long: ["normal"] },
+  socketOption,
+];
+
+/** Heartbeat 3.0.6's usage screen, listing the sub-commands hbx answers. */
+export const HELP = `Usage: cl_status <sub-command> [<options>] [<parameters>]
+
+Sub-commands:
+clientstatus <node-name> <client-id> [<timeout>]
+\tShow the status of heartbeat clients.
+hblinkstatus <node-name> <link-name>
+\tShow the status of a heartbeat link
+hbstatus
+\tIndicate if heartbeat is running on the local system.
+\tOptions:
+\t\t-v\tverbose: also add "listnodes -v" output
+listnodes [<option>]
+\tList the nodes in the cluster.
+\tOptions:
+\t\t-p\tlist only 'ping' type nodes
+\t\t-n\tlist only 'normal' type nodes
+listhblinks <node-name>
+\tList the network interfaces used as hearbeat links.
+nodestatus <node-name>
+\tList the node status.
+nodetype <node-name>
+\tList the nodes of a given type.
+rscstatus
+\tShow the status of cluster resources.
+
+Options:
+  -m, --human       Make the output more human readable
+  -v, --verbose     Verbose output (hbstatus)
+  -p, --ping        List only 'ping' type nodes (listnodes)
+  -n, --normal      List only 'normal' type nodes (listnodes)
+  --socket=PATH     hbxd's socket (default $HBX_SOCKET or /run/hbx/hbxd.sock)
+  -h, --help        Show this help
+  -$, --version     Display software version and exit
+`;
+
+function parse(argv: string[]): Parsed & { help: boolean; version: boolean } {
+  const args = new Args(parseArgs(argv, OPTIONS, "cl_status"));
+  const [command = "", ...params] = args.parsed.rest;
+  return {
+    command,
+    params,
+    verbose: args.has("verbose"),
+    human: args.has("human"),
+    pingOnly: args.has("ping"),
+    normalOnly: args.has("normal"),
+    socket: args.get("socket"),
+    help: args.has("help"),
+    version: args.has("version"),
   };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "--socket") p.socket = argv[++i];
-    else if (a.startsWith("--socket=")) p.socket = a.slice(9);
-    else if (/^-[vmpn]+$/.test(a)) {
-      if (a.includes("v")) p.verbose = true;
-      if (a.includes("m")) p.human = true;
-      if (a.includes("p")) p.pingOnly = true;
-      if (a.includes("n")) p.normalOnly = true;
-    } else if (!p.command) p.command = a;
-    else p.params.push(a);
-  }
-  return p;
 }
 
 const COMMANDS = new Set([
@@ -49,8 +90,25 @@ const COMMANDS = new Set([
 
 /** Heartbeat's cl_status over hbxd's IPC: same sub-commands, output and exit codes. */
 export async function run(argv: string[], io: CliIo): Promise<number> {
-  const p = parse(argv);
   const log = (msg: string) => io.stderr(`cl_status: ERROR: ${msg}\n`);
+  let p: ReturnType<typeof parse>;
+  try {
+    p = parse(argv);
+  } catch (e) {
+    if (!(e instanceof CliError)) throw e;
+    // Heartbeat's cl_status takes anything it does not know for a sub-command: exit 11.
+    log(e.message.replace(/^cl_status: /, ""));
+    return EXIT.usage;
+  }
+  // As Heartbeat's: no sub-command, or -h, prints the usage screen on stdout and exits 0.
+  if (p.help || (p.command === "" && !p.version)) {
+    io.stdout(HELP);
+    return EXIT.ok;
+  }
+  if (p.version) {
+    io.stdout(versionText("cl_status"));
+    return EXIT.ok;
+  }
   if (!COMMANDS.has(p.command)) {
     log(`${p.command || "(none)"}: invalid sub-command.`);
     return EXIT.usage;

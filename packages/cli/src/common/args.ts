@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import { CliError, CrmExit } from "./exit-codes.js";
 
 /**
@@ -110,7 +111,13 @@ export class Args {
   }
 }
 
-/** Options every tool has: help, version, verbosity, quiet, output format. */
+/**
+ * hbxd's IPC socket (as hbxd takes it), for every tool that talks to the cluster; without it
+ * $HBX_SOCKET, else /run/hbx/hbxd.sock.
+ */
+export const socketOption: OptionSpec = { key: "socket", long: ["socket"], arg: "required" };
+
+/** Options every tool has: help, version, verbosity, quiet, output format, socket. */
 export const commonOptions: OptionSpec[] = [
   { key: "help", short: "?", long: ["help", "help-all"] },
   { key: "help", short: "h" },
@@ -118,13 +125,32 @@ export const commonOptions: OptionSpec[] = [
   { key: "verbose", short: "V", long: ["verbose"] },
   { key: "quiet", short: "q", long: ["quiet"] },
   { key: "output-as", long: ["output-as"], arg: "required" },
-  // hbxd's IPC socket for the live CIB (as cl_status and hbxd take it); else $HBX_SOCKET.
-  { key: "socket", long: ["socket"], arg: "required" },
+  socketOption,
 ];
 
-/** Pacemaker 2.1.5's version banner, with hbx named as the implementation. */
+/** The release of @hbx/cli (src/common and dist/common are both two levels below its root). */
+export const HBX_VERSION = (createRequire(import.meta.url)("../../package.json") as { version: string })
+  .version;
+
+/**
+ * Pacemaker's --version shape: the program and version on the first line, the authors on the
+ * second; the first line also names the Pacemaker release whose tools hbx's answer like, which
+ * scripts look for (`Pacemaker 2.1.5`).
+ */
 export function versionText(tool: string): string {
-  return `${tool} (hbx 0.1.0), compatible with Pacemaker 2.1.5\n`;
+  return `${tool} (hbx ${HBX_VERSION}), compatible with Pacemaker 2.1.5\nWritten by the hbx project contributors\n`;
+}
+
+/**
+ * --version as --output-as asks: text, Pacemaker's `<pacemaker-result>` with a `<version>`, or
+ * only the `<version>` element when runInXmlEnvelope wraps the run ("xml-inner").
+ */
+export function versionOutput(tool: string, outputAs: string | undefined): string {
+  const element = `  <version program="hbx" version="${HBX_VERSION}" author="the hbx project contributors" build="${tool}" features="pacemaker-2.1.5"/>\n`;
+  if (outputAs === "xml-inner") return element;
+  if (outputAs === "xml")
+    return `<pacemaker-result api-version="2.25" request="${tool} --version --output-as=xml">\n${element}  <status code="0" message="OK"/>\n</pacemaker-result>\n`;
+  return versionText(tool);
 }
 
 /** Check --output-as: only "text" and "xml" exist. */

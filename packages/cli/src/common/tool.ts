@@ -1,6 +1,6 @@
 import path from "node:path";
 import { type XmlElement, XmlSyntaxError, parseXml, readXmlText, xmlLimitsFromEnv } from "@hbx/cib";
-import { Args, type OptionSpec, parseArgs, versionText } from "./args.js";
+import { Args, type OptionSpec, parseArgs, versionOutput } from "./args.js";
 import { CliError, CrmExit } from "./exit-codes.js";
 import { type CliIo } from "./io.js";
 
@@ -55,7 +55,7 @@ export async function runParsedTool(
       return CrmExit.OK;
     }
     if (args.has("version")) {
-      io.stdout(versionText(spec.tool));
+      io.stdout(versionOutput(spec.tool, args.get("output-as")));
       return CrmExit.OK;
     }
     // --socket wins over $HBX_SOCKET for this run (openCibSource reads it from io.env).

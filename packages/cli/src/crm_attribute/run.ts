@@ -1,5 +1,12 @@
 import { cloneElement, escapeAttr } from "@hbx/cib";
-import { Args, type OptionSpec, checkOutputTo, outputFormat, outputOptions } from "../common/args.js";
+import {
+  Args,
+  type OptionSpec,
+  checkOutputTo,
+  outputFormat,
+  outputOptions,
+  socketOption,
+} from "../common/args.js";
 import {
   type AttrScope,
   type AttrTarget,
@@ -19,10 +26,11 @@ import { runInXmlEnvelope, wantsXml } from "../common/xml-result.js";
 
 const TOOL = "crm_attribute";
 
-const OPTIONS: OptionSpec[] = [
+export const OPTIONS: OptionSpec[] = [
   { key: "help", short: "?", long: ["help", "help-all"] },
   { key: "help", short: "h" },
   { key: "version", short: "$", long: ["version"] },
+  socketOption,
   { key: "verbose", short: "V", long: ["verbose"] },
   { key: "quiet", short: "q", long: ["quiet"] },
   { key: "quiet", short: "Q" },
@@ -45,7 +53,7 @@ const OPTIONS: OptionSpec[] = [
   { key: "promotion", short: "p", long: ["promotion"], arg: "optional" },
 ];
 
-const HELP = `crm_attribute - query and update cluster, node and transient attributes
+export const HELP = `crm_attribute - query and update cluster, node and transient attributes
 
 Usage: crm_attribute -n NAME [-v VALUE | -G | -D] [options]
 

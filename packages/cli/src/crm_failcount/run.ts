@@ -1,5 +1,5 @@
 import { type XmlElement, cloneElement, walkElements } from "@hbx/cib";
-import { type OptionSpec } from "../common/args.js";
+import { type OptionSpec, socketOption } from "../common/args.js";
 import { resolveNode, setAttr } from "../common/attributes.js";
 import { indexResources, primitivesOf } from "../common/cib-model.js";
 import { openCibSource } from "../common/cib-source.js";
@@ -12,10 +12,11 @@ import { notFound } from "../crm_resource/resource-args.js";
 
 const TOOL = "crm_failcount";
 
-const OPTIONS: OptionSpec[] = [
+export const OPTIONS: OptionSpec[] = [
   { key: "help", long: ["help"] },
   { key: "help", short: "?" },
   { key: "version", short: "$", long: ["version"] },
+  socketOption,
   { key: "verbose", short: "V", long: ["verbose"] },
   { key: "quiet", short: "q", long: ["quiet"] },
   { key: "quiet", short: "Q" },
@@ -50,7 +51,7 @@ Additional Options:
  -I, --interval=value   If operation is specified, its interval
  -N, --node=value       Use failcount on named node (instead of local node; Heartbeat v2: -U)`;
 
-const HELP = `crm_failcount - Query or delete resource fail counts
+export const HELP = `crm_failcount - Query or delete resource fail counts
 
 ${USAGE}
 

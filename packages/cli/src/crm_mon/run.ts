@@ -7,6 +7,7 @@ import { CliError, CrmExit } from "../common/exit-codes.js";
 import { type CliIo } from "../common/io.js";
 import { runTool } from "../common/tool.js";
 import { escapeHtml, htmlPage, htmlReport } from "./html.js";
+import { versionText } from "../common/args.js";
 import { HELP, type MonOptions, readOptions } from "./options.js";
 import { CLEAR_SCREEN, type MonHost, refreshLoop, writeFileWhole } from "./refresh.js";
 import { NagiosExit, simpleStatus } from "./simple.js";
@@ -35,11 +36,11 @@ export async function run(argv: string[], io: CliIo, host?: MonHost): Promise<nu
       return CrmExit.OK;
     }
     if (opts.version) {
-      io.stdout(
-        "Pacemaker 2.1.5 (hbx 0.1.0)\nWritten by Andrew Beekhof and the Pacemaker project contributors\n",
-      );
+      io.stdout(versionText("crm_mon"));
       return CrmExit.OK;
     }
+    // --socket wins over $HBX_SOCKET for this run (openCibSource reads it from io.env).
+    if (opts.socket !== undefined) io.env = { ...io.env, HBX_SOCKET: opts.socket };
     const background = opts.daemonize && io.env[DAEMON_CHILD_ENV] === "1";
     if (opts.daemonize && !background) return startBackground(argv, io, opts, host);
     if (opts.oneShot || host === undefined) {

@@ -1,6 +1,6 @@
 import os from "node:os";
 import { childElements } from "@hbx/cib";
-import { type OptionSpec, outputFormat } from "../common/args.js";
+import { type OptionSpec, outputFormat, socketOption } from "../common/args.js";
 import { indexNodes, section } from "../common/cib-model.js";
 import { openCibSource } from "../common/cib-source.js";
 import { CliError, CrmExit } from "../common/exit-codes.js";
@@ -9,10 +9,11 @@ import { runParsedTool } from "../common/tool.js";
 
 const TOOL = "crm_node";
 
-const OPTIONS: OptionSpec[] = [
+export const OPTIONS: OptionSpec[] = [
   { key: "help", short: "?", long: ["help", "help-all"] },
   { key: "help", short: "h" },
   { key: "version", short: "$", long: ["version"] },
+  socketOption,
   { key: "verbose", short: "V", long: ["verbose"] },
   { key: "quiet", short: "q", long: ["quiet"] },
   { key: "output-as", long: ["output-as"], arg: "required" },
@@ -23,7 +24,7 @@ const OPTIONS: OptionSpec[] = [
   { key: "cluster-id", short: "i", long: ["cluster-id"] },
 ];
 
-const HELP = `crm_node - list the cluster's nodes
+export const HELP = `crm_node - list the cluster's nodes
 
 Usage: crm_node [command] [options]
 

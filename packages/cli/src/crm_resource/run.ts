@@ -1,5 +1,12 @@
 import { type XmlElement, cloneElement, escapeAttr, escapeText, serializeXml } from "@hbx/cib";
-import { Args, type OptionSpec, checkOutputTo, outputFormat, outputOptions } from "../common/args.js";
+import {
+  Args,
+  type OptionSpec,
+  checkOutputTo,
+  outputFormat,
+  outputOptions,
+  socketOption,
+} from "../common/args.js";
 import { removeChild } from "../common/cib-model.js";
 import { openCibSource } from "../common/cib-source.js";
 import { commitCib } from "../common/commit.js";
@@ -27,7 +34,7 @@ import { unpackCluster } from "@hbx/pengine";
 import { AGENT_COMMANDS, runAgentCommand } from "./agents.js";
 import { type OperationQuery, operationsText, operationsXml } from "./operations.js";
 
-const OPTIONS: OptionSpec[] = [
+export const OPTIONS: OptionSpec[] = [
   {
     key: "help",
     short: "?",
@@ -44,6 +51,7 @@ const OPTIONS: OptionSpec[] = [
   },
   { key: "help", short: "h" },
   { key: "version", short: "$", long: ["version"] },
+  socketOption,
   { key: "verbose", short: "V", long: ["verbose"] },
   { key: "quiet", short: "Q", long: ["quiet"] },
   { key: "output-as", long: ["output-as"], arg: "required" },

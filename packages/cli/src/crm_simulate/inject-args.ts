@@ -1,4 +1,6 @@
 /** crm_simulate's synthetic-event and artifact options, parsed apart from the rest of its flags. */
+import { type Args, type OptionSpec } from "../common/args.js";
+import { CliError, CrmExit } from "../common/exit-codes.js";
 import { type Injections, noInjections } from "./inject.js";
 
 export interface InjectArgs {
@@ -17,80 +19,54 @@ export function defaultInjectArgs(): InjectArgs {
   return { inj: noInjections(), opFail: [], inPlace: false, pipe: false };
 }
 
+/** The options that add to a list of injections, by the key their table entry stores them under. */
 const LISTS: Record<string, keyof Injections> = {
-  "-u": "nodeUp",
-  "--node-up": "nodeUp",
-  "-d": "nodeDown",
-  "--node-down": "nodeDown",
-  "-f": "nodeFail",
-  "--node-fail": "nodeFail",
-  "-i": "opInject",
-  "--op-inject": "opInject",
-  "-g": "ticketGrant",
-  "--ticket-grant": "ticketGrant",
-  "-r": "ticketRevoke",
-  "--ticket-revoke": "ticketRevoke",
-  "-b": "ticketStandby",
-  "--ticket-standby": "ticketStandby",
-  "-e": "ticketActivate",
-  "--ticket-activate": "ticketActivate",
+  "node-up": "nodeUp",
+  "node-down": "nodeDown",
+  "node-fail": "nodeFail",
+  "op-inject": "opInject",
+  "ticket-grant": "ticketGrant",
+  "ticket-revoke": "ticketRevoke",
+  "ticket-standby": "ticketStandby",
+  "ticket-activate": "ticketActivate",
 };
 
-/**
- * Take one option if it is ours: true when taken, an error text when its value is missing,
- * false when the flag is not one of these.
- */
-export function takeInjectOption(
-  flag: string,
-  value: () => string | undefined,
-  a: InjectArgs,
-): boolean | string {
-  const need = (): string => value() ?? "";
-  const list = LISTS[flag];
-  if (list !== undefined) {
-    const v = need();
-    if (v === "") return `option '${flag}' needs a value`;
-    (a.inj[list] as string[]).push(v);
-    return true;
+/** The synthetic-event and artifact options, as crm_simulate's option table holds them. */
+export const INJECT_OPTIONS: OptionSpec[] = [
+  { key: "node-up", short: "u", long: ["node-up"], arg: "required" },
+  { key: "node-down", short: "d", long: ["node-down"], arg: "required" },
+  { key: "node-fail", short: "f", long: ["node-fail"], arg: "required" },
+  { key: "op-inject", short: "i", long: ["op-inject"], arg: "required" },
+  { key: "op-fail", short: "F", long: ["op-fail"], arg: "required" },
+  { key: "quorum", short: "q", long: ["quorum"], arg: "required" },
+  { key: "watchdog", short: "w", long: ["watchdog"], arg: "required" },
+  { key: "ticket-grant", short: "g", long: ["ticket-grant"], arg: "required" },
+  { key: "ticket-revoke", short: "r", long: ["ticket-revoke"], arg: "required" },
+  { key: "ticket-standby", short: "b", long: ["ticket-standby"], arg: "required" },
+  { key: "ticket-activate", short: "e", long: ["ticket-activate"], arg: "required" },
+  { key: "save-input", short: "I", long: ["save-input"], arg: "required" },
+  { key: "save-output", short: "O", long: ["save-output"], arg: "required" },
+  { key: "in-place", short: "X", long: ["in-place"] },
+  { key: "xml-pipe", short: "p", long: ["xml-pipe"] },
+  { key: "run", short: "R", long: ["run"] },
+];
+
+/** The injections and artifacts the parsed arguments ask for; an empty value is refused. */
+export function injectArgsFrom(args: Args): InjectArgs {
+  for (const spec of INJECT_OPTIONS) {
+    if (spec.arg === "required" && args.all(spec.key).some((v) => v === ""))
+      throw new CliError(CrmExit.USAGE, `crm_simulate: option '--${spec.key}' needs a value`);
   }
-  switch (flag) {
-    case "-q":
-    case "--quorum":
-      a.inj.quorum = need();
-      return a.inj.quorum === "" ? `option '${flag}' needs a value` : true;
-    case "-w":
-    case "--watchdog":
-      a.inj.watchdog = need();
-      return a.inj.watchdog === "" ? `option '${flag}' needs a value` : true;
-    case "-F":
-    case "--op-fail": {
-      const v = need();
-      if (v === "") return `option '${flag}' needs a value`;
-      a.opFail.push(v);
-      return true;
-    }
-    case "-I":
-    case "--save-input":
-      a.saveInput = need();
-      return a.saveInput === "" ? `option '${flag}' needs a value` : true;
-    case "-O":
-    case "--save-output":
-      a.saveOutput = need();
-      return a.saveOutput === "" ? `option '${flag}' needs a value` : true;
-    case "-X":
-    case "--in-place":
-      a.inPlace = true;
-      return true;
-    case "-p":
-    case "--xml-pipe":
-      a.pipe = true;
-      return true;
-    case "-R":
-    case "--run":
-      return true;
-    default:
-      return false;
-  }
+  const a = defaultInjectArgs();
+  for (const [key, list] of Object.entries(LISTS)) (a.inj[list] as string[]).push(...args.all(key));
+  a.inj.quorum = args.get("quorum") ?? a.inj.quorum;
+  a.inj.watchdog = args.get("watchdog") ?? a.inj.watchdog;
+  a.opFail.push(...args.all("op-fail"));
+  a.saveInput = args.get("save-input");
+  a.saveOutput = args.get("save-output");
+  a.inPlace = args.has("in-place");
+  a.pipe = args.has("xml-pipe");
+  return a;
 }
 
 export const INJECT_USAGE = `

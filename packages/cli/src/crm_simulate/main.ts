@@ -1,6 +1,7 @@
 import type { XmlElement } from "@hbx/cib";
 import { openCibSource } from "../common/cib-source.js";
 import { processIo } from "../common/io.js";
+import { readSimulateArgs } from "./args.js";
 import { run, wantsLiveCib } from "./run.js";
 
 const argv = process.argv.slice(2);
@@ -9,7 +10,10 @@ const argv = process.argv.slice(2);
 let live: XmlElement | Error | undefined;
 if (wantsLiveCib(argv)) {
   try {
-    live = await openCibSource(processIo()).read();
+    const io = processIo();
+    const socket = readSimulateArgs(argv).socket;
+    if (socket !== undefined) io.env = { ...io.env, HBX_SOCKET: socket };
+    live = await openCibSource(io).read();
   } catch (e) {
     live = e instanceof Error ? e : new Error(String(e));
   }

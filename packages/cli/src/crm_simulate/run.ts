@@ -1,6 +1,8 @@
 import { closeSync, openSync, writeFileSync, writeSync } from "node:fs";
 import { type XmlElement, XmlSyntaxError, cloneElement, parseXml, serializeXml } from "@hbx/cib";
-import { type InjectArgs, INJECT_USAGE, defaultInjectArgs, takeInjectOption } from "./inject-args.js";
+import { HELP, type SimulateArgs, readSimulateArgs } from "./args.js";
+import { CliError } from "../common/exit-codes.js";
+import { versionOutput } from "../common/args.js";
 import { applyInjections, hasInjections } from "./inject.js";
 import { applyOpFailures } from "./inject-fail.js";
 import {
@@ -28,8 +30,12 @@ export interface Io {
 
 /** Whether the arguments ask for the live CIB (-L), which must then be read before run. */
 export function wantsLiveCib(argv: string[]): boolean {
-  const args = parseArgs(argv);
-  return typeof args !== "string" && args.live && !args.help;
+  try {
+    const args = readSimulateArgs(argv);
+    return args.live && !args.help && !args.version;
+  } catch {
+    return false;
+  }
 }
 
 /** Exit codes as Pacemaker's crm_exit_t. */
@@ -38,87 +44,6 @@ const EXIT_USAGE = 64;
 const EXIT_DATAERR = 65;
 const EXIT_NOINPUT = 66;
 const EXIT_UNAVAILABLE = 69;
-
-interface Args {
-  xml?: string;
-  simulate: boolean;
-  scores: boolean;
-  quiet: boolean;
-  live: boolean;
-  datetime?: string;
-  dot?: string;
-  graph?: string;
-  failuresToMove: boolean;
-  help: boolean;
-  ext: InjectArgs;
-}
-
-function parseArgs(argv: string[]): Args | string {
-  const a: Args = {
-    simulate: false,
-    scores: false,
-    quiet: false,
-    live: false,
-    failuresToMove: false,
-    help: false,
-    ext: defaultInjectArgs(),
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const [flag, inline] =
-      arg.startsWith("--") && arg.includes("=")
-        ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
-        : [arg, undefined];
-    const value = (): string | undefined => inline ?? argv[++i];
-    switch (flag) {
-      case "-x":
-      case "--xml-file":
-        a.xml = value();
-        break;
-      case "-S":
-      case "--simulate":
-        a.simulate = true;
-        break;
-      case "-s":
-      case "--show-scores":
-        a.scores = true;
-        break;
-      case "-Q":
-      case "--quiet":
-        a.quiet = true;
-        break;
-      case "-L":
-      case "--live-check":
-        a.live = true;
-        break;
-      case "-t":
-      case "--set-datetime":
-        a.datetime = value();
-        break;
-      case "-D":
-      case "--save-dotfile":
-        a.dot = value();
-        break;
-      case "-G":
-      case "--save-graph":
-        a.graph = value();
-        break;
-      case "--failures-to-move":
-        a.failuresToMove = true;
-        break;
-      case "-h":
-      case "--help":
-        a.help = true;
-        break;
-      default: {
-        const taken = takeInjectOption(flag, value, a.ext);
-        if (taken === true) break;
-        return taken === false ? `unknown option '${arg}'` : taken;
-      }
-    }
-  }
-  return a;
-}
 
 /** Dates as crm_simulate -t takes them: ISO 8601, with a space or T, or year-dayofyear. */
 export function parseDateTime(text: string): Date | undefined {
@@ -135,34 +60,22 @@ export function parseDateTime(text: string): Date | undefined {
   return Number.isNaN(d.getTime()) ? undefined : d;
 }
 
-const USAGE = `Usage:
-  crm_simulate [OPTION?]
-
-crm_simulate - simulate a Pacemaker cluster's response to events
-
-Options:
-  -x, --xml-file=FILE      Retrieve XML from the named file
-  -S, --simulate           Simulate transition's execution and display resulting cluster status
-  -s, --show-scores        Show allocation scores
-  -t, --set-datetime=DT    Set date/time (ISO 8601 format)
-  -D, --save-dotfile=FILE  Save the transition graph in DOT format
-  -G, --save-graph=FILE    Save the transition graph (XML) to the named file
-  -Q, --quiet              Display only essential output
-  -L, --live-check         Connect to the CIB manager and use the current CIB contents
-                           (CIB_file when set, else the local hbxd: --socket is not taken
-                           here, HBX_SOCKET is)
-  --failures-to-move       For each resource, how many more failures it takes to move
-${INJECT_USAGE}`;
-
 /** crm_simulate as a function: arguments in, text out, Pacemaker's exit code back. */
 export function run(argv: string[], io: Io): number {
-  const args = parseArgs(argv);
-  if (typeof args === "string") {
-    io.stderr(`crm_simulate: ${args}\n${USAGE}`);
-    return EXIT_USAGE;
+  let args: SimulateArgs;
+  try {
+    args = readSimulateArgs(argv);
+  } catch (e) {
+    if (!(e instanceof CliError)) throw e;
+    io.stderr(`${e.message}\n${e.exitCode === EXIT_USAGE ? HELP : ""}`);
+    return e.exitCode;
   }
   if (args.help) {
-    io.stdout(USAGE);
+    io.stdout(HELP);
+    return EXIT_OK;
+  }
+  if (args.version) {
+    io.stdout(versionOutput("crm_simulate", args.outputAs));
     return EXIT_OK;
   }
   if (args.ext.inPlace) args.simulate = true;
@@ -204,7 +117,7 @@ export function run(argv: string[], io: Io): number {
   return simulateInput(cib, args.xml, args, now, io);
 }
 
-function simulateInput(cib: XmlElement, source: string, args: Args, now: Date, io: Io): number {
+function simulateInput(cib: XmlElement, source: string, args: SimulateArgs, now: Date, io: Io): number {
   if (cib.name !== "cib") {
     io.stderr(`crm_simulate: ${source}: root element is <${cib.name}>, expected <cib>\n`);
     return EXIT_DATAERR;
@@ -218,7 +131,7 @@ function simulateInput(cib: XmlElement, source: string, args: Args, now: Date, i
 }
 
 /** -L: the CIB main.ts read, as Pacemaker's crm_simulate queries the CIB manager. */
-function runLive(args: Args, now: Date, io: Io): number {
+function runLive(args: SimulateArgs, now: Date, io: Io): number {
   if (io.live === undefined) {
     io.stderr("crm_simulate: error: -L needs the live CIB, which this caller did not read\n");
     return EXIT_UNAVAILABLE;
@@ -240,7 +153,7 @@ function saveGraph(path: string, ws: WorkingSet): void {
   }
 }
 
-function simulate(input: XmlElement, args: Args, now: Date, io: Io): number {
+function simulate(input: XmlElement, args: SimulateArgs, now: Date, io: Io): number {
   const out: string[] = [];
   let cib = input;
   if (hasInjections(args.ext.inj)) {

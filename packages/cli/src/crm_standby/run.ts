@@ -1,4 +1,4 @@
-import { type OptionSpec } from "../common/args.js";
+import { type OptionSpec, socketOption } from "../common/args.js";
 import { CliError, CrmExit } from "../common/exit-codes.js";
 import { type CliIo } from "../common/io.js";
 import { runParsedTool } from "../common/tool.js";
@@ -6,10 +6,11 @@ import { run as crmAttribute } from "../crm_attribute/run.js";
 
 const TOOL = "crm_standby";
 
-const OPTIONS: OptionSpec[] = [
+export const OPTIONS: OptionSpec[] = [
   { key: "help", short: "?", long: ["help"] },
   { key: "help", short: "h" },
   { key: "version", short: "$", long: ["version"] },
+  socketOption,
   { key: "verbose", short: "V", long: ["verbose"] },
   { key: "quiet", short: "q", long: ["quiet"] },
   { key: "quiet", short: "Q" },
@@ -22,7 +23,7 @@ const OPTIONS: OptionSpec[] = [
   { key: "id", short: "i", long: ["id", "attr-id"], arg: "required" },
 ];
 
-const HELP = `crm_standby - query and change a node's standby state
+export const HELP = `crm_standby - query and change a node's standby state
 
 Usage: crm_standby [-G | -v on|off | -D] -N NODE [options]
 

@@ -1,5 +1,5 @@
 import { type XmlElement, escapeAttr, serializeXml } from "@hbx/cib";
-import { type OptionSpec, outputFormat } from "../common/args.js";
+import { type OptionSpec, outputFormat, socketOption } from "../common/args.js";
 import { agentProblems } from "../common/agent-checks.js";
 import {
   type CibProblem,
@@ -15,10 +15,11 @@ import { readXmlInput, runParsedTool } from "../common/tool.js";
 
 const TOOL = "crm_verify";
 
-const OPTIONS: OptionSpec[] = [
+export const OPTIONS: OptionSpec[] = [
   { key: "help", short: "?", long: ["help", "help-all"] },
   { key: "help", short: "h" },
   { key: "version", short: "$", long: ["version"] },
+  socketOption,
   { key: "verbose", short: "V", long: ["verbose"] },
   { key: "output-as", long: ["output-as"], arg: "required" },
   { key: "live", short: "L", long: ["live-check"] },
@@ -28,7 +29,7 @@ const OPTIONS: OptionSpec[] = [
   { key: "save-xml", short: "S", long: ["save-xml"], arg: "required" },
 ];
 
-const HELP = `crm_verify - check a cluster configuration for errors
+export const HELP = `crm_verify - check a cluster configuration for errors
 
 Usage: crm_verify [options]
 
