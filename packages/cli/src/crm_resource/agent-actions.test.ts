@@ -1,10 +1,12 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseXml } from "@hbx/cib";
 import { afterAll, describe, expect, it } from "vitest";
+import { memoryIo } from "../common/io.js";
 import { runAgentAction, type AgentActionRequest } from "./agent-actions.js";
+import { run as runCrmResource } from "./run.js";
 
 /**
  * Differential tests: the same options on the same CIB through Pacemaker 2.1.5's crm_resource
@@ -35,6 +37,9 @@ function cibText(stateDir: string): string {
       </primitive>
       <primitive id="lsb1" class="lsb" type="hbx-no-such-service"/>
       <primitive id="m1" class="ocf" provider="heartbeat" type="NoSuchAgent"/>
+      <primitive id="st" class="ocf" provider="pacemaker" type="Stateful">
+        <instance_attributes id="st-ia"><nvpair id="st-sf" name="state" value="${stateDir}/st.state"/></instance_attributes>
+      </primitive>
     </resources>
     <constraints/>
   </configuration>
@@ -75,6 +80,8 @@ function real(args: string[]): Out {
 async function ours(req: AgentActionRequest): Promise<Out> {
   // Agents keep pseudo-resource state in $HA_RSCTMP: one per side, so neither sees the other's.
   process.env.HA_RSCTMP = oursDir;
+  // Agents such as Stateful call crm_attribute, which reads the CIB named here, as on Pacemaker's side.
+  process.env.CIB_file = join(oursDir, "cib.xml");
   let stdout = "";
   let stderr = "";
   const cib = parseXml(cibText(oursDir), "cib.xml");
@@ -112,6 +119,40 @@ describe.skipIf(!available)("crm_resource agent options against Pacemaker 2.1.5"
       );
     },
   );
+
+  it("promotes and demotes a Stateful agent with --force-promote/--force-demote", async () => {
+    const run = (action: "force-start" | "force-stop" | "force-promote" | "force-demote") =>
+      same([`--${action}`, "-r", "st"], { action, resourceId: "st" });
+    // The agent records its role in its state file: the run really promoted and demoted it.
+    const role = () => readFileSync(join(oursDir, "st.state"), "utf8").trim();
+    expect((await run("force-promote")).code).toBe(7);
+    expect((await run("force-start")).code).toBe(0);
+    expect(role()).toBe("Unpromoted");
+    expect((await run("force-promote")).code).toBe(0);
+    expect(role()).toBe("Promoted");
+    expect((await run("force-demote")).code).toBe(0);
+    expect(role()).toBe("Unpromoted");
+    expect((await run("force-stop")).code).toBe(0);
+  });
+
+  it("takes --force-promote and --force-demote on crm_resource's command line", async () => {
+    for (const option of ["--force-promote", "--force-demote"]) {
+      const io = memoryIo({ CIB_file: join(oursDir, "cib.xml") });
+      expect(await runCrmResource([option, "-r", "nope"], io)).toBe(105);
+      expect(io.err).toBe(
+        "crm_resource: Resource 'nope' not found\nError performing operation: No such object\n",
+      );
+    }
+  });
+
+  it("reports an agent without promote as unimplemented (3), as Pacemaker does", async () => {
+    expect(
+      (await same(["--force-promote", "-r", "d1"], { action: "force-promote", resourceId: "d1" })).code,
+    ).toBe(3);
+    expect(
+      (await same(["--force-demote", "-r", "nope"], { action: "force-demote", resourceId: "nope" })).code,
+    ).toBe(105);
+  });
 
   it("reports an agent's exit reason and output like Pacemaker (IPaddr2 with a bad address)", async () => {
     expect((await same(["--validate", "-r", "bad"], { action: "validate", resourceId: "bad" })).code).toBe(6);
@@ -204,3 +245,27 @@ describe.skipIf(!available)("crm_resource agent options against Pacemaker 2.1.5"
     }
   });
 });
+
+describe.skipIf(!existsSync("/usr/lib/ocf/resource.d/heartbeat/Dummy"))(
+  "crm_resource agent options on a Heartbeat v2 CIB",
+  () => {
+    it("passes the instance attributes of an <attributes> set to the agent", async () => {
+      const dir = mkdtempSync(join(tmp, "v2-"));
+      const cib = parseXml(
+        `<cib epoch="1" num_updates="0" admin_epoch="0"><configuration><crm_config/><nodes/><resources>
+          <primitive id="d" class="ocf" provider="heartbeat" type="Dummy">
+            <instance_attributes id="d-ia"><attributes>
+              <nvpair id="d-st" name="state" value="${dir}/from-attributes.state"/>
+            </attributes></instance_attributes>
+          </primitive></resources><constraints/></configuration><status/></cib>`,
+        "cib.xml",
+      );
+      process.env.HA_RSCTMP = dir;
+      const io = { stdout: () => undefined, stderr: () => undefined };
+      expect(await runAgentAction({ cib, action: "force-start", resourceId: "d" }, io)).toBe(0);
+      expect(existsSync(join(dir, "from-attributes.state"))).toBe(true);
+      expect(await runAgentAction({ cib, action: "force-stop", resourceId: "d" }, io)).toBe(0);
+      expect(existsSync(join(dir, "from-attributes.state"))).toBe(false);
+    });
+  },
+);

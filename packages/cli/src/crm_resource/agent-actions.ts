@@ -23,6 +23,8 @@ export interface AgentActionRequest {
   action:
     | "force-start"
     | "force-stop"
+    | "force-promote"
+    | "force-demote"
     | "force-check"
     | "validate"
     | "list-standards"
@@ -56,6 +58,8 @@ const DEFAULT_TIMEOUT_MS = 20_000;
 const AGENT_ACTION: Record<string, string> = {
   "force-start": "start",
   "force-stop": "stop",
+  "force-promote": "promote",
+  "force-demote": "demote",
   "force-check": "monitor",
   validate: "validate-all",
 };
@@ -223,13 +227,16 @@ async function showMetadata(specArg: string, io: AgentActionIo): Promise<number>
 
 /**
  * crm_resource's agent options, with Pacemaker 2.1.5's output and exit codes:
- * --force-start/--force-stop/--force-check/--validate run the agent of a CIB resource on this
- * node; the list options and --show-metadata inspect the installed agents.
+ * --force-start/--force-stop/--force-promote/--force-demote/--force-check/--validate run the
+ * agent of a CIB resource on this node; the list options and --show-metadata inspect the
+ * installed agents.
  */
 export async function runAgentAction(req: AgentActionRequest, io: AgentActionIo): Promise<number> {
   switch (req.action) {
     case "force-start":
     case "force-stop":
+    case "force-promote":
+    case "force-demote":
     case "force-check":
     case "validate":
       return runOnAgent(req, io);

@@ -12,6 +12,8 @@ import { type AgentActionRequest, runAgentAction } from "./agent-actions.js";
 export const AGENT_COMMANDS = [
   "force-start",
   "force-stop",
+  "force-promote",
+  "force-demote",
   "force-check",
   "validate",
   "list-standards",

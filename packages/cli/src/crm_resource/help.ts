@@ -29,7 +29,8 @@ Locations:
  --promoted                 Limit --move/--ban/--clear to the promoted role
 
 Agents (on this node, bypassing the cluster):
- --force-start, --force-stop, --force-check[=LEVEL], --validate[=LEVEL]
+ --force-start, --force-stop, --force-promote, --force-demote, --force-check[=LEVEL],
+ --validate[=LEVEL]
  --list-standards, --list-ocf-providers, --list-agents=STD:PROV, --show-metadata=SPEC
 
 Options:

@@ -103,6 +103,8 @@ export const OPTIONS: OptionSpec[] = [
   { key: "option", long: ["option"], arg: "required" },
   { key: "force-start", long: ["force-start"] },
   { key: "force-stop", long: ["force-stop"] },
+  { key: "force-promote", long: ["force-promote"] },
+  { key: "force-demote", long: ["force-demote"] },
   { key: "force-check", long: ["force-check"], arg: "optional" },
   { key: "validate", long: ["validate"], arg: "optional" },
   { key: "list-standards", long: ["list-standards"] },
