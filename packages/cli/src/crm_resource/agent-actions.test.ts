@@ -40,6 +40,13 @@ function cibText(stateDir: string): string {
       <primitive id="st" class="ocf" provider="pacemaker" type="Stateful">
         <instance_attributes id="st-ia"><nvpair id="st-sf" name="state" value="${stateDir}/st.state"/></instance_attributes>
       </primitive>
+      <clone id="stc">
+        <meta_attributes id="stc-meta"><nvpair id="stc-promotable" name="promotable" value="true"/></meta_attributes>
+        <primitive id="st2" class="ocf" provider="pacemaker" type="Stateful">
+          <instance_attributes id="st2-ia"><nvpair id="st2-sf" name="state" value="${stateDir}/st2.state"/></instance_attributes>
+        </primitive>
+      </clone>
+      <group id="g"><primitive id="g1" class="ocf" provider="heartbeat" type="Dummy"/></group>
     </resources>
     <constraints/>
   </configuration>
@@ -133,6 +140,29 @@ describe.skipIf(!available)("crm_resource agent options against Pacemaker 2.1.5"
     expect((await run("force-demote")).code).toBe(0);
     expect(role()).toBe("Unpromoted");
     expect((await run("force-stop")).code).toBe(0);
+  });
+
+  it("runs the primitive a promotable clone holds when -r names the clone or an instance", async () => {
+    const role = () => readFileSync(join(oursDir, "st2.state"), "utf8").trim();
+    expect(
+      (await same(["--force-start", "-r", "stc"], { action: "force-start", resourceId: "stc" })).code,
+    ).toBe(0);
+    expect(
+      (await same(["--force-promote", "-r", "stc"], { action: "force-promote", resourceId: "stc" })).code,
+    ).toBe(0);
+    expect(role()).toBe("Promoted");
+    expect(
+      (await same(["--force-demote", "-r", "st2:0"], { action: "force-demote", resourceId: "st2:0" })).code,
+    ).toBe(0);
+    expect(role()).toBe("Unpromoted");
+    expect(
+      (await same(["--force-stop", "-r", "stc"], { action: "force-stop", resourceId: "stc" })).code,
+    ).toBe(0);
+  });
+
+  it("refuses a group as Pacemaker does (3)", async () => {
+    for (const action of ["force-promote", "force-check"] as const)
+      expect((await same([`--${action}`, "-r", "g"], { action, resourceId: "g" })).code).toBe(3);
   });
 
   it("takes --force-promote and --force-demote on crm_resource's command line", async () => {

@@ -17,6 +17,7 @@ import {
   type Standard,
 } from "@hbx/lrm";
 import { nvpairsOf } from "../common/attributes.js";
+import { RESOURCE_TAGS } from "../common/cib-model.js";
 
 /** The crm_resource options that run or inspect resource agents directly on this node. */
 export interface AgentActionRequest {
@@ -52,6 +53,7 @@ export interface AgentActionIo {
 const EXIT_USAGE = 64;
 const EXIT_NOSUCH = 105;
 const EXIT_ERROR = 1;
+const EXIT_UNIMPLEMENTED = 3;
 const DEFAULT_TIMEOUT_MS = 20_000;
 
 /** The agent action each crm_resource option runs. */
@@ -83,18 +85,29 @@ function nvpairs(el: XmlElement, setName: string): Record<string, string> {
   return out;
 }
 
-function findResource(cib: XmlElement, id: string): ConfiguredResource | undefined {
+/**
+ * The primitive whose agent `-r ID` runs, as Pacemaker picks it: ID itself (a clone instance
+ * "db:1" is its primitive), or the one a clone holds, since promotable resources are clones;
+ * "group" when that is a group, which Pacemaker refuses.
+ */
+function agentPrimitive(resources: XmlElement, id: string): XmlElement | "group" | undefined {
+  const bare = id.replace(/:\d+$/, "");
+  for (const el of walkElements(resources)) {
+    if (el.attrs.id !== bare || !(RESOURCE_TAGS as readonly string[]).includes(el.name)) continue;
+    const target =
+      el.name === "primitive" || el.name === "group" ? el : childElements(el, "primitive", "group")[0];
+    if (target === undefined) return undefined;
+    return target.name === "group" ? "group" : target;
+  }
+  return undefined;
+}
+
+function findResource(cib: XmlElement, id: string): ConfiguredResource | "group" | undefined {
   const config = firstChild(cib, "configuration");
   const resources = config && firstChild(config, "resources");
   if (!resources) return undefined;
-  let prim: XmlElement | undefined;
-  for (const el of walkElements(resources)) {
-    if (el.name === "primitive" && el.attrs.id === id) {
-      prim = el;
-      break;
-    }
-  }
-  if (!prim) return undefined;
+  const prim = agentPrimitive(resources, id);
+  if (prim === undefined || prim === "group") return prim;
   const standard = (prim.attrs.class ?? "") as Standard;
   const spec: AgentSpec = { standard, provider: prim.attrs.provider, type: prim.attrs.type ?? "" };
   const meta: Record<string, string> = { class: standard };
@@ -135,7 +148,14 @@ async function runOnAgent(req: AgentActionRequest, io: AgentActionIo): Promise<n
       return EXIT_USAGE;
     }
   } else {
-    rsc = req.cib ? findResource(req.cib, req.resourceId) : undefined;
+    const found = req.cib ? findResource(req.cib, req.resourceId) : undefined;
+    if (found === "group") {
+      io.stderr(
+        `Sorry, the ${req.action} option doesn't support group resources\ncrm_resource: Error performing operation: Unimplemented\n`,
+      );
+      return EXIT_UNIMPLEMENTED;
+    }
+    rsc = found;
     if (!rsc) {
       io.stderr(
         `crm_resource: Resource '${req.resourceId}' not found\nError performing operation: No such object\n`,
