@@ -15,7 +15,8 @@ export const pacemakerMissing = existsSync(PACEMAKER_SIMULATE)
   ? undefined
   : `${PACEMAKER_SIMULATE} is not installed (pacemaker-cli-utils)`;
 
-const fold = (line: string): string => line.replace(/\s+/g, " ").trim();
+/** Spaces folded and the list bullet dropped (hbx's lines come without it). */
+const fold = (line: string): string => line.replace(/\s+/g, " ").trim().replace(/^\* /, "");
 
 /** hbx's decisions on a CIB. */
 export function hbxDecisions(cib: string): string[] {

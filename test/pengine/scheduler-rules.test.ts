@@ -10,12 +10,26 @@ import { hbxDecisions, pacemakerDecisions, pacemakerMissing } from "./pacemaker-
 const nv = (id: string, name: string, value: string): string =>
   `<nvpair id="${id}" name="${name}" value="${value}"/>`;
 
-/** A CIB of online nodes with no history: everything is stopped. */
-function freshCib(nodes: string[], resources: string, constraints: string): string {
+/**
+ * A CIB of online nodes with no history: everything is stopped. `attrs` gives a node's transient
+ * attributes (promotion scores, say).
+ */
+function freshCib(
+  nodes: string[],
+  resources: string,
+  constraints: string,
+  attrs: Record<string, Record<string, number>> = {},
+): string {
+  const transient = (n: string): string =>
+    attrs[n] === undefined
+      ? ""
+      : `<transient_attributes id="${n}"><instance_attributes id="ta-${n}">${Object.entries(attrs[n])
+          .map(([k, v]) => nv(`ta-${n}-${k}`, k, String(v)))
+          .join("")}</instance_attributes></transient_attributes>`;
   const states = nodes
     .map(
       (n) =>
-        `<node_state id="${n}" uname="${n}" in_ccm="true" crmd="online" join="member" expected="member"><lrm id="${n}"><lrm_resources/></lrm></node_state>`,
+        `<node_state id="${n}" uname="${n}" in_ccm="true" crmd="online" join="member" expected="member">${transient(n)}<lrm id="${n}"><lrm_resources/></lrm></node_state>`,
     )
     .join("");
   return `<cib crm_feature_set="3.16.2" validate-with="pacemaker-3.7" epoch="1" num_updates="0" admin_epoch="0" have-quorum="1" dc-uuid="${nodes[0]}">
@@ -25,12 +39,14 @@ function freshCib(nodes: string[], resources: string, constraints: string): stri
 <status>${states}</status></cib>`;
 }
 
-const clone = (id: string, prim: string, meta: Record<string, string>): string =>
-  `<clone id="${id}"><meta_attributes id="${id}-m">${Object.entries(meta)
+/** A clone of one primitive; `agent` is provider:type of an OCF agent. */
+function clone(id: string, prim: string, meta: Record<string, string>, agent = "heartbeat:Dummy"): string {
+  const [provider, type] = agent.split(":");
+  const metas = Object.entries(meta)
     .map(([k, v]) => nv(`${id}-${k}`, k, v))
-    .join(
-      "",
-    )}</meta_attributes><primitive id="${prim}" class="ocf" provider="heartbeat" type="Dummy"/></clone>`;
+    .join("");
+  return `<clone id="${id}"><meta_attributes id="${id}-m">${metas}</meta_attributes><primitive id="${prim}" class="ocf" provider="${provider}" type="${type}"/></clone>`;
+}
 
 const order = (id: string, first: string, then: string): string =>
   `<rsc_order id="${id}" first="${first}" then="${then}"/>`;
@@ -70,6 +86,48 @@ describe("interleaved orderings between clones", () => {
     () => {
       const cib = chain(["nodeA", "nodeB", "nodeC"]);
       expect(hbxDecisions(cib)).toEqual(pacemakerDecisions(cib));
+    },
+  );
+});
+
+describe("the order a promotable clone's instances are assigned in", () => {
+  // Pacemaker's pcmk__add_promotion_scores raises each instance's priority to its best promotion
+  // score, and pcmk__cmp_instance assigns higher priority first: the instance most worth promoting
+  // takes its best node before a lower-numbered one can.
+  const unique = (nodes: string[], scores: Record<string, Record<string, number>>) =>
+    freshCib(
+      nodes,
+      clone(
+        "db-clone",
+        "db",
+        { promotable: "true", "globally-unique": "true", "clone-max": "2" },
+        "pacemaker:Stateful",
+      ),
+      "",
+      scores,
+    );
+  const laterInstanceFirst = unique(["alpha", "beta", "gamma"], {
+    alpha: { "master-db:0": 5, "master-db:1": 50 },
+    beta: { "master-db:0": 20, "master-db:1": 500 },
+  });
+  const firstInstanceFirst = unique(["n2", "n10"], {
+    n2: { "master-db:0": 300, "master-db:1": 10 },
+    n10: { "master-db:0": 30, "master-db:1": 100 },
+  });
+
+  it("gives the instance with the highest promotion score its node first and promotes it there", () => {
+    expectRule(laterInstanceFirst, ["Start db:0 ( alpha )", "Promote db:1 ( Stopped -> Promoted beta )"]);
+  });
+
+  it("gives the first instance its node first when it is the one most worth promoting", () => {
+    expectRule(firstInstanceFirst, ["Promote db:0 ( Stopped -> Promoted n2 )", "Start db:1 ( n10 )"]);
+  });
+
+  it.skipIf(pacemakerMissing !== undefined)(
+    `decides both as Pacemaker's crm_simulate does${pacemakerMissing ? ` (skipped: ${pacemakerMissing})` : ""}`,
+    () => {
+      for (const cib of [laterInstanceFirst, firstInstanceFirst])
+        expect(hbxDecisions(cib)).toEqual(pacemakerDecisions(cib));
     },
   );
 });

@@ -114,6 +114,9 @@ export function addPromotionScores(clone: Resource, ws: WorkingSet): void {
       if (!nodeAvailable(e.node)) continue;
       const s = promotionScore(inst, e.node, unique) ?? 0;
       if (s > 0) inst.variant.addScore(inst, e.node, s, "promotion score", ws);
+      // The instance's priority becomes its best promotion score, so the instance most worth
+      // promoting is assigned first (Pacemaker's pcmk__add_promotion_scores).
+      if (s > inst.priority) inst.priority = s;
     }
   }
 }
