@@ -31,7 +31,8 @@ const SECURITY_HEADERS = {
     "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   "X-Content-Type-Options": "nosniff",
   "X-Frame-Options": "DENY",
-  "Referrer-Policy": "no-referrer",
+  // Not no-referrer: Chromium then sends `Origin: null` on the page's own form posts.
+  "Referrer-Policy": "same-origin",
   "Cache-Control": "no-store",
 };
 
