@@ -134,6 +134,21 @@ describe("hbxd", () => {
     expect(debug).toEqual({ needRestart: ["debugfile"] });
   });
 
+  it("switches the syslog facility live on a SIGHUP, like the log files", () => {
+    const cf = (extra: string) =>
+      parseHaCf(`keepalive 1\ndeadtime 10\nucast lo 127.0.0.1\nnode a\n${extra}`, "ha.cf");
+    const keys = parseAuthkeys("auth 1\n1 sha1 k\n", "authkeys");
+    const running = { hacf: cf("logfile /a\nlogfacility local0\n"), authkeys: keys };
+    expect(planReload(running, { hacf: cf("logfile /a\nlogfacility daemon\n"), authkeys: keys })).toEqual({
+      logTargets: { logfile: "/a", debugfile: undefined, logfacility: "daemon" },
+      needRestart: [],
+    });
+    expect(planReload(running, { hacf: cf("logfile /a\n"), authkeys: keys }).logTargets).toEqual({
+      logfile: "/a",
+      logfacility: undefined,
+    });
+  });
+
   it("takes over a pidfile whose pid is alive but not an hbxd, and refuses one held by a running hbxd", async () => {
     const path = join(root, "lock.pid");
     const sleeper = spawn("sleep", ["30"]);

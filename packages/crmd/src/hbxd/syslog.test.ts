@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { daemonLogger } from "./logging.js";
+import { type HbxdSignal, run } from "./run.js";
 import { syslogPriority } from "./syslog.js";
 
 // Node cannot open a unix datagram socket, so the stand-in for /dev/log is a few lines of
@@ -114,5 +115,62 @@ describe("syslog (ha.cf logfacility)", () => {
       await new Promise((r) => setTimeout(r, 300));
       expect(sock.received).toHaveLength(2);
     },
+  );
+
+  it.skipIf(!canRun)(
+    "hbxd with `logfacility local0` in ha.cf logs its start and stop to syslog, not to stderr (skipped without python3 and logger)",
+    async () => {
+      const sock = await syslogSocket();
+      const dir = join(root, "ha.d");
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(
+        join(dir, "ha.cf"),
+        `logfacility local0\nkeepalive 100ms\ndeadtime 1\nudpport ${21000 + (process.pid % 1000)}\nucast lo 127.0.0.46\nnode alpha beta\n`,
+      );
+      writeFileSync(join(dir, "authkeys"), "auth 2\n2 sha1 k\n", { mode: 0o600 });
+      const socket = join(root, "hbxd.sock");
+      let stop!: (s: HbxdSignal) => void;
+      let stderr = "";
+      const was = process.env.HBX_SYSLOG_SOCKET;
+      process.env.HBX_SYSLOG_SOCKET = sock.path;
+      try {
+        const done = run(
+          [
+            "--ha-dir",
+            dir,
+            "--node",
+            "alpha",
+            "--state-dir",
+            join(root, "state"),
+            "--bind",
+            "127.0.0.45",
+            "--socket",
+            socket,
+          ],
+          { stdout: () => {}, stderr: (t) => (stderr += t), env: {}, onSignal: (cb) => (stop = cb) },
+        );
+        const started = async () => {
+          for (let i = 0; i < 100 && !sock.received.some((l) => l.includes("hbxd started")); i++)
+            await new Promise((r) => setTimeout(r, 50));
+        };
+        await started();
+        stop("SIGTERM");
+        expect(await done).toBe(0);
+        for (let i = 0; i < 40 && !sock.received.some((l) => l.includes("shutting down")); i++)
+          await new Promise((r) => setTimeout(r, 50));
+      } finally {
+        if (was === undefined) delete process.env.HBX_SYSLOG_SOCKET;
+        else process.env.HBX_SYSLOG_SOCKET = was;
+      }
+      expect(sock.received).toContainEqual(
+        expect.stringMatching(/^<134>.* hbxd\[\d+\]: hbxd: hbxd started on node alpha node=alpha$/),
+      );
+      expect(sock.received).toContainEqual(
+        expect.stringMatching(/^<134>.* hbxd\[\d+\]: transport: heartbeat started: node alpha/),
+      );
+      expect(sock.received).toContainEqual(expect.stringMatching(/^<134>.*: hbxd: hbxd shutting down$/));
+      expect(stderr).toBe("");
+    },
+    20_000,
   );
 });
