@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HaCfError, parseHaCf } from "@hbx/transport";
 import { type RunningHbxd, startHbxd } from "../hbxd/daemon.js";
-import { statusPageConfig } from "./server.js";
+import { StatusPageServer, statusPageConfig } from "./server.js";
 
 const root = mkdtempSync(join(tmpdir(), "hbx-http-"));
 const port = 31000 + (process.pid % 4000);
@@ -24,7 +24,13 @@ const CIB = `<cib admin_epoch="0" epoch="1" num_updates="0" validate-with="pacem
       <nvpair id="opt-stonith" name="stonith-enabled" value="false"/>
       <nvpair id="opt-quorum" name="no-quorum-policy" value="ignore"/>
     </cluster_property_set></crm_config>
-    <nodes/><resources/><constraints/>
+    <nodes/>
+    <resources>
+      <primitive id="web" class="ocf" provider="heartbeat" type="Dummy">
+        <meta_attributes id="web-meta"><nvpair id="web-role" name="target-role" value="Stopped"/></meta_attributes>
+      </primitive>
+    </resources>
+    <constraints/>
   </configuration>
   <status/>
 </cib>
@@ -173,6 +179,69 @@ describe("the status page served by hbxd", () => {
     expect(html).toMatch(/<div id="notice" class="notice ok">standby alpha: done \(CIB [\d.]+\)<\/div>/);
     await post({ action: "unstandby", node: "alpha", csrf: await token() });
     expect((await cib()).xml).toContain('name="standby" value="off"');
+  });
+});
+
+describe("the page's resource actions", () => {
+  const act = async (fields: Record<string, string>) => {
+    const r = await post({ ...fields, csrf: await token() });
+    expect(r.status).toBe(303);
+    return /<div id="notice" class="notice (ok|err)">([^<]*)<\/div>/.exec(await page())?.slice(1);
+  };
+
+  it("moves a resource as crm_resource --move does, and clears the move as --clear does", async () => {
+    expect(await act({ action: "move", resource: "web", node: "alpha" })).toEqual([
+      "ok",
+      expect.stringMatching(/^move web to alpha: done/),
+    ]);
+    expect((await cib()).xml).toContain(
+      '<rsc_location id="cli-prefer-web" rsc="web" role="Started" node="alpha" score="INFINITY"/>',
+    );
+    expect(await page()).toContain("Clear move");
+    await act({ action: "clear", resource: "web" });
+    expect((await cib()).xml).not.toContain("cli-prefer-web");
+    expect(await page()).not.toContain("Clear move");
+  });
+
+  it("cleans a resource up through cib.cleanup, on one node or all", async () => {
+    expect(await act({ action: "cleanup", resource: "web", node: "alpha" })).toEqual([
+      "ok",
+      expect.stringMatching(/^cleanup web on alpha: done \(CIB [\d.]+\)$/),
+    ]);
+    expect((await act({ action: "cleanup", resource: "web" }))?.[1]).toMatch(/^cleanup web: done/);
+  });
+
+  it("refuses a move to a node the cluster does not have, with nothing written", async () => {
+    const before = await cib();
+    const r = await post({ action: "move", resource: "web", node: "nowhere", csrf: await token() });
+    expect(r.status).toBe(400);
+    expect(await r.text()).toBe(`node: expected one of the cluster's nodes (alpha), found "nowhere"\n`);
+    expect((await cib()).version).toBe(before.version);
+  });
+});
+
+describe("the page without http_auth", () => {
+  it("shows the cluster read-only and refuses every action, with nothing written", async () => {
+    const listen = { address: "127.0.0.1", port: port + 1, addressWritten: false, line: 1 };
+    const server = new StatusPageServer({ listen, ops: hbxd.crm!.ipcHandlers(), log: hbxd.log });
+    await server.listen();
+    try {
+      const url = `http://127.0.0.1:${port + 1}`;
+      const html = await (await fetch(`${url}/`)).text();
+      expect(html).toContain('<tr data-node="alpha">');
+      expect(html).not.toContain("<form");
+      const before = await cib();
+      const r = await fetch(`${url}/action`, {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body: "action=standby&node=alpha",
+      });
+      expect(r.status).toBe(403);
+      expect(await r.text()).toBe("actions are off: ha.cf names no http_auth file\n");
+      expect((await cib()).version).toBe(before.version);
+    } finally {
+      await server.close();
+    }
   });
 });
 
