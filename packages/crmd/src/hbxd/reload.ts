@@ -26,6 +26,7 @@ const DIRECTIVE: Partial<Record<keyof HaCf, string>> = {
   nodes: "node",
   pingGroups: "ping_group",
   traditionalCompression: "traditional_compression",
+  httpAuth: "http_auth",
 };
 
 function sameKeys(a: Authkeys, b: Authkeys): boolean {

@@ -7,7 +7,8 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HaCfError, parseHaCf } from "@hbx/transport";
+import { HaCfError, parseAuthkeys, parseHaCf } from "@hbx/transport";
+import { planReload } from "../hbxd/reload.js";
 import { type RunningHbxd, startHbxd } from "../hbxd/daemon.js";
 import { StatusPageServer, statusPageConfig } from "./server.js";
 
@@ -274,6 +275,15 @@ describe("where the status page may listen", () => {
     expect(() => statusPageConfig(cf(`http 8080\nhttp_auth ${pw}\n`))).toThrow(
       /expected mode 600, found 640/,
     );
+  });
+
+  it("waits for a restart when SIGHUP finds the http or http_auth line changed, naming the directives", () => {
+    const keys = parseAuthkeys("auth 1\n1 sha1 k\n", "authkeys");
+    const plan = planReload(
+      { hacf: cf("http 8080\n"), authkeys: keys },
+      { hacf: cf("http 8081\nhttp_auth /etc/ha.d/http.passwd\n"), authkeys: keys },
+    );
+    expect(plan.needRestart).toEqual(["http", "http_auth"]);
   });
 
   it("is not served at all without an http line", () => {
