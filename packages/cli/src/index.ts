@@ -16,3 +16,5 @@ export { run as runClStatus } from "./cl_status/run.js";
 export { run as runHbStandby } from "./hb_standby/run.js";
 export { run as runHbTakeover } from "./hb_takeover/run.js";
 export { IpcCibSource, ipcFailure } from "./common/ipc-cib-source.js";
+export { type OptionSpec, STANDARD_OPTION_DOCS } from "./common/args.js";
+export { TOOL_DOCS, type ToolDoc } from "./tool-docs.js";

@@ -4,6 +4,6 @@ export * from "./v1/index.js";
 export * from "./ipc/index.js";
 // The daemon itself, startable in-process for tests.
 export { startHbxd, type RunningHbxd } from "./hbxd/daemon.js";
-export { parseHbxdArgs, type HbxdOptions } from "./hbxd/options.js";
+export { parseHbxdArgs, helpText as hbxdHelpText, type HbxdOptions } from "./hbxd/options.js";
 // CRM mode (ha.cf `crm on`): DC loop, CIB replication, cib.query/cib.replace IPC.
 export * from "./crm/index.js";

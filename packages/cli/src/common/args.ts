@@ -13,7 +13,24 @@ export interface OptionSpec {
   long?: string[];
   /** "none": a flag; "required": takes a value; "optional": glued, or next word if not "-…". */
   arg?: "none" | "required" | "optional";
+  /** One sentence for the man page when the tool's --help has no line for it. */
+  doc?: string;
 }
+
+/**
+ * The man page's sentence for the options most tools share, by key, when a tool's --help does
+ * not describe them itself.
+ */
+export const STANDARD_OPTION_DOCS: Record<string, string> = {
+  help: "Show help options and exit",
+  version: "Display software version and exit",
+  verbose: "Increase debug output (may be specified multiple times)",
+  quiet: "Display only essential output",
+  "output-as": "Specify output format as one of: text (default), xml",
+  "output-to": 'Specify file name for output (hbx writes to stdout only: "-")',
+  "text-fancy": "Accepted for compatibility: hbx's text output has one style",
+  socket: "hbxd's IPC socket (default $HBX_SOCKET, else /run/hbx/hbxd.sock)",
+};
 
 export interface ParsedArgs {
   /** Values per key in order; a flag stores "" once per occurrence. */

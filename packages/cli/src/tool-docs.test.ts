@@ -1,0 +1,97 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { repoRoot } from "@hbx/cib";
+import { startHbxd, type RunningHbxd } from "@hbx/crmd";
+import { type CliIo, memoryIo } from "./common/io.js";
+import { run as cibadmin } from "./cibadmin/run.js";
+import { run as clStatus } from "./cl_status/run.js";
+import { run as crmAttribute } from "./crm_attribute/run.js";
+import { run as crmFailcount } from "./crm_failcount/run.js";
+import { run as crmMon } from "./crm_mon/run.js";
+import { run as crmNode } from "./crm_node/run.js";
+import { run as crmResource } from "./crm_resource/run.js";
+import { run as crmStandby } from "./crm_standby/run.js";
+import { run as crmVerify } from "./crm_verify/run.js";
+import { run as hbStandby } from "./hb_standby/run.js";
+import { TOOL_DOCS } from "./tool-docs.js";
+
+const bins = Object.keys(
+  (JSON.parse(readFileSync(resolve(repoRoot, "packages/cli/package.json"), "utf8")) as { bin: object }).bin,
+);
+
+describe("the tools' option tables", () => {
+  it("document every command the package installs, each once", () => {
+    expect(TOOL_DOCS.map((d) => d.tool).sort()).toEqual([...bins].sort());
+  });
+
+  it("give every tool --socket, --version and a help option", () => {
+    for (const doc of TOOL_DOCS) {
+      const longs = doc.options.flatMap((o) => o.long ?? []);
+      expect(longs, doc.tool).toContain("socket");
+      expect(longs, doc.tool).toContain("version");
+      expect(longs, doc.tool).toContain("help");
+    }
+  });
+});
+
+type Tool = (argv: string[], io: CliIo) => Promise<number>;
+
+/** Each tool with a command that reads from (or asks) the running cluster. */
+const LIVE: [string, Tool, string[]][] = [
+  ["cibadmin", cibadmin, ["-Q"]],
+  ["crm_mon", crmMon, ["-1"]],
+  ["crm_node", crmNode, ["-l"]],
+  ["crm_resource", crmResource, ["-l"]],
+  ["crm_attribute", crmAttribute, ["-n", "cluster-delay", "-G"]],
+  ["crm_failcount", crmFailcount, ["-r", "none", "-N", "solo", "-G"]],
+  ["crm_standby", crmStandby, ["-N", "solo", "-G"]],
+  ["crm_verify", crmVerify, ["-L"]],
+  ["cl_status", clStatus, ["hbstatus"]],
+  ["hb_standby", hbStandby, ["all"]],
+];
+
+/** The words each tool prints when it cannot reach hbxd. */
+const UNREACHABLE = /Could not connect|Connection to cluster failed|cannot connect to hbxd|Cannot signon/;
+
+describe("--socket on every tool that talks to the cluster", () => {
+  let root: string;
+  let daemon: RunningHbxd;
+  let socket: string;
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), "hbx-socket-"));
+    const haDir = join(root, "ha.d");
+    mkdirSync(haDir);
+    const port = 21000 + (process.pid % 1000);
+    writeFileSync(
+      join(haDir, "ha.cf"),
+      `logfile ${join(root, "ha-log")}\nkeepalive 100ms\ndeadtime 800ms\ninitdead 800ms\nudpport ${port}\nucast lo 127.0.0.2\nnode solo\ncrm on\n`,
+    );
+    writeFileSync(join(haDir, "authkeys"), "auth 1\n1 md5 s0cket\n", { mode: 0o600 });
+    socket = join(root, "hbxd.sock");
+    daemon = await startHbxd({
+      haDir,
+      node: "solo",
+      stateDir: join(root, "state"),
+      bind: "127.0.0.1",
+      socket,
+    });
+  });
+  afterAll(async () => {
+    await daemon?.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it.each(LIVE)("%s reaches hbxd through --socket alone, and not without it", async (_name, tool, argv) => {
+    const env = { HBX_SOCKET: join(root, "nothing-here.sock") };
+    const withSocket = memoryIo({ ...env });
+    const code = await tool([...argv, "--socket", socket], withSocket);
+    expect(code).not.toBe(64);
+    expect(withSocket.err).not.toMatch(/unrecognized option|Unknown option/);
+    expect(withSocket.out + withSocket.err).not.toMatch(UNREACHABLE);
+    const without = memoryIo({ ...env });
+    await tool(argv, without);
+    expect(without.out + without.err).toMatch(UNREACHABLE);
+  });
+});
