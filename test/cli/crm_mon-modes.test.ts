@@ -20,9 +20,10 @@ describe("crm_mon modes", () => {
     expect(readOptions(["--output-to=/tmp/x"], true).oneShot).toBe(true);
   });
 
-  it("prints once with -1, -s or -X even on a terminal, and refreshes with -i even into a pipe", () => {
-    for (const a of [["-1"], ["-s"], ["-X"], ["-1", "-i", "2"]])
+  it("prints once with -1, -s, -X or a document to stdout even on a terminal, and refreshes with -i even into a pipe", () => {
+    for (const a of [["-1"], ["-s"], ["-X"], ["-1", "-i", "2"], ["--output-as=html", "-i", "2"]])
       expect(readOptions(a, true).oneShot).toBe(true);
+    expect(readOptions(["--output-as=html", "--output-to=/tmp/x", "-i", "2"], false).oneShot).toBe(false);
     expect(readOptions(["-i", "2"], false)).toMatchObject({ oneShot: false, intervalMs: 2000 });
   });
 

@@ -29,7 +29,7 @@ const CIB = crmTestCib(`      <primitive id="dummy" class="ocf" provider="heartb
         <operations>
           <op id="dummy-start" name="start" interval="0" timeout="20s"/>
           <op id="dummy-stop" name="stop" interval="0" timeout="20s"/>
-          <op id="dummy-monitor" name="monitor" interval="1s" timeout="20s"/>
+          <op id="dummy-monitor" name="monitor" interval="2s" timeout="20s"/>
         </operations>
       </primitive>`);
 
@@ -206,7 +206,7 @@ describe.skipIf(dummyUnavailable !== undefined)(
       const all = cluster.nodes.map((n) => n.log()).join("");
       expect(all).toMatch(/ lrm: \[\d+\]: info: operation finished .*rsc=dummy op=start .*rc=0/);
       // A recurring monitor that finds the Dummy running is not worth a line in ha-log.
-      expect(all).not.toMatch(/info: operation finished .*op=monitor interval=1000 rc=0/);
+      expect(all).not.toMatch(/info: operation finished .*op=monitor interval=2000 rc=0/);
     });
   },
 );

@@ -10,8 +10,9 @@ export interface MonOptions {
   verbose: number;
   quiet: boolean;
   /**
-   * Print once and exit: -1, -s, -X, or stdout not a terminal without -i. Otherwise crm_mon
-   * redraws every `intervalMs` until q or Ctrl-C.
+   * Print once and exit: -1, -s, -X, XML or HTML to stdout (a document, not a screen), or
+   * stdout not a terminal without -i. Otherwise crm_mon redraws every `intervalMs` until q or
+   * Ctrl-C, or rewrites the --output-to file.
    */
   oneShot: boolean;
   /** -i: how often the refreshing mode (and --daemonize) redraws; 5s as in Pacemaker. */
@@ -122,6 +123,7 @@ export function readOptions(argv: string[], stdoutIsTty = false): MonOptions {
       args.has("one-shot") ||
       args.has("simple") ||
       args.has("xml") ||
+      (outputTo === undefined && (as === "xml" || as === "html")) ||
       (!daemonize && !args.has("interval") && (!stdoutIsTty || outputTo !== undefined)),
     intervalMs,
     daemonize,
