@@ -14,6 +14,7 @@ import {
   hbxSimulate,
   nodeState,
   oracle,
+  order,
   pacemakerSimulate,
   started,
   summaryOf,
@@ -31,7 +32,15 @@ const deviceRunning = (id: string, node: string): string =>
 function threeNodes(
   names: [string, string, string],
   second: NodeCondition,
-  opts: { third?: NodeCondition; withDevice?: boolean; rsc?: string; other?: string } = {},
+  opts: {
+    third?: NodeCondition;
+    withDevice?: boolean;
+    rsc?: string;
+    other?: string;
+    quorum?: boolean;
+    /** `rsc` is stopped rather than running on the second node. */
+    stopped?: boolean;
+  } = {},
 ): string {
   const [n1, n2, n3] = names;
   const rsc = opts.rsc ?? "A";
@@ -39,11 +48,12 @@ function threeNodes(
   const withDevice = opts.withDevice ?? true;
   return cib({
     nodes: names,
-    options: { "stonith-enabled": "true" },
+    options: { "stonith-enabled": "true", "no-quorum-policy": "stop" },
+    quorum: opts.quorum,
     resources: (withDevice ? device("fence") : "") + dummy(rsc) + dummy(other),
     status:
       nodeState(0, n1, "online", withDevice ? deviceRunning("fence", n1) : "") +
-      nodeState(1, n2, second, started(rsc, n2)) +
+      nodeState(1, n2, second, opts.stopped ? "" : started(rsc, n2)) +
       nodeState(2, n3, opts.third ?? "online", started(other, n3)),
   });
 }
@@ -88,6 +98,57 @@ const CASES: Array<{ name: string; xml: string; summary: string[] }> = [
     name: "with fencing enabled but no device, nothing is fenced and nothing moves",
     xml: threeNodes(["n1", "n2", "n3"], "unclean", { withDevice: false }),
     summary: [],
+  },
+  {
+    name: "without quorum a node whose controller is gone is still fenced: it is in the membership",
+    xml: threeNodes(["n1", "n2", "n3"], "crm-down", { quorum: false }),
+    summary: [
+      "Fence (reboot) n2 'peer process is no longer available'",
+      "Stop fence ( n1 ) due to no quorum",
+      "Stop A ( n2 ) due to no quorum",
+      "Stop B ( n3 ) due to no quorum",
+    ],
+  },
+  {
+    name: "without quorum a node that left the membership cannot be fenced",
+    xml: threeNodes(["n1", "n2", "n3"], "unclean", { quorum: false }),
+    summary: [
+      "Stop fence ( n1 ) due to no quorum",
+      "Stop A ( n2 ) due to no quorum (blocked)",
+      "Stop B ( n3 ) due to no quorum",
+    ],
+  },
+  {
+    name: "a resource active nowhere may not start while its probe waits on a node still joining",
+    xml: threeNodes(["n1", "n2", "n3"], "pending", { stopped: true }),
+    summary: ["Start A ( n3 ) blocked"],
+  },
+  {
+    name: "a clone instance whose probe waits on a joining node blocks the clone's other starts",
+    xml: cib({
+      nodes: ["n1", "n2", "n3"],
+      options: { "stonith-enabled": "true" },
+      resources: device("fence") + `<clone id="cl">${dummy("A")}</clone>` + dummy("B"),
+      constraints: order("cl-then-B", "cl", "B"),
+      status:
+        nodeState(0, "n1", "online", deviceRunning("fence", "n1")) +
+        nodeState(1, "n2", "pending") +
+        nodeState(2, "n3", "online"),
+    }),
+    summary: [
+      "Start A:0 ( n3 ) blocked",
+      "Start A:1 ( n1 ) due to unrunnable A:0 monitor (blocked)",
+      "Start B ( n3 ) blocked",
+    ],
+  },
+  {
+    name: "without fencing a node still joining is just offline, and nothing waits for it",
+    xml: cib({
+      nodes: ["n1", "n2", "n3"],
+      resources: dummy("A") + dummy("B"),
+      status: nodeState(0, "n1", "online") + nodeState(1, "n2", "pending") + nodeState(2, "n3", "online"),
+    }),
+    summary: ["Start A ( n1 )", "Start B ( n3 )"],
   },
 ];
 

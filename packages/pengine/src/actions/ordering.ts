@@ -108,6 +108,9 @@ function blockedStop(a: Action): boolean {
 
 const IMPLYING = OrderFlag.ImpliesThen | OrderFlag.ImpliesFirst | OrderFlag.Restart;
 
+/** The action whose being unrunnable an action's reason names, where that is a resource's. */
+const unrunnableBecause = new WeakMap<Action, Action>();
+
 /** Whether fewer of `a`'s MinRunnable firsts are runnable than it needs. */
 function tooFewRunnable(a: Action): boolean {
   const need = a.requiredRunnableBefore;
@@ -122,10 +125,10 @@ function tooFewRunnable(a: Action): boolean {
  * Spread "must happen" and "cannot happen" along the orderings until nothing changes, the
  * way Pacemaker's update_action does: a required first makes an implied then required, an
  * unrunnable first makes a runnable-left then unrunnable, a required start of a running
- * resource makes its stop required (a restart).
+ * resource makes its stop required (a restart). `from` limits the first pass to what changed.
  */
-export function propagate(ws: WorkingSet): void {
-  const queue: Action[] = [...ws.actions];
+export function propagate(ws: WorkingSet, from: readonly Action[] = ws.actions): void {
+  const queue: Action[] = [...from];
   const queued = new Set<Action>(queue);
   const push = (a: Action): void => {
     if (!queued.has(a)) {
@@ -208,8 +211,14 @@ export function propagate(ws: WorkingSet): void {
         // A resource's own blocked stop makes its start elsewhere unrunnable without a reason of
         // its own: Pacemaker then reports the stop as just "blocked". A collective passes on to
         // its instances the reason it got (Pacemaker orders the instances with the cause itself).
-        if (a.pseudo && a.reason && holds(a.rsc, t.rsc)) t.reason ??= a.reason;
-        else if (!(a.rsc === t.rsc && a.task === "stop")) t.reason ??= `unrunnable ${describe(a)}`;
+        // No action names its own resource's action as the reason (Pacemaker's
+        // clear_action_flag_because), not even through its collective.
+        if (a.pseudo && a.reason && holds(a.rsc, t.rsc)) {
+          if (unrunnableBecause.get(a)?.rsc !== t.rsc) t.reason ??= a.reason;
+        } else if (a.rsc !== t.rsc && t.reason === undefined) {
+          t.reason = `unrunnable ${describe(a)}`;
+          unrunnableBecause.set(t, a);
+        }
         if (t.task === "start" && t.rsc && t.node && t.rsc.runningOn.includes(t.node)) {
           // A running resource whose start can no longer happen must stop.
           t.optional = false;

@@ -99,9 +99,10 @@ function determineOnline(node: ClusterNode, a: Record<string, string>, options: 
   const terminate = isTrue(a.terminate);
   if (!options.stonithEnabled) {
     if (!member) return;
+    // Without fencing a node still joining is simply not online yet, not pending (Pacemaker's
+    // determine_online_status_no_fencing).
     if (peerOnline) {
       if (join === "member") node.online = true;
-      else node.pending = true;
     } else if (node.expectedUp) {
       node.unclean = true;
       node.fenceReason = "peer is unexpectedly down";
@@ -153,7 +154,6 @@ function determineOnline(node: ClusterNode, a: Record<string, string>, options: 
   }
   // An unclean node that is not a member is shown offline.
   if (node.unclean && !member) node.online = false;
-  if (node.unclean && !peerOnline) node.online = false;
 }
 
 /**
