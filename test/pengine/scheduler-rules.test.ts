@@ -131,3 +131,46 @@ describe("the order a promotable clone's instances are assigned in", () => {
     },
   );
 });
+
+describe("colocations of resource sets", () => {
+  const prim = (id: string): string =>
+    `<primitive id="${id}" class="ocf" provider="heartbeat" type="Dummy"/>`;
+  const set = (id: string, members: string[], extra = ""): string =>
+    `<resource_set id="${id}"${extra}>${members.map((m) => `<resource_ref id="${m}"/>`).join("")}</resource_set>`;
+  const prefer = (rsc: string, node: string, score: number): string =>
+    `<rsc_location id="loc-${rsc}" rsc="${rsc}" node="${node}" score="${score}"/>`;
+
+  // Pacemaker's colocate_rsc_sets: the earlier set depends on the later one, through the first
+  // member of a sequential earlier set and the last member of a sequential later set. So the
+  // head of the first set follows the tail of the second, and the whole chain stays together.
+  const chained = freshCib(
+    ["left", "right"],
+    ["web", "cache", "db"].map(prim).join(""),
+    `<rsc_colocation id="chain" score="INFINITY">${set("front", ["web", "cache"])}${set("back", ["db"])}</rsc_colocation>` +
+      prefer("web", "left", 100) +
+      prefer("db", "right", 200),
+  );
+
+  it("places a sequential set's first member with the last member of the set after it", () => {
+    expectRule(chained, ["Start cache ( right )", "Start db ( right )", "Start web ( right )"]);
+  });
+
+  // Pacemaker's unpack_colocation_set: with a negative score every member keeps away from every
+  // member before it, not only from its neighbour.
+  const apart = freshCib(
+    ["m1", "m2"],
+    ["x1", "x2", "x3"].map(prim).join(""),
+    `<rsc_colocation id="apart" score="-INFINITY">${set("spread", ["x1", "x2", "x3"])}</rsc_colocation>`,
+  );
+
+  it("keeps every member of a negatively scored set off the nodes of all members before it", () => {
+    expectRule(apart, ["Start x1 ( m1 )", "Start x2 ( m2 )"]);
+  });
+
+  it.skipIf(pacemakerMissing !== undefined)(
+    `decides both as Pacemaker's crm_simulate does${pacemakerMissing ? ` (skipped: ${pacemakerMissing})` : ""}`,
+    () => {
+      for (const cib of [chained, apart]) expect(hbxDecisions(cib)).toEqual(pacemakerDecisions(cib));
+    },
+  );
+});

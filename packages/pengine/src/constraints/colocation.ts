@@ -38,36 +38,69 @@ export function unpackColocation(c: CibConstraint, ws: WorkingSet): void {
         });
     return;
   }
-  // Within a sequential set each member follows the one before; across sets, the later set
-  // follows the earlier one.
-  let previousSet: Resource[] = [];
-  for (const s of sets) {
-    const members = childElements(s, "resource_ref").flatMap((r) => resolveResources(ws, r.attrs.id));
-    const sScore = s.attrs.score !== undefined ? (looseScore(s.attrs.score) ?? score) : score;
-    const sequential = boolOption(s.attrs.sequential, true);
-    const role = roleOf(s.attrs.role);
-    if (sequential) {
-      for (let i = 1; i < members.length; i++) {
-        addColocation(ws, {
-          id: c.id,
-          dependent: members[i],
-          primary: members[i - 1],
-          score: sScore,
-          dependentRole: role,
-          primaryRole: role,
-          nodeAttribute,
-          influence,
-        });
-      }
-    }
-    if (previousSet.length > 0 && members.length > 0) {
-      for (const m of sequential ? [members[0]] : members) {
-        const last = previousSet[previousSet.length - 1];
-        addColocation(ws, { id: c.id, dependent: last, primary: m, score, nodeAttribute, influence });
-      }
-    }
-    previousSet = members;
+  let previous: ColocationSet | undefined;
+  for (const el of sets) {
+    const set: ColocationSet = {
+      members: childElements(el, "resource_ref").flatMap((r) => resolveResources(ws, r.attrs.id)),
+      sequential: boolOption(el.attrs.sequential, true),
+      role: roleOf(el.attrs.role),
+    };
+    const setScore = el.attrs.score !== undefined ? (looseScore(el.attrs.score) ?? score) : score;
+    const base = { id: c.id, nodeAttribute, influence };
+    colocateWithinSet(ws, set, setScore, base);
+    if (previous) colocateSets(ws, previous, set, score, base);
+    previous = set;
   }
+}
+
+interface ColocationSet {
+  members: Resource[];
+  sequential: boolean;
+  role: ReturnType<typeof roleOf>;
+}
+
+type Common = Pick<Colocation, "id" | "nodeAttribute" | "influence">;
+
+/**
+ * Colocations inside one set (Pacemaker's unpack_colocation_set): none when the set is not
+ * sequential; with a positive score each member with the one before it; with a negative one each
+ * member against every member before it, so that no two of them share a node.
+ */
+function colocateWithinSet(ws: WorkingSet, set: ColocationSet, score: number, base: Common): void {
+  if (score === 0 || !set.sequential) return;
+  const m = set.members;
+  const role = { dependentRole: set.role, primaryRole: set.role };
+  for (let i = 1; i < m.length; i++) {
+    const primaries = score > 0 ? [m[i - 1]] : m.slice(0, i);
+    for (const p of primaries) addColocation(ws, { ...base, ...role, dependent: m[i], primary: p, score });
+  }
+}
+
+/**
+ * Colocation of one set with the next (Pacemaker's colocate_rsc_sets): the earlier set depends on
+ * the later one. A sequential set takes part through one member, the earlier set through its
+ * first, the later set through its last; a set that is not sequential, through every member.
+ */
+function colocateSets(
+  ws: WorkingSet,
+  dependentSet: ColocationSet,
+  primarySet: ColocationSet,
+  score: number,
+  base: Common,
+): void {
+  if (score === 0) return;
+  const dependents = dependentSet.sequential ? dependentSet.members.slice(0, 1) : dependentSet.members;
+  const primaries = primarySet.sequential ? primarySet.members.slice(-1) : primarySet.members;
+  for (const dependent of dependents)
+    for (const primary of primaries)
+      addColocation(ws, {
+        ...base,
+        dependent,
+        primary,
+        score,
+        dependentRole: dependentSet.role,
+        primaryRole: primarySet.role,
+      });
 }
 
 function roleOf(text: string | undefined) {

@@ -41,8 +41,12 @@ export const primitiveVariant: Variant = {
         if (mandatory(c) !== pass) continue;
         c.primary.variant.assign(c.primary, ws);
         table = colocatedTable(table, c, ws);
+        // In place, as Pacemaker's apply_this_with: a primary assigned next takes this resource's
+        // preferences as they stand now, after the primaries already placed.
+        rsc.allowed = table;
       }
       table = mergeColocatedScores(rsc, table, ws, (c) => mandatory(c) === pass);
+      rsc.allowed = table;
     }
     recordScores(ws, "pcmk__primitive_assign", rsc, table);
     rsc.allowed = table;
