@@ -15,6 +15,7 @@ import {
 } from "@hbx/cib";
 import { IpcClient } from "@hbx/crmd";
 import { BIN, LiveCluster, type LiveNode } from "./live-cluster.js";
+import { bundleFresh } from "./run.js";
 
 /** One measured way of writing: how many writers, how many writes acknowledged, how fast. */
 export interface LiveWriteRow {
@@ -289,6 +290,11 @@ export async function runLiveWrites(
     io.stderr.write(`bench:live: ${(e as Error).message}\n${USAGE}`);
     return 2;
   }
+  if (o.paths.includes("tool") && !(await bundleFresh("crm_attribute")))
+    io.stderr.write(
+      "bench:live: warning: crm_attribute's bundle is missing or older than its modules, so each " +
+        "process loads them and the crm_attribute row measures that: run `pnpm run build` first\n",
+    );
   const cluster = new LiveCluster(
     ["alpha", "bravo", "charlie"],
     o.cpuProf === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", o.cpuProf],

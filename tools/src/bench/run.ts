@@ -28,15 +28,15 @@ const HBX_BUILT_MAIN = resolve(repoRoot, "packages/cli/dist/crm_simulate/main.js
 const HBX_BUILT_DIR = resolve(repoRoot, "packages/cli/dist/crm_simulate");
 
 /**
- * Whether crm_simulate will run from its one-file bundle, as `pnpm run build` leaves it; after a
- * bare `tsc -b` it runs from its modules, and its times include loading them.
+ * Whether a tool (crm_simulate here) will run from its one-file bundle, as `pnpm run build`
+ * leaves it; after a bare `tsc -b` it runs from its modules, and its times include loading them.
  */
-async function bundleFresh(): Promise<boolean> {
+export async function bundleFresh(tool = "crm_simulate"): Promise<boolean> {
   const launcher = pathToFileURL(resolve(repoRoot, "packages/cli/bin/launch.js")).href;
   const { bundleIsFresh } = (await import(launcher)) as {
     bundleIsFresh: (bundle: URL, inputs: URL) => boolean;
   };
-  const dir = pathToFileURL(`${HBX_BUILT_DIR}/`);
+  const dir = pathToFileURL(`${resolve(HBX_BUILT_DIR, "..", tool)}/`);
   return bundleIsFresh(new URL("bundle.mjs", dir), new URL("bundle.inputs", dir));
 }
 
