@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HaCfError, parseAuthkeys, parseHaCf } from "@hbx/transport";
 import { planReload } from "../hbxd/reload.js";
 import { type RunningHbxd, startHbxd } from "../hbxd/daemon.js";
-import { StatusPageServer, statusPageConfig } from "./server.js";
+import { StatusPageServer, answersTo, statusPageConfig } from "./server.js";
 
 const root = mkdtempSync(join(tmpdir(), "hbx-http-"));
 const port = 31000 + (process.pid % 4000);
@@ -47,6 +47,15 @@ function write(name: string, text: string, mode = 0o600): string {
 
 async function cib(): Promise<{ xml: string; version: string }> {
   return (await hbxd.crm!.ipcHandlers()["cib.query"]({})) as { xml: string; version: string };
+}
+
+/**
+ * The configuration as it stands: its version (admin_epoch.epoch; num_updates moves with every
+ * recorded probe) and its text, so "nothing changed" cannot be hidden by a status update.
+ */
+async function configuration(): Promise<string> {
+  const { xml, version } = await cib();
+  return `${version.split(".").slice(0, 2).join(".")}\n${/<configuration>[\s\S]*<\/configuration>/.exec(xml)![0]}`;
 }
 
 async function page(headers: Record<string, string> = ROOT): Promise<string> {
@@ -119,17 +128,17 @@ describe("the status page served by hbxd", () => {
   });
 
   it("changes nothing for an action with a wrong or missing login", async () => {
-    const before = await cib();
+    const before = await configuration();
     const t = await token();
     for (const headers of [{}, auth("wrong")]) {
       const r = await post({ action: "standby", node: "alpha", csrf: t }, headers);
       expect(r.status).toBe(401);
     }
-    expect((await cib()).version).toBe(before.version);
+    expect(await configuration()).toBe(before);
   });
 
   it("changes nothing for a POST without the form token, with a wrong one, or from another site", async () => {
-    const before = await cib();
+    const before = await configuration();
     const t = await token();
     const refusals = [
       await post({ action: "standby", node: "alpha" }),
@@ -142,11 +151,11 @@ describe("the status page served by hbxd", () => {
       "csrf: missing or wrong form token; reload the page and try again\n",
     );
     expect(await refusals[2].text()).toBe('cross-site request refused (Origin "http://evil.example")\n');
-    expect((await cib()).version).toBe(before.version);
+    expect(await configuration()).toBe(before);
   });
 
   it("refuses a request for another host name (DNS rebinding) and a form naming an unknown node", async () => {
-    const before = await cib();
+    const before = await configuration();
     // fetch will not send another Host header; node:http will.
     const r = await new Promise<{ status: number; text: string }>((resolve, reject) => {
       const req = request(`${base}/`, { headers: { ...ROOT, Host: `evil.example:${port}` } }, (res) => {
@@ -158,7 +167,7 @@ describe("the status page served by hbxd", () => {
     });
     expect(r.status).toBe(400);
     expect(r.text).toBe(
-      `Host: expected 127.0.0.1:${port} or localhost:${port}, found "evil.example:${port}"\n`,
+      `Host: expected an IP address or localhost (the page answers to no other name), found "evil.example:${port}"\n`,
     );
     const bad = await post({ action: "standby", node: "zulu", csrf: await token() });
     expect(bad.status).toBe(400);
@@ -167,7 +176,7 @@ describe("the status page served by hbxd", () => {
     expect(await odd.text()).toBe(
       'action: expected one of standby, unstandby, move, clear, cleanup, found "reboot"\n',
     );
-    expect((await cib()).version).toBe(before.version);
+    expect(await configuration()).toBe(before);
   });
 
   it("puts a node in standby through the CIB as crm_standby does, and shows it", async () => {
@@ -213,11 +222,11 @@ describe("the page's resource actions", () => {
   });
 
   it("refuses a move to a node the cluster does not have, with nothing written", async () => {
-    const before = await cib();
+    const before = await configuration();
     const r = await post({ action: "move", resource: "web", node: "nowhere", csrf: await token() });
     expect(r.status).toBe(400);
     expect(await r.text()).toBe(`node: expected one of the cluster's nodes (alpha), found "nowhere"\n`);
-    expect((await cib()).version).toBe(before.version);
+    expect(await configuration()).toBe(before);
   });
 });
 
@@ -231,7 +240,7 @@ describe("the page without http_auth", () => {
       const html = await (await fetch(`${url}/`)).text();
       expect(html).toContain('<tr data-node="alpha">');
       expect(html).not.toContain("<form");
-      const before = await cib();
+      const before = await configuration();
       const r = await fetch(`${url}/action`, {
         method: "POST",
         headers: { "Content-Type": "application/x-www-form-urlencoded" },
@@ -239,7 +248,7 @@ describe("the page without http_auth", () => {
       });
       expect(r.status).toBe(403);
       expect(await r.text()).toBe("actions are off: ha.cf names no http_auth file\n");
-      expect((await cib()).version).toBe(before.version);
+      expect(await configuration()).toBe(before);
     } finally {
       await server.close();
     }
@@ -284,6 +293,20 @@ describe("where the status page may listen", () => {
       { hacf: cf("http 8081\nhttp_auth /etc/ha.d/http.passwd\n"), authkeys: keys },
     );
     expect(plan.needRestart).toEqual(["http", "http_auth"]);
+  });
+
+  it("answers to IP literals and localhost on any port (an SSH tunnel's), and to no DNS name", () => {
+    const ok = ["127.0.0.1:8080", "10.0.0.5", "[::1]:9000", "localhost:9000", "LOCALHOST"];
+    expect(ok.filter((h) => !answersTo(h))).toEqual([]);
+    const refused = [
+      "evil.example",
+      "evil.example:8080",
+      "127.0.0.1.nip.io:80",
+      "[evil]:80",
+      "",
+      "1.2.3.4:x",
+    ];
+    expect(refused.filter(answersTo)).toEqual([]);
   });
 
   it("is not served at all without an http line", () => {

@@ -3,7 +3,7 @@
  * own http module; reads and writes go through the CRM's IPC operations, the tools' path.
  */
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, isIP } from "node:net";
 import type { Logger } from "pino";
 import { parseXml } from "@hbx/cib";
 import { type HaCf, HaCfError, type HttpListen, isLoopbackAddress } from "@hbx/transport";
@@ -52,22 +52,26 @@ function hostPort(address: string, port: number): string {
   return `${address.includes(":") ? `[${address}]` : address}:${port}`;
 }
 
+/**
+ * DNS rebinding: a site's own name, re-pointed at this address, would let its scripts read the
+ * page (and its form token) as same-origin. Only names no outside DNS controls are answered: an
+ * IP literal or localhost, on any port (an SSH tunnel's local port is not ours to know).
+ */
+export function answersTo(hostHeader: string): boolean {
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+))(?::\d+)?$/.exec(hostHeader);
+  if (!m) return false;
+  return m[1] !== undefined ? isIP(m[1]) === 6 : isIP(m[2]) === 4 || m[2].toLowerCase() === "localhost";
+}
+
 export class StatusPageServer {
   private readonly server: Server;
   private readonly csrf = new CsrfTokens();
   private readonly log: Logger;
   private readonly notices = new Map<string, { ok: boolean; text: string }>();
   private cached?: { key: string; view: StatusView };
-  /** Host headers accepted (DNS rebinding: another name resolving to us must not read the page). */
-  private readonly hosts?: Set<string>;
 
   constructor(private readonly opts: StatusPageOptions) {
     this.log = opts.log.child({ component: "http" });
-    const { address, port } = opts.listen;
-    if (address !== "0.0.0.0" && address !== "::") {
-      this.hosts = new Set([hostPort(address, port)]);
-      if (isLoopbackAddress(address)) this.hosts.add(`localhost:${port}`);
-    }
     this.server = createServer((req, res) => void this.handle(req, res));
     this.server.requestTimeout = 10_000;
     this.server.headersTimeout = 5_000;
@@ -117,10 +121,10 @@ export class StatusPageServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       const host = req.headers.host ?? "";
-      if (this.hosts && !this.hosts.has(host.toLowerCase()))
+      if (!answersTo(host))
         throw new Refusal(
           400,
-          `Host: expected ${[...this.hosts].join(" or ")}, found ${JSON.stringify(host)}`,
+          `Host: expected an IP address or localhost (the page answers to no other name), found ${JSON.stringify(host)}`,
         );
       const path = new URL(req.url ?? "/", "http://page").pathname;
       if (path !== "/" && path !== "/action") throw new Refusal(404, `no page ${JSON.stringify(path)}`);
