@@ -6,9 +6,10 @@ cd "$(dirname "$0")/.."
 
 # The real peers the tests use: the original Heartbeat 3.0.6 daemon, real OCF agents, Pacemaker's
 # CLI tools as oracles, xmllint, ip (network namespaces), an LSB init script (nginx), fence agents,
-# a headless browser (chromium) for the status page test.
+# a headless browser (chromium) for the status page test, a terminal (tmux) for crm_mon's
+# refreshing mode.
 DEBIAN_PACKAGES=(heartbeat pacemaker-cli-utils resource-agents pacemaker-resource-agents
-  libxml2-utils iproute2 nginx-light fence-agents procps util-linux time chromium)
+  libxml2-utils iproute2 nginx-light fence-agents procps util-linux time chromium tmux)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
