@@ -2,6 +2,7 @@ import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_pr
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "@hbx/cib";
@@ -27,15 +28,33 @@ function manOptions(file: string): string {
 describe.skipIf(!HAS_DPKG)("the Debian package (skipped where dpkg is not installed)", () => {
   let out: string;
   let built: BuiltPackage;
-  beforeAll(() => {
+  beforeAll(async () => {
     // The package is made from the tree's build output: build what is stale first.
     const r = spawnSync("npx", ["tsc", "-b", "tools"], { cwd: repoRoot, encoding: "utf8" });
     if (r.status !== 0) throw new Error(`build failed: ${r.stdout}${r.stderr}`);
     out = mkdtempSync(join(tmpdir(), "hbx-deb-"));
-    built = buildPackage(repoRoot, out);
+    built = await buildPackage(repoRoot, out);
+    if (built.staleBundles.length > 0)
+      process.stdout.write(
+        `package test: stale bundles run from their modules: ${built.staleBundles.join(" ")}\n`,
+      );
   }, 180_000);
   afterAll(() => {
     if (out) rmSync(out, { recursive: true, force: true });
+  });
+
+  it("keeps the bundles the tree's launchers would use usable in the package (timestamps kept)", async () => {
+    const { bundleIsFresh } = (await import(join(repoRoot, "packages/cli/bin/launch.js"))) as {
+      bundleIsFresh(bundle: URL, inputs: URL): boolean;
+    };
+    const staleHere = built.commands
+      .filter((c) => c.launcher.startsWith("packages/cli/"))
+      .map((c) => c.name)
+      .filter((tool) => {
+        const dist = pathToFileURL(join(repoRoot, "packages/cli/dist", tool, "/"));
+        return !bundleIsFresh(new URL("bundle.mjs", dist), new URL("bundle.inputs", dist));
+      });
+    expect(built.staleBundles).toEqual(staleHere);
   });
 
   it("is built by dpkg-deb for this machine's architecture, depending on nodejs 20 or later", () => {

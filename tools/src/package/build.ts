@@ -14,6 +14,7 @@ import {
 import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { join, relative } from "node:path";
+import { pathToFileURL } from "node:url";
 import { TOOL_DOCS } from "@hbx/cli";
 import { hbxdHelpText } from "@hbx/crmd";
 import { bashCompletion } from "./completion.js";
@@ -132,13 +133,29 @@ export interface BuiltPackage {
   version: string;
   architecture: string;
   commands: Command[];
+  /** Tools whose bundle is older than its inputs: they run from their modules (slower to start). */
+  staleBundles: string[];
+}
+
+/** The tools of the staged tree whose bundle their launcher would not use (decision 0003). */
+async function staleBundles(lib: string, cmds: Command[]): Promise<string[]> {
+  const { bundleIsFresh } = (await import(pathToFileURL(join(lib, "packages/cli/bin/launch.js")).href)) as {
+    bundleIsFresh(bundle: URL, inputs: URL): boolean;
+  };
+  return cmds
+    .filter((c) => c.launcher.startsWith("packages/cli/"))
+    .map((c) => c.name)
+    .filter((tool) => {
+      const dist = pathToFileURL(join(lib, "packages/cli/dist", tool, "/"));
+      return !bundleIsFresh(new URL("bundle.mjs", dist), new URL("bundle.inputs", dist));
+    });
 }
 
 /**
  * Build hbx_<version>_<arch>.deb in outDir from this tree's build output (tsc and the bundles must
  * be built). Only local files are read: no network.
  */
-export function buildPackage(root: string, outDir: string): BuiltPackage {
+export async function buildPackage(root: string, outDir: string): Promise<BuiltPackage> {
   const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string };
   const architecture = execFileSync("dpkg", ["--print-architecture"], { encoding: "utf8" }).trim();
   const stage = join(outDir, `hbx_${version}_${architecture}`);
@@ -176,6 +193,7 @@ export function buildPackage(root: string, outDir: string): BuiltPackage {
   });
   write(at(join(INSTALL.doc, "copyright")), copyrightFile(thirdParty));
   normaliseModes(stage);
+  const stale = await staleBundles(at(INSTALL.lib), cmds);
 
   const installedSizeKiB = duKiB(stage);
   const md5sums = filesUnder(stage)
@@ -192,5 +210,5 @@ export function buildPackage(root: string, outDir: string): BuiltPackage {
   // --root-owner-group: every file root's, whoever builds; gzip: fast to build and to unpack.
   execFileSync("dpkg-deb", ["--root-owner-group", "-Zgzip", "--build", stage, deb], { stdio: "pipe" });
   rmSync(stage, { recursive: true, force: true });
-  return { deb, version, architecture, commands: cmds };
+  return { deb, version, architecture, commands: cmds, staleBundles: stale };
 }

@@ -15,6 +15,10 @@ try {
   process.exit(64);
 }
 const started = performance.now();
-const built = buildPackage(repoRoot, out);
+const built = await buildPackage(repoRoot, out);
+if (built.staleBundles.length > 0)
+  process.stderr.write(
+    `package: warning: stale bundles, these run from their modules: ${built.staleBundles.join(" ")} (pnpm run build first)\n`,
+  );
 const ms = (performance.now() - started).toFixed(0);
 process.stdout.write(`${built.deb} (${built.commands.length} commands, ${built.architecture}) in ${ms} ms\n`);
