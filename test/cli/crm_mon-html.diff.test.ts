@@ -1,7 +1,8 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { schedulerCorpusDir } from "@hbx/cib";
 import { memoryIo, runCrmMon } from "@hbx/cli";
 import { fixtureText, pacemakerAvailable, runPacemaker } from "./harness.js";
 
@@ -30,6 +31,9 @@ function visible(html: string): string[] {
     .replace(/<[^>]+>/g, "")
     .replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)))
     .replace(/&amp;/g, "&")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
     .split("\n")
     .map((l) => l.replace(/\s+/g, " ").trim())
     .filter((l) => l !== "" && !l.startsWith("Last updated:"));
@@ -88,5 +92,36 @@ describe("crm_mon --output-as html", () => {
         expect(nodeClasses(ours)).toEqual(nodeClasses(theirs.stdout));
       }
     },
+  );
+
+  const corpus = schedulerCorpusDir();
+  it.skipIf(!pacemakerAvailable || corpus === undefined)(
+    "says on the page what Pacemaker's page says, over a sample of Pacemaker's scheduler cases whose text reports agree (skipped without Pacemaker's tools or the corpus)",
+    async () => {
+      const dir = path.join(corpus!, "xml");
+      const sample = readdirSync(dir)
+        .filter((f) => f.endsWith(".xml"))
+        .sort()
+        .filter((_, i) => i % 40 === 0);
+      let compared = 0;
+      for (const f of sample) {
+        const cib = readFileSync(path.join(dir, f), "utf8");
+        // Where the text reports differ the difference is not the page's; the text tests own it.
+        const text = runPacemaker("crm_mon", ["-1"], cib).stdout;
+        const io = memoryIo({ CIB_file: path.join(dir, f) });
+        await runCrmMon(["-1"], io);
+        const stamp = /^ {2}\* Last updated: .*\n/m;
+        if (io.out.replace(stamp, "") !== text.replace(stamp, "")) continue;
+        compared++;
+        const theirs = runPacemaker("crm_mon", ["-1", "--output-as=html"], cib).stdout;
+        expect({ f, page: visible(await hbxHtml(cib)) }).toEqual({ f, page: visible(theirs) });
+        expect({ f, nodes: nodeClasses(await hbxHtml(cib)) }).toEqual({ f, nodes: nodeClasses(theirs) });
+      }
+      expect(compared).toBeGreaterThan(sample.length / 2);
+      process.stdout.write(
+        `crm_mon html: ${compared} of ${sample.length} sampled scheduler cases compared, all alike\n`,
+      );
+    },
+    120_000,
   );
 });

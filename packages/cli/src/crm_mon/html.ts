@@ -96,7 +96,7 @@ function summaryList(items: Item[]): string {
 
 /**
  * One node's state as Pacemaker's page words it: online or OFFLINE, then what qualifies it
- * (standby, maintenance, unclean), each with the class that colours it.
+ * (standby, maintenance, pending), each with the class that colours it.
  */
 export function nodeStateSpans(n: ClusterNode, ws: WorkingSet): Array<{ text: string; cls: string }> {
   const spans = [n.online ? { text: " online", cls: "online" } : { text: " OFFLINE", cls: "offline" }];
@@ -107,8 +107,8 @@ export function nodeStateSpans(n: ClusterNode, ws: WorkingSet): Array<{ text: st
   else if (n.standby && n.online) spans.push({ text: ` (in standby${withActive})`, cls: "standby" });
   else if (n.standby) spans.push({ text: " (in standby)", cls: "standby" });
   if (n.maintenance) spans.push({ text: " (in maintenance mode)", cls: "maint" });
-  if (n.unclean) spans.push({ text: " (UNCLEAN)", cls: "offline" });
-  else if (n.pending) spans.push({ text: " (pending)", cls: "offline" });
+  // Pacemaker 2.1.5's page says nothing of an unclean node (the text report does); kept alike.
+  if (n.pending && !n.unclean) spans.push({ text: " (pending)", cls: "offline" });
   return spans;
 }
 
