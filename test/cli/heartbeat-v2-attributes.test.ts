@@ -50,7 +50,10 @@ ${p('<nvpair id="nodes-1-rack" name="rack" value="r1"/>')}
 ${p('<nvpair id="vip-ip" name="ip" value="10.0.0.10"/>', '<nvpair id="vip-nic" name="nic" value="eth0"/>')}
 </instance_attributes>
 <meta_attributes id="vip-meta">
-${p('<nvpair id="vip-target-role" name="target_role" value="started"/>')}
+${p(
+  '<nvpair id="vip-target-role" name="target_role" value="started"/>',
+  '<nvpair id="vip-stickiness" name="resource_stickiness" value="3"/>',
+)}
 </meta_attributes>
 <operations>
 <op id="vip-mon" name="monitor" interval="10s" timeout="20s"/>
@@ -133,6 +136,24 @@ const cases: Array<{ tool: string; run: Runner; argv: string[]; stdout?: string 
     argv: ["-r", "vip", "--meta", "-p", "target-role", "-v", "Stopped"],
   },
   { tool: "crm_resource", run: runCrmResource, argv: ["-r", "vip", "-g", "ip", "--output-as=xml"] },
+  {
+    tool: "crm_resource",
+    run: runCrmResource,
+    argv: ["-r", "vip", "--meta", "-g", "resource-stickiness"],
+    stdout: "3\n",
+  },
+  {
+    tool: "crm_resource",
+    run: runCrmResource,
+    argv: ["-r", "vip", "--meta", "-p", "resource-stickiness", "-v", "5"],
+  },
+  { tool: "crm_resource", run: runCrmResource, argv: ["-r", "vip", "--meta", "-d", "resource-stickiness"] },
+  {
+    tool: "crm_attribute",
+    run: runCrmAttribute,
+    argv: ["-t", "rsc_defaults", "-n", "resource_stickiness", "-G", "-q"],
+    stdout: "7\n",
+  },
   { tool: "crm_standby", run: runCrmStandby, argv: ["-N", "alpha", "-v", "on"] },
   { tool: "crm_verify", run: runCrmVerify, argv: ["-L", "-V"] },
   { tool: "cibadmin", run: runCibadmin, argv: ["-Q", "--xpath", "//nvpair[@name='ip']"] },
@@ -159,6 +180,20 @@ describe("every tool on a Heartbeat v2 <attributes> CIB does what it does on the
     const { v2 } = await bothForms(runCrmAttribute, ["-n", "default-resource-stickiness", "-v", "50"]);
     expect(v2.cib).toContain('<nvpair id="opt-stickiness" name="default_resource_stickiness" value="50"/>');
     expect(v2.cib).not.toContain('name="default-resource-stickiness"');
+  });
+
+  it("crm_resource --meta -p on a meta attribute written with v2's underscores updates it in place", async () => {
+    const { v2 } = await bothForms(runCrmResource, [
+      "-r",
+      "vip",
+      "--meta",
+      "-p",
+      "resource-stickiness",
+      "-v",
+      "5",
+    ]);
+    expect(v2.cib).toContain('<nvpair id="vip-stickiness" name="resource_stickiness" value="5"/>');
+    expect(v2.cib).not.toContain("vip-meta_attributes");
   });
 
   it("crm_attribute adds a new option inside the set's <attributes>, keeping the set in one form", async () => {

@@ -67,8 +67,9 @@ export function setNvpair(
   name: string,
   value: string,
   aliases: string[] = [],
+  match: NameMatch = exactName,
 ): { id: string; setId?: string; created: boolean } {
-  const found = findNvpair(owner, setType, [name, ...aliases]);
+  const found = findNvpair(owner, setType, [name, ...aliases], match);
   if (found) {
     found.nvpair.attrs.value = value;
     return { id: found.nvpair.attrs.id, created: false };
@@ -142,9 +143,12 @@ function owner(cib: XmlElement, t: AttrTarget, create: boolean): XmlElement | un
   return section(cib, t.scope, create);
 }
 
-/** The scheduler reads cluster options with v2's underscores as dashes: so does the lookup. */
+/**
+ * The scheduler reads cluster options and resource and operation defaults with v2's
+ * underscores as dashes: so does the lookup. Node and transient attribute names are the user's.
+ */
 function nameMatch(t: AttrTarget): NameMatch {
-  return t.scope === "crm_config" ? optionName : exactName;
+  return t.scope === "nodes" || t.scope === "status" ? exactName : optionName;
 }
 
 function find(cib: XmlElement, t: AttrTarget, name: string): FoundNvpair | undefined {

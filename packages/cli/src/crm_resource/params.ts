@@ -1,5 +1,12 @@
 import { type XmlElement } from "@hbx/cib";
-import { findNvpair, removeNvpair, setNvpair } from "../common/attributes.js";
+import {
+  type NameMatch,
+  exactName,
+  findNvpair,
+  optionName,
+  removeNvpair,
+  setNvpair,
+} from "../common/attributes.js";
 
 /**
  * Resource parameters (-p/-g/-d): instance attributes by default, meta attributes with --meta,
@@ -21,6 +28,11 @@ const SPELLINGS: Record<string, string[]> = {
   "is-managed": ["is_managed"],
 };
 
+/** The scheduler reads meta attributes with v2's underscores as dashes; parameters are the agent's. */
+function matchFor(setType: SetType): NameMatch {
+  return setType === "meta_attributes" ? optionName : exactName;
+}
+
 /** Resource ids in a clone are written "rsc:0"; sets and nvpairs use the bare id. */
 function stripInstance(id: string): string {
   return id.replace(/:\d+$/, "");
@@ -40,19 +52,19 @@ export function setParameter(rsc: XmlElement, setType: SetType, name: string, va
     }
   }
   const setId = `${stripInstance(rsc.attrs.id)}-${setType}`;
-  const r = setNvpair(rsc, setType, setId, name, value);
+  const r = setNvpair(rsc, setType, setId, name, value, [], matchFor(setType));
   return r.created
     ? `Set '${rsc.attrs.id}' option: id=${r.id} set=${r.setId} name=${name} value=${value}`
     : `Set '${rsc.attrs.id}' option: id=${r.id} name=${name} value=${value}`;
 }
 
 export function getParameter(rsc: XmlElement, setType: SetType, name: string): string | undefined {
-  return findNvpair(rsc, setType, [name, ...(SPELLINGS[name] ?? [])])?.nvpair.attrs.value;
+  return findNvpair(rsc, setType, [name, ...(SPELLINGS[name] ?? [])], matchFor(setType))?.nvpair.attrs.value;
 }
 
 /** Remove the parameter; returns the "Deleted …" line, or undefined when there was none. */
 export function deleteParameter(rsc: XmlElement, setType: SetType, name: string): string | undefined {
-  const found = findNvpair(rsc, setType, [name]);
+  const found = findNvpair(rsc, setType, [name], matchFor(setType));
   if (!found) return undefined;
   removeNvpair(found);
   return `Deleted '${rsc.attrs.id}' option: id=${found.nvpair.attrs.id} name=${name}`;
