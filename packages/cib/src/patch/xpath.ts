@@ -277,7 +277,10 @@ class Parser {
     }
     if (tok.t === "name" && this.peek(1)?.t === "(") {
       const fn = tok.v;
-      if (fn !== "position" && fn !== "last" && fn !== "name") this.fail(`unsupported function ${fn}()`);
+      if (fn !== "position" && fn !== "last" && fn !== "name")
+        this.fail(
+          `unsupported function ${fn}(); supported: position(), last(), name(), not(), starts-with(), contains()`,
+        );
       this.i += 2;
       this.eat(")");
       return { k: fn };
