@@ -174,3 +174,61 @@ describe("colocations of resource sets", () => {
     },
   );
 });
+
+describe("orderings of resource sets", () => {
+  const prim = (id: string, stopped = false): string =>
+    `<primitive id="${id}" class="ocf" provider="heartbeat" type="Dummy">${
+      stopped
+        ? `<meta_attributes id="${id}-m">${nv(`${id}-tr`, "target-role", "Stopped")}</meta_attributes>`
+        : ""
+    }</primitive>`;
+  const set = (id: string, members: string[], extra = ""): string =>
+    `<resource_set id="${id}"${extra}>${members.map((m) => `<resource_ref id="${m}"/>`).join("")}</resource_set>`;
+
+  // Pacemaker's order_rsc_sets: between sets, a set takes part through one member only when it
+  // says sequential="true" itself; left unset, every member of the earlier set comes before
+  // every member of the later one.
+  const allPairs = freshCib(
+    ["h1", "h2"],
+    prim("a1") + prim("a2", true) + prim("b1") + prim("c1") + prim("c2"),
+    `<rsc_order id="chain">${set("s-a", ["a1", "a2"], ' sequential="false"')}${set("s-b", ["b1"])}${set(
+      "s-c",
+      ["c1", "c2"],
+      ' sequential="false"',
+    )}</rsc_order>`,
+  );
+
+  it("blocks the later sets when any member of an earlier unordered set cannot start", () => {
+    expectRule(allPairs, [
+      "Start a1 ( h1 )",
+      "Start b1 ( h2 ) due to unrunnable a2 start (blocked)",
+      "Start c1 ( h1 ) due to unrunnable b1 start (blocked)",
+      "Start c2 ( h2 ) due to unrunnable b1 start (blocked)",
+    ]);
+  });
+
+  // With require-all="false" the earlier set gates the later one through a one-or-more pseudo
+  // action, runnable while any member can start.
+  const oneOrMore = (disabled: string[]) =>
+    freshCib(
+      ["p", "q"],
+      ["m1", "m2"].map((m) => prim(m, disabled.includes(m))).join("") + prim("after"),
+      `<rsc_order id="any">${set("either", ["m1", "m2"], ' sequential="false" require-all="false"')}${set("then", ["after"])}</rsc_order>`,
+    );
+
+  it("starts what follows a require-all=false set once one member of it can start", () => {
+    expectRule(oneOrMore(["m2"]), ["Start after ( q )", "Start m1 ( p )"]);
+  });
+
+  it("blocks what follows a require-all=false set when none of its members can start", () => {
+    expectRule(oneOrMore(["m1", "m2"]), ["Start after ( p ) due to unrunnable one-or-more:either (blocked)"]);
+  });
+
+  it.skipIf(pacemakerMissing !== undefined)(
+    `decides all three as Pacemaker's crm_simulate does${pacemakerMissing ? ` (skipped: ${pacemakerMissing})` : ""}`,
+    () => {
+      for (const cib of [allPairs, oneOrMore(["m2"]), oneOrMore(["m1", "m2"])])
+        expect(hbxDecisions(cib)).toEqual(pacemakerDecisions(cib));
+    },
+  );
+});

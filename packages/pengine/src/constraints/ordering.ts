@@ -5,6 +5,7 @@ import { boolOption, looseScore } from "../unpack/attributes.js";
 import { ASYMMETRIC, orderActions } from "../actions/ordering.js";
 import { newAction } from "../actions/action.js";
 import { inhibitUnpaired, interleaved, linkInterleaved } from "./interleave.js";
+import { type SetOrdering, orderSets } from "./ordering-sets.js";
 
 /** rsc_order, kept abstract until actions exist. */
 export function unpackOrdering(c: CibConstraint, ws: WorkingSet): void {
@@ -43,18 +44,13 @@ export function unpackOrdering(c: CibConstraint, ws: WorkingSet): void {
       for (const then of resolveResources(ws, a.then)) add(first, fa, then, ta);
     return;
   }
-  let prev: Resource[] = [];
-  let prevAction = "start";
-  for (const s of sets) {
-    const members = childElements(s, "resource_ref").flatMap((r) => resolveResources(ws, r.attrs.id));
-    const action = s.attrs.action ?? "start";
-    if (boolOption(s.attrs.sequential, true))
-      for (let i = 1; i < members.length; i++) add(members[i - 1], action, members[i], action);
-    if (prev.length > 0 && members.length > 0) add(prev[prev.length - 1], prevAction, members[0], action);
-    prev = members;
-    prevAction = action;
-  }
+  const list = setOrderings.get(ws) ?? [];
+  setOrderings.set(ws, list);
+  list.push(...orderSets(c.id, sets, kind, a.symmetrical, ws));
 }
+
+/** Per working set: the action orderings its resource_set orderings stand for. */
+const setOrderings = new WeakMap<WorkingSet, SetOrdering[]>();
 
 /**
  * How many instances of a first clone must be able to act before the then may: 1 with
@@ -102,6 +98,37 @@ export function applyOrderings(ws: WorkingSet): void {
       link(ws, o.then, INVERSE[o.thenAction], o.first, INVERSE[o.firstAction], o.kind, true, o.id);
     }
   }
+  const oneOrMore = new Map<string, { action: Action; firsts: Set<Action> }>();
+  for (const o of setOrderings.get(ws) ?? []) {
+    if (o.via) linkOneOrMore(ws, o, oneOrMore);
+    else link(ws, o.first, o.firstAction, o.then, o.thenAction, o.kind, o.inverse, o.id, o.asymmetric);
+  }
+}
+
+/**
+ * A then behind an earlier set with require-all=false (order_rsc_sets): a pseudo action named for
+ * that set, runnable while any member's action is, comes before it.
+ */
+function linkOneOrMore(
+  ws: WorkingSet,
+  o: SetOrdering,
+  made: Map<string, { action: Action; firsts: Set<Action> }>,
+): void {
+  const name = o.via ?? "";
+  let gate = made.get(name);
+  if (!gate) {
+    const action = newAction(ws, undefined, name, undefined, { pseudo: true, optional: true });
+    action.requiredRunnableBefore = 1;
+    gate = { action, firsts: new Set() };
+    made.set(name, gate);
+  }
+  for (const f of endpoint(o.first, o.firstAction, true)) {
+    if (gate.firsts.has(f)) continue;
+    gate.firsts.add(f);
+    orderActions(ws, f, gate.action, OrderFlag.MinRunnable, o.id);
+  }
+  const flags = orderFlags(o.kind, o.firstAction, false, o.asymmetric) | OrderFlag.RunnableLeft;
+  for (const t of endpoint(o.then, o.thenAction, false)) orderActions(ws, gate.action, t, flags, o.id);
 }
 
 /**
