@@ -64,6 +64,14 @@ export interface ClusterNode {
 export interface NodeScore {
   node: ClusterNode;
   score: Score;
+  /** With explainScores: what `score` is made of, in the order it was added (assign/explain.ts). */
+  terms?: readonly ScoreTerm[];
+}
+
+/** One contribution to a score and where it came from ("location loc-1", "resource-stickiness"). */
+export interface ScoreTerm {
+  readonly source: string;
+  readonly score: Score;
 }
 
 export type OnFail =
@@ -113,6 +121,11 @@ export interface Resource {
   reloadOn?: Set<NodeName>;
   /** Nodes whose history was recorded for another class, provider or type: restart there. */
   agentChanged?: Set<NodeName>;
+  /**
+   * Nodes where reloadable parameters changed while a start was pending: restarted, naming no
+   * reason, instead of reloaded (Pacemaker's schedule_reload with pe_rsc_start_pending).
+   */
+  reloadPrevented?: Set<NodeName>;
   stopUnexpected?: boolean;
   /** multiple-active=stop_only found it active on several nodes: stop everywhere, start nowhere. */
   stopOnly?: boolean;
@@ -225,6 +238,8 @@ export interface WorkingSet {
   /** crm_simulate -s's lines; recorded only when keepScoreLines (a large cluster has 100,000s). */
   scoreLines: string[];
   keepScoreLines: boolean;
+  /** Keep every score's terms and print them under each score line (crm_simulate --explain-scores). */
+  explainScores?: boolean;
   warnings: string[];
   nextUid: number;
   opDefaults: Map<string, string>;

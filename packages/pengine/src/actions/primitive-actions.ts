@@ -50,7 +50,7 @@ export function createPrimitiveActions(rsc: Resource, ws: WorkingSet): void {
     if (next === null) reason = "node availability";
     else if (multiple && node === next && rsc.multipleActive === "stop_unexpected")
       reason = "being multiply active";
-    else if (rsc.definitionChanged.has(node.name) && !rsc.failed && !rsc.agentChanged?.has(node.name))
+    else if (rsc.definitionChanged.has(node.name) && !rsc.failed && restartNamesChange(rsc, node.name))
       reason = "resource definition change";
     const fenced = node.unclean;
     const fence = fenced ? ws.fencing.find((a) => a.fenceTarget === node) : undefined;
@@ -90,7 +90,7 @@ export function createPrimitiveActions(rsc: Resource, ws: WorkingSet): void {
       reason = "no quorum";
     }
     const start = newAction(ws, rsc, "start", next, { optional: !needed, runnable, reason });
-    if (rsc.definitionChanged.has(next.name) && runningThere && !rsc.agentChanged?.has(next.name))
+    if (rsc.definitionChanged.has(next.name) && runningThere && restartNamesChange(rsc, next.name))
       start.reason ??= "resource definition change";
     for (const stop of stops) {
       const flags =
@@ -101,6 +101,14 @@ export function createPrimitiveActions(rsc: Resource, ws: WorkingSet): void {
     // Nowhere to run: an unrunnable start still blocks whatever must start after it.
     newAction(ws, rsc, "start", undefined, { optional: true, runnable: false });
   }
+}
+
+/**
+ * Whether a restart for a changed definition says so: not when another agent ran it, nor when a
+ * pending start kept it from being reloaded (Pacemaker then schedules a bare stop).
+ */
+function restartNamesChange(rsc: Resource, node: string): boolean {
+  return !rsc.agentChanged?.has(node) && !rsc.reloadPrevented?.has(node);
 }
 
 function inPromotableClone(rsc: Resource): boolean {

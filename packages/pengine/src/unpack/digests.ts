@@ -52,6 +52,15 @@ function currentParameters(rsc: Resource, op: LrmOp): Record<string, string> {
 
 export type DigestVerdict = "match" | "restart" | "reload";
 
+const EXEC_PENDING = -1;
+
+/** Whether a start of the resource is in flight anywhere (Pacemaker's pe_rsc_start_pending). */
+function startPending(rsc: Resource): boolean {
+  for (const ops of rsc.history.values())
+    if (ops.some((op) => op.operation === "start" && op.opStatus === EXEC_PENDING)) return true;
+  return false;
+}
+
 /**
  * Compare a recorded one-shot operation with the definition now, as Pacemaker does: a changed
  * restart digest (over the agent's non-reloadable parameters) forces a restart; any other
@@ -113,11 +122,17 @@ export function checkDefinitions(ws: WorkingSet, sanitized = false): void {
       if (start < 0 || start < stop) continue;
       for (let i = start; i < sorted.length; i++) {
         const op = sorted[i];
-        // Recurring operations whose definition changed are only rescheduled.
-        if (op.interval !== 0 || !DEFINING.has(op.operation) || op.opStatus !== 0) continue;
+        // Recurring operations whose definition changed are only rescheduled. A pending start
+        // records its digest too, and is compared like a completed one.
+        if (op.interval !== 0 || !DEFINING.has(op.operation)) continue;
+        if (op.opStatus !== 0 && !(op.opStatus === EXEC_PENDING && op.operation === "start")) continue;
         const verdict = compareDigests(rsc, op, sanitized);
         if (verdict === "restart") rsc.definitionChanged.add(node.name);
-        else if (verdict === "reload") (rsc.reloadOn ??= new Set()).add(node.name);
+        else if (verdict === "reload" && startPending(rsc)) {
+          // The agent might not have the old parameters yet: restart rather than reload.
+          rsc.definitionChanged.add(node.name);
+          (rsc.reloadPrevented ??= new Set()).add(node.name);
+        } else if (verdict === "reload") (rsc.reloadOn ??= new Set()).add(node.name);
       }
     }
   }
