@@ -13,6 +13,7 @@ import { type Target, chooseTarget, dpkg, dropTarget, entriesUnder, installed } 
 const HAS_DPKG = existsSync("/usr/bin/dpkg-deb") && existsSync("/usr/bin/dpkg");
 const IS_ROOT = process.getuid?.() === 0;
 const SYSTEMD_ANALYZE = "/usr/bin/systemd-analyze";
+const LOGROTATE = "/usr/sbin/logrotate";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -183,6 +184,20 @@ describe.skipIf(!HAS_DPKG)("the Debian package (skipped where dpkg is not instal
       }
       expect(r.stderr).toBe("");
       expect(r.status).toBe(0);
+    });
+
+    it("ships a logrotate file that logrotate reads without an error", (ctx) => {
+      if (!existsSync(LOGROTATE)) {
+        process.stdout.write("logrotate check skipped: logrotate is not installed\n");
+        return ctx.skip();
+      }
+      const state = join(mkdtempSync(join(tmpdir(), "hbx-logrotate-")), "state");
+      const r = spawnSync(LOGROTATE, ["--debug", "--state", state, at(INSTALL.logrotate)], {
+        encoding: "utf8",
+      });
+      expect(r.stderr).not.toMatch(/error/i);
+      expect(r.status).toBe(0);
+      rmSync(join(state, ".."), { recursive: true, force: true });
     });
 
     it("has a man page for every command listing every option of that command's option table", () => {
