@@ -4,6 +4,8 @@ import {
   runCibadmin,
   runCrmAttribute,
   runCrmResource,
+  runCrmFailcount,
+  runCrmMon,
   runCrmStandby,
   runCrmVerify,
 } from "@hbx/cli";
@@ -18,7 +20,10 @@ import path from "node:path";
  * is taken away.
  */
 
-/** Wrap `pairs` as Heartbeat v2 did (`v2`) or as Pacemaker does. */
+/**
+ * Wrap `pairs` as Heartbeat v2 did (`v2`) or as Pacemaker does. The configuration's sets only:
+ * the status section is hbx's own record, written by its DC in the modern form.
+ */
 function pairs(v2: boolean, ...nv: string[]): string {
   const body = nv.join("\n");
   return v2 ? `<attributes>\n${body}\n</attributes>` : body;
@@ -67,7 +72,16 @@ ${p('<nvpair id="rsc-options-stickiness" name="resource-stickiness" value="7"/>'
 </meta_attributes>
 </rsc_defaults>
 </configuration>
-<status/>
+<status>
+<node_state id="1" uname="alpha" in_ccm="true" crmd="online" join="member" expected="member">
+<transient_attributes id="1">
+<instance_attributes id="status-1">
+<nvpair id="status-1-fail-count-vip" name="fail-count-vip#monitor_10000" value="2"/>
+<nvpair id="status-1-pingd" name="pingd" value="100"/>
+</instance_attributes>
+</transient_attributes>
+</node_state>
+</status>
 </cib>
 `;
 }
@@ -155,6 +169,20 @@ const cases: Array<{ tool: string; run: Runner; argv: string[]; stdout?: string 
     stdout: "7\n",
   },
   { tool: "crm_standby", run: runCrmStandby, argv: ["-N", "alpha", "-v", "on"] },
+  {
+    tool: "crm_failcount",
+    run: runCrmFailcount,
+    argv: ["-G", "-r", "vip", "-N", "alpha", "-Q"],
+    stdout: "2\n",
+  },
+  { tool: "crm_failcount", run: runCrmFailcount, argv: ["-D", "-r", "vip", "-N", "alpha"] },
+  {
+    tool: "crm_attribute",
+    run: runCrmAttribute,
+    argv: ["-N", "alpha", "-n", "pingd", "-l", "reboot", "-G", "-q"],
+    stdout: "100\n",
+  },
+  { tool: "crm_mon", run: runCrmMon, argv: ["-1", "-A", "-f"] },
   { tool: "crm_verify", run: runCrmVerify, argv: ["-L", "-V"] },
   { tool: "cibadmin", run: runCibadmin, argv: ["-Q", "--xpath", "//nvpair[@name='ip']"] },
 ];
