@@ -291,8 +291,13 @@ describe("hbxd as a daemon", () => {
       async () => (/running config kept/.test(logOf(n)) ? true : undefined),
       5000,
     );
-    expect(logOf(n)).toMatch(/info: authkeys reloaded: signing with key 2\n/);
-    expect(logOf(n)).toMatch(/WARN: ha.cf: keepalive changed; needs a restart, running config kept\n/);
+    // Each line keeps its structured fields after the message.
+    expect(logOf(n)).toMatch(
+      /info: authkeys reloaded: signing with key 2 file=\S+\/authkeys activeIndex=2\n/,
+    );
+    expect(logOf(n)).toMatch(
+      /WARN: ha.cf: keepalive changed; needs a restart, running config kept changed=\["keepalive"\]\n/,
+    );
     expect(d.child.exitCode).toBe(null);
     expect(await ping(n.socket)).toEqual({ pong: true, node: "alpha" });
 
@@ -304,7 +309,7 @@ describe("hbxd as a daemon", () => {
       async () => (/reload refused/.test(logOf(n)) ? true : undefined),
       5000,
     );
-    expect(logOf(n)).toMatch(/ERROR: reload refused: .*ha.cf:1.*; running config kept\n/);
+    expect(logOf(n)).toMatch(/ERROR: reload refused: .*ha.cf:1.*; running config kept err=".*ha.cf:1.*"\n/);
     expect(await ping(n.socket)).toEqual({ pong: true, node: "alpha" });
 
     // A second SIGTERM while stopping is noted, not fatal. Both arrive while the main thread is
@@ -319,7 +324,7 @@ describe("hbxd as a daemon", () => {
     blocker.close();
     const { code, signal } = await d.exited;
     expect({ code, signal }).toEqual({ code: 0, signal: null });
-    expect(logOf(n)).toMatch(/WARN: received SIGTERM: already stopping\n/);
+    expect(logOf(n)).toMatch(/WARN: received SIGTERM: already stopping signal=SIGTERM\n/);
   }, 40_000);
 
   it("signs and verifies with the new authkeys after a SIGHUP, as a peer sees", async () => {
