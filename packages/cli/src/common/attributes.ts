@@ -27,7 +27,10 @@ function nvpairHolder(set: XmlElement): XmlElement {
   return firstChild(set, "attributes") ?? set;
 }
 
-/** How a name is compared: exactly, or (cluster options) with v2's underscores read as dashes. */
+/**
+ * How a name is compared: exactly (agent parameters, node attributes), or with v2's underscores
+ * read as dashes (the options and meta attributes the scheduler reads that way).
+ */
 export type NameMatch = (wanted: string, found: string) => boolean;
 export const exactName: NameMatch = (wanted, found) => wanted === found;
 export const optionName: NameMatch = (wanted, found) =>
