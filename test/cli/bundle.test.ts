@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -82,4 +82,24 @@ describe("bundled tools", () => {
     expect(r.bundle.stdout).toContain("fence_hbx_local");
     expect([r.bundle.status, r.bundle.stdout]).toEqual([r.modules.status, r.modules.stdout]);
   });
+
+  it.skipIf(!built("crm_attribute"))(
+    "leave out the modules a tool never uses, and the third-party ones those import",
+    () => {
+      // crm_attribute reaches IpcClient through @hbx/crmd's barrel, behind which are the daemon,
+      // the bus, the transport and the scheduler; none of them, nor pino, belongs in its start.
+      const text = readFileSync(path.join(dist("crm_attribute"), "bundle.mjs"), "utf8");
+      const packages = new Set([...text.matchAll(/^\/\/ packages\/([a-z]+)\//gm)].map((m) => m[1]));
+      expect([...packages].sort()).toEqual(["cib", "cli", "crmd"]);
+      expect(text).not.toMatch(/from "[^"]*\/pino\.js"/);
+      const r = runBoth("crm_attribute", ["-n", "x", "-G"], {
+        CIB_file: path.join(repoRoot, "examples/nginx-vip/cib.xml"),
+      });
+      expect([r.bundle.status, r.bundle.stdout, r.bundle.stderr]).toEqual([
+        r.modules.status,
+        r.modules.stdout,
+        r.modules.stderr,
+      ]);
+    },
+  );
 });
