@@ -2,8 +2,9 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { crmTour } from "./crm.js";
 import { DemoCluster, FLOATING_IP, NODES, SERVICE, writeConfig, type DemoNode } from "./cluster.js";
+import { CrmDemoCluster } from "./crm-cluster.js";
+import { crmLiveTour } from "./crm-live.js";
 import { BIN, run, waitUntil, type Shell } from "./shell.js";
 
 export interface DemoIo {
@@ -23,11 +24,20 @@ export async function runDemo(argv: string[], io: DemoIo): Promise<number> {
   const sh: Shell = { demoDir: dir, env, out: io.out };
   const withIp = process.getuid?.() === 0 && !crmOnly;
   const cluster = new DemoCluster(dir, env, withIp);
+  const crm = new CrmDemoCluster(dir, env);
   const section = (title: string): void => io.out(`\n=== ${title} ===\n`);
   let interrupted = false;
   void io.interrupted.then(() => (interrupted = true));
   try {
-    const tour = crmOnly ? Promise.resolve(crmTour(sh, section)) : clusterTour(sh, cluster, withIp, section);
+    const tour = (async () => {
+      if (!crmOnly) {
+        await clusterTour(sh, cluster, withIp, section);
+        // The v1 cluster ends before the CRM one starts on the same addresses.
+        await cluster.stopAll();
+        io.out("\n(The haresources cluster is stopped: the CRM cluster takes the same addresses.)");
+      }
+      await crmLiveTour(sh, crm, section);
+    })();
     const winner = await Promise.race([tour.then(() => "done"), io.interrupted]);
     if (winner !== "done") {
       io.out(`\n${winner}: stopping the demo cluster`);
@@ -39,6 +49,7 @@ export async function runDemo(argv: string[], io: DemoIo): Promise<number> {
     return 1;
   } finally {
     await cluster.stopAll();
+    await crm.killAll();
     if (withIp) spawnSync("ip", ["addr", "del", FLOATING_IP.replace(/\/lo$/, ""), "dev", "lo"]);
     rmSync(dir, { recursive: true, force: true });
     if (!interrupted) io.out("\nAll hbxd processes and services stopped; temp dir removed.");
@@ -127,9 +138,6 @@ async function clusterTour(
   cl("bravo", "nodestatus alpha");
   for (const n of names) cl(n, "rscstatus");
   showWhere(sh, cluster);
-
-  crmTour(sh, section);
-  section("(f) Stopping the cluster");
 }
 
 function spawnRsc(cluster: DemoCluster, node: DemoNode): string {

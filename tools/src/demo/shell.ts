@@ -46,12 +46,12 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 
 export async function waitUntil(
   what: string,
-  pred: () => boolean,
+  pred: () => boolean | Promise<boolean>,
   timeoutMs: number,
   stepMs = 50,
 ): Promise<number> {
   const t0 = Date.now();
-  while (!pred()) {
+  while (!(await pred())) {
     if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(stepMs);
   }
