@@ -33,6 +33,8 @@ export interface ScheduleOptions {
   now?: Date;
   /** Record the allocation score lines (crm_simulate -s) in ws.scoreLines. */
   scores?: boolean;
+  /** With scores: the terms of every score under its line (crm_simulate --explain-scores). */
+  explainScores?: boolean;
 }
 
 /** Unpack a CIB (configuration and status) into a working set, with no decisions yet. */
@@ -57,6 +59,7 @@ export function unpackCluster(cib: XmlElement, opts: ScheduleOptions = {}): Work
     fencing: [],
     scoreLines: [],
     keepScoreLines: opts.scores ?? false,
+    explainScores: opts.explainScores ?? false,
     warnings: [],
     nextUid: 0,
     opDefaults: resolveSets(conf.opDefaults, { now }),
@@ -118,7 +121,7 @@ function applyStickiness(ws: WorkingSet): void {
     if (r.children.length > 0 || !r.managed || r.stickiness === 0 || r.runningOn.length !== 1) continue;
     const node = r.runningOn[0];
     if (!ws.options.symmetric && !r.allowed.has(node.name)) continue;
-    addNodeScore(r, node, r.stickiness);
+    addNodeScore(r, node, r.stickiness, "resource-stickiness", ws);
   }
 }
 

@@ -19,6 +19,8 @@ export interface SimulateArgs {
   xml?: string;
   simulate: boolean;
   scores: boolean;
+  /** --explain-scores (implies -s): each allocation score's terms under it. */
+  explainScores: boolean;
   quiet: boolean;
   live: boolean;
   datetime?: string;
@@ -54,6 +56,7 @@ export const OPTIONS: OptionSpec[] = [
   { key: "save-dotfile", short: "D", long: ["save-dotfile"], arg: "required" },
   { key: "save-graph", short: "G", long: ["save-graph"], arg: "required" },
   { key: "failures-to-move", long: ["failures-to-move"] },
+  { key: "explain-scores", long: ["explain-scores"] },
   ...INJECT_OPTIONS,
 ];
 
@@ -81,6 +84,7 @@ Options:
                            (CIB_file when set, else hbxd at --socket or HBX_SOCKET)
   --socket=PATH            hbxd's socket for --live-check (default $HBX_SOCKET or /run/hbx/hbxd.sock)
   --failures-to-move       For each resource, how many more failures it takes to move
+  --explain-scores         Show allocation scores (as -s) and under each the terms it adds up to
 ${INJECT_USAGE}`;
 
 /** Read crm_simulate's arguments; a usage error is a CliError naming the option. */
@@ -103,7 +107,8 @@ export function readSimulateArgs(argv: string[]): SimulateArgs {
   return {
     xml: args.get("xml-file"),
     simulate: args.has("simulate"),
-    scores: args.has("show-scores"),
+    scores: args.has("show-scores") || args.has("explain-scores"),
+    explainScores: args.has("explain-scores"),
     quiet: args.has("quiet"),
     live: args.has("live-check"),
     datetime: args.get("set-datetime"),

@@ -164,7 +164,7 @@ function simulate(input: XmlElement, args: SimulateArgs, now: Date, io: Io): num
     if (!args.quiet) out.push("Performing Requested Modifications:", ...mods, "");
   }
   if (args.ext.saveInput) writeFileSync(args.ext.saveInput, serializeXml(cib, { pretty: true }) + "\n");
-  const t = schedule(cib, { now, scores: args.scores });
+  const t = schedule(cib, { now, scores: args.scores, explainScores: args.explainScores });
   const current = clusterStatusLines(t.ws);
   if (!args.quiet && cib === input) out.push("Current cluster status:", ...current, "");
   if (args.scores) {

@@ -1,6 +1,7 @@
 import { MINUS_INFINITY } from "@hbx/cib";
 import type { ClusterNode, Resource, WorkingSet } from "../types.js";
 import { nodeAvailable } from "./scores.js";
+import { noteTerm } from "./explain.js";
 import { boolOption } from "../unpack/attributes.js";
 import { saveAssignment, undoAssignment } from "./tentative.js";
 
@@ -108,15 +109,15 @@ export function compareInstances(
   };
 }
 
-/** Ban an instance (and a cloned group's members) from a node. */
-function ban(inst: Resource, node: ClusterNode, ws: WorkingSet): void {
+/** Ban an instance (and a cloned group's members) from a node; `why` for --explain-scores. */
+function ban(inst: Resource, node: ClusterNode, why: string, ws: WorkingSet): void {
   for (const r of new Set([inst, ...inst.variant.leaves(inst)])) {
-    const e = r.allowed.get(node.name);
+    let e = r.allowed.get(node.name);
     if (e) {
       e.score = MINUS_INFINITY;
-    } else r.allowed.set(node.name, { node, score: MINUS_INFINITY });
+    } else r.allowed.set(node.name, (e = { node, score: MINUS_INFINITY }));
+    noteTerm(e, why, MINUS_INFINITY, ws);
   }
-  void ws;
 }
 
 /** Ban an instance from nodes it cannot use: unavailable, clone banned, or full. */
@@ -132,7 +133,12 @@ function banUnavailable(
     const parent = clone.allowed.get(n.name);
     const full = (count.get(n.name) ?? 0) >= maxPerNode;
     if (!nodeAvailable(n) || !parent || parent.score < 0 || full) {
-      if (e.score > MINUS_INFINITY || inst.children.length > 0) ban(inst, n, ws);
+      const why = !nodeAvailable(n)
+        ? "node cannot run resources"
+        : !parent || parent.score < 0
+          ? `clone ${clone.id} banned here`
+          : `clone-node-max ${maxPerNode} reached`;
+      if (e.score > MINUS_INFINITY || inst.children.length > 0) ban(inst, n, why, ws);
     }
   }
 }
@@ -222,7 +228,7 @@ export function assignInstances(
   for (const inst of instances) {
     if (done.has(inst)) continue;
     if (assigned >= limits.maxTotal) {
-      for (const n of ws.nodes) ban(inst, n, ws);
+      for (const n of ws.nodes) ban(inst, n, `clone-max ${limits.maxTotal} reached`, ws);
       assignWithPreference(inst, undefined);
       continue;
     }

@@ -1,14 +1,22 @@
 import { INFINITY, MINUS_INFINITY, addScores, formatScore } from "@hbx/cib";
 import type { ClusterNode, NodeScore, Resource, WorkingSet } from "../types.js";
+import { explanationLines, noteTerm } from "./explain.js";
 
-/** Add a score for `node` to the resource's own table. */
-export function addNodeScore(rsc: Resource, node: ClusterNode, score: number): void {
+/** Add a score for `node` to the resource's own table; `source` names it for --explain-scores. */
+export function addNodeScore(
+  rsc: Resource,
+  node: ClusterNode,
+  score: number,
+  source: string,
+  ws: WorkingSet,
+): void {
   let entry = rsc.allowed.get(node.name);
   if (entry === undefined) {
     entry = { node, score: 0 };
     rsc.allowed.set(node.name, entry);
   }
   entry.score = addScores(entry.score, score);
+  noteTerm(entry, source, score, ws);
 }
 
 /** Start every resource with 0 on every node (symmetric) or only where a constraint allows it. */
@@ -34,14 +42,23 @@ export function nodeAvailable(node: ClusterNode): boolean {
 export function recordScores(ws: WorkingSet, fn: string, rsc: Resource, table: Map<string, NodeScore>): void {
   if (!ws.keepScoreLines) return;
   const rows = [...table.values()].sort((a, b) => a.node.index - b.node.index);
-  for (const r of rows)
+  for (const r of rows) {
     ws.scoreLines.push(`${fn}: ${rsc.id} allocation score on ${r.node.name}: ${formatScore(r.score)}`);
+    if (ws.explainScores) ws.scoreLines.push(...explanationLines(r));
+  }
 }
 
 export function copyTable(t: Map<string, NodeScore>): Map<string, NodeScore> {
   const out = new Map<string, NodeScore>();
   // forEach, not for-of over entries: no [key, value] pair made per node.
-  t.forEach((v, k) => out.set(k, { node: v.node, score: v.score }));
+  t.forEach((v, k) =>
+    out.set(
+      k,
+      v.terms === undefined
+        ? { node: v.node, score: v.score }
+        : { node: v.node, score: v.score, terms: v.terms },
+    ),
+  );
   return out;
 }
 

@@ -1,6 +1,7 @@
-import { INFINITY, MINUS_INFINITY, addScores } from "@hbx/cib";
+import { INFINITY, MINUS_INFINITY, addScores, formatScore } from "@hbx/cib";
 import type { ClusterNode, Colocation, NodeScore, Resource, WorkingSet } from "../types.js";
 import { copyTable, nodeAvailable } from "../assign/scores.js";
+import { noteTerm } from "../assign/explain.js";
 
 function attrOf(node: ClusterNode, attr: string): string | undefined {
   return node.attrs.get(attr);
@@ -35,6 +36,7 @@ export function colocatedTable(
       work.set(node.name, e);
     }
     e.score = addScores(e.score, delta);
+    noteTerm(e, `colocation ${c.id} with ${c.primary.id} (${formatScore(c.score)})`, delta, ws);
   }
   if (c.score >= INFINITY || c.score <= MINUS_INFINITY) return work;
   return [...work.values()].some((e) => e.score >= 0 && nodeAvailable(e.node)) ? work : table;

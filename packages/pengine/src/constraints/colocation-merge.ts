@@ -1,6 +1,7 @@
-import { INFINITY, MINUS_INFINITY, addScores } from "@hbx/cib";
+import { INFINITY, MINUS_INFINITY, addScores, formatScore } from "@hbx/cib";
 import type { ClusterNode, Colocation, NodeScore, Resource, WorkingSet } from "../types.js";
 import { nodeAvailable } from "../assign/scores.js";
+import { noteTerm } from "../assign/explain.js";
 
 /**
  * The colocations whose dependents' preferences flow into `rsc` when it is placed ("with this"
@@ -87,7 +88,7 @@ function scaled(factor: number, score: number): number {
 function copyWork(t: Map<string, NodeScore>): Map<string, NodeScore> {
   const out = new Map<string, NodeScore>();
   // forEach, not for-of over entries: no [key, value] pair made per node.
-  t.forEach((v, k) => out.set(k, { node: v.node, score: v.score }));
+  t.forEach((v, k) => out.set(k, { node: v.node, score: v.score, terms: v.terms }));
   return out;
 }
 
@@ -108,6 +109,7 @@ function addMatching(
     const delta = scaled(factor, score);
     if (delta === 0) continue;
     e.score = addScores(e.score, delta);
+    noteTerm(e, `colocation ${c.id}: ${source.id}'s ${formatScore(score)} × ${factor}`, delta, ws);
   }
 }
 

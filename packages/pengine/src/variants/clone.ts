@@ -2,6 +2,7 @@ import { INFINITY, MINUS_INFINITY } from "@hbx/cib";
 import type { ClusterNode, Resource, WorkingSet } from "../types.js";
 import type { Variant } from "./variant.js";
 import { copyTable, recordScores } from "../assign/scores.js";
+import { noteTerm } from "../assign/explain.js";
 import { pseudoAction } from "../actions/action.js";
 import { orderActions } from "../actions/ordering.js";
 import { OrderFlag, Role } from "../types.js";
@@ -63,6 +64,7 @@ export const cloneVariant: Variant = {
   addScore(rsc, node, score, source, ws) {
     const e = rsc.allowed.get(node.name) ?? { node, score: 0 };
     e.score = Math.max(MINUS_INFINITY, Math.min(INFINITY, e.score + score));
+    noteTerm(e, source, score, ws);
     rsc.allowed.set(node.name, e);
     for (const c of rsc.children) c.variant.addScore(c, node, score, source, ws);
   },

@@ -2,6 +2,7 @@ import { INFINITY } from "@hbx/cib";
 import type { ClusterNode, Resource, WorkingSet } from "../types.js";
 import type { Variant } from "./variant.js";
 import { recordScores } from "../assign/scores.js";
+import { noteTerm } from "../assign/explain.js";
 import { orderActions } from "../actions/ordering.js";
 import { OrderFlag } from "../types.js";
 import { findAction, pseudoAction } from "../actions/action.js";
@@ -14,6 +15,7 @@ export const groupVariant: Variant = {
     for (const c of rsc.children) c.variant.addScore(c, node, score, source, ws);
     const e = rsc.allowed.get(node.name) ?? { node, score: 0 };
     e.score = Math.max(-INFINITY, Math.min(INFINITY, e.score + score));
+    noteTerm(e, source, score, ws);
     rsc.allowed.set(node.name, e);
   },
 

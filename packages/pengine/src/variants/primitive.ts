@@ -21,8 +21,8 @@ export function assignTo(rsc: Resource, node: ClusterNode | null): ClusterNode |
 export const primitiveVariant: Variant = {
   kind: "primitive",
 
-  addScore(rsc, node, score) {
-    addNodeScore(rsc, node, score);
+  addScore(rsc, node, score, source, ws) {
+    addNodeScore(rsc, node, score, source, ws);
   },
 
   assign(rsc: Resource, ws: WorkingSet): ClusterNode | null {
