@@ -135,9 +135,11 @@ export interface BuiltPackage {
   commands: Command[];
   /** Tools whose bundle is older than its inputs: they run from their modules (slower to start). */
   staleBundles: string[];
+  /** The same, in the tree the package was made from, just before it was copied. */
+  staleInTree: string[];
 }
 
-/** The tools of the staged tree whose bundle their launcher would not use (decision 0003). */
+/** The tools under `lib` (a tree laid out as the repository) whose bundle their launcher would not use (decision 0003). */
 async function staleBundles(lib: string, cmds: Command[]): Promise<string[]> {
   const { bundleIsFresh } = (await import(pathToFileURL(join(lib, "packages/cli/bin/launch.js")).href)) as {
     bundleIsFresh(bundle: URL, inputs: URL): boolean;
@@ -163,8 +165,9 @@ export async function buildPackage(root: string, outDir: string): Promise<BuiltP
   mkdirSync(stage, { recursive: true });
   const at = (p: string) => join(stage, p);
 
-  copyRuntime(root, at(INSTALL.lib));
   const cmds = commands(root);
+  const staleInTree = await staleBundles(root, cmds);
+  copyRuntime(root, at(INSTALL.lib));
   for (const c of cmds) {
     const launcher = at(join(INSTALL.lib, c.launcher));
     if (!existsSync(launcher))
@@ -210,5 +213,5 @@ export async function buildPackage(root: string, outDir: string): Promise<BuiltP
   // --root-owner-group: every file root's, whoever builds; gzip: fast to build and to unpack.
   execFileSync("dpkg-deb", ["--root-owner-group", "-Zgzip", "--build", stage, deb], { stdio: "pipe" });
   rmSync(stage, { recursive: true, force: true });
-  return { deb, version, architecture, commands: cmds, staleBundles: stale };
+  return { deb, version, architecture, commands: cmds, staleBundles: stale, staleInTree };
 }
