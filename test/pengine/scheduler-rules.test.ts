@@ -5,6 +5,7 @@
  * it pins down.
  */
 import { describe, expect, it } from "vitest";
+import { operationDigest } from "@hbx/cib";
 import { hbxDecisions, pacemakerDecisions, pacemakerMissing } from "./pacemaker-oracle.js";
 
 const nv = (id: string, name: string, value: string): string =>
@@ -229,6 +230,47 @@ describe("orderings of resource sets", () => {
     () => {
       for (const cib of [allPairs, oneOrMore(["m2"]), oneOrMore(["m1", "m2"])])
         expect(hbxDecisions(cib)).toEqual(pacemakerDecisions(cib));
+    },
+  );
+});
+
+describe("a remote connection left only in the status section", () => {
+  // Pacemaker's create_fake_resource: an orphaned ocf:pacemaker:remote history still makes its
+  // node, marked as shutting down, so what runs there moves off before the connection stops.
+  const op = (rsc: string, task: string, rc: number, call: number, node: string): string =>
+    `<lrm_rsc_op id="${rsc}_last_0" operation_key="${rsc}_${task}_0" operation="${task}" crm-debug-origin="x" crm_feature_set="3.16.2" transition-key="${call}:1:0:6d3c" transition-magic="0:${rc};${call}:1:0:6d3c" exit-reason="" on_node="${node}" call-id="${call}" rc-code="${rc}" op-status="0" interval="0" last-rc-change="1" exec-time="1" queue-time="0" op-digest="${operationDigest({})}"/>`;
+  const entry = (rsc: string, agent: string, ops: string): string => {
+    const [provider, type] = agent.split(":");
+    return `<lrm_resource id="${rsc}" class="ocf" provider="${provider}" type="${type}">${ops}</lrm_resource>`;
+  };
+  const cluster = (n: string, lrm: string): string =>
+    `<node_state id="${n}" uname="${n}" in_ccm="true" crmd="online" join="member" expected="member"><lrm id="${n}"><lrm_resources>${lrm}</lrm_resources></lrm></node_state>`;
+  const cib = (remote: string, hosts: [string, string]): string =>
+    `<cib crm_feature_set="3.16.2" validate-with="pacemaker-3.7" epoch="1" num_updates="0" admin_epoch="0" have-quorum="1" dc-uuid="${hosts[0]}">
+<configuration><crm_config><cluster_property_set id="opts">${nv("opts-st", "stonith-enabled", "false")}</cluster_property_set></crm_config>
+<nodes>${hosts.map((n) => `<node id="${n}" uname="${n}"/>`).join("")}</nodes>
+<resources><primitive id="app" class="ocf" provider="pacemaker" type="Dummy"/></resources><constraints/></configuration>
+<status>${cluster(hosts[0], entry(remote, "pacemaker:remote", op(remote, "start", 0, 3, hosts[0])))}${cluster(
+      hosts[1],
+      entry(remote, "pacemaker:remote", op(remote, "monitor", 7, 2, hosts[1])),
+    )}<node_state remote_node="true" id="${remote}" uname="${remote}"><lrm id="${remote}"><lrm_resources>${entry(
+      "app",
+      "pacemaker:Dummy",
+      op("app", "start", 0, 4, remote),
+    )}</lrm_resources></lrm></node_state></status></cib>`;
+
+  it("moves what runs on the orphaned connection's node off it, then stops the connection", () => {
+    expectRule(cib("edge1", ["nA", "nB"]), [
+      "Move app ( edge1 -> nA )",
+      "Stop edge1 ( nA ) due to node availability",
+    ]);
+  });
+
+  it.skipIf(pacemakerMissing !== undefined)(
+    `decides it as Pacemaker's crm_simulate does${pacemakerMissing ? ` (skipped: ${pacemakerMissing})` : ""}`,
+    () => {
+      for (const x of [cib("edge1", ["nA", "nB"]), cib("r9", ["host10", "host2"])])
+        expect(hbxDecisions(x)).toEqual(pacemakerDecisions(x));
     },
   );
 });

@@ -2,6 +2,7 @@ import { type ClusterNode, type Resource, Role, roleText, type WorkingSet } from
 import { PROBE_FAILURES, primitiveLine } from "./status.js";
 import { isUniqueClone } from "../assign/clone-assign.js";
 import { isPromotableClone } from "../variants/promotable.js";
+import { madeByOrphanedConnection } from "../unpack/remote.js";
 
 function stripNumber(line: string): string {
   return line.replace(/^([^\t]*?):\d+\t/, "$1\t");
@@ -82,7 +83,9 @@ export function printClone(r: Resource, ws: WorkingSet, indent: string, out: str
   if (cloneMax <= listed) return;
   const stopped = ws.nodes.filter(
     (n) =>
-      !active.has(n.name) && (ws.options.symmetric || r.allowed.has(n.name) || child?.allowed.has(n.name)),
+      !active.has(n.name) &&
+      !madeByOrphanedConnection(n) &&
+      (ws.options.symmetric || r.allowed.has(n.name) || child?.allowed.has(n.name)),
   );
   const disabled = r.targetRole === Role.Stopped ? "Stopped (disabled)" : "Stopped";
   // Grouped by state, the states in text order as Pacemaker sorts them.

@@ -17,37 +17,71 @@ export function isRemoteConnection(rsc: Resource): boolean {
 export function addRemoteNodes(ws: WorkingSet): void {
   let added = false;
   for (const rsc of ws.resourceById.values()) {
-    if (!isRemoteConnection(rsc)) continue;
-    let node = ws.nodeByName.get(rsc.id);
-    if (node === undefined) {
-      node = newClusterNode(
-        rsc.id,
-        rsc.id,
-        "remote",
-        true,
-        new Map([
-          ["#uname", rsc.id],
-          ["#id", rsc.id],
-          ["#kind", "remote"],
-        ]),
-      );
-      ws.nodes.push(node);
-      ws.nodeByName.set(node.name, node);
-      ws.nodeById.set(node.id, node);
-      added = true;
-    }
-    node.remote = true;
-    node.remoteRsc = rsc;
-    // Until its state is read, a remote node is offline and, with startup fencing, unclean.
-    node.online = false;
-    node.pending = false;
-    node.unclean = ws.options.startupFencing;
-    node.fenceReason = node.unclean ? "node is unclean" : undefined;
+    if (isRemoteConnection(rsc) && linkRemoteNode(rsc, ws)) added = true;
   }
-  if (added) {
-    ws.nodes.sort((a, b) => compareNodeNames(a.name, b.name));
-    ws.nodes.forEach((n, i) => (n.index = i));
+  if (added) sortNodes(ws);
+}
+
+/**
+ * The node a connection resource makes, created unless `<nodes>` already has it; returns whether
+ * it was created (Pacemaker's pe__create_node and link_rsc2remotenode).
+ */
+function linkRemoteNode(rsc: Resource, ws: WorkingSet): boolean {
+  let node = ws.nodeByName.get(rsc.id);
+  const created = node === undefined;
+  if (node === undefined) {
+    node = newClusterNode(
+      rsc.id,
+      rsc.id,
+      "remote",
+      true,
+      new Map([
+        ["#uname", rsc.id],
+        ["#id", rsc.id],
+        ["#kind", "remote"],
+      ]),
+    );
+    ws.nodes.push(node);
+    ws.nodeByName.set(node.name, node);
+    ws.nodeById.set(node.id, node);
   }
+  node.remote = true;
+  node.remoteRsc = rsc;
+  // Until its state is read, a remote node is offline and, with startup fencing, unclean.
+  node.online = false;
+  node.pending = false;
+  node.unclean = ws.options.startupFencing;
+  node.fenceReason = node.unclean ? "node is unclean" : undefined;
+  return created;
+}
+
+function sortNodes(ws: WorkingSet): void {
+  ws.nodes.sort((a, b) => compareNodeNames(a.name, b.name));
+  ws.nodes.forEach((n, i) => (n.index = i));
+}
+
+/**
+ * A connection resource found only in the status section still makes its node, which is shutting
+ * down: what runs there moves off before the connection stops (Pacemaker's create_fake_resource).
+ */
+export function orphanedConnection(rsc: Resource, ws: WorkingSet): void {
+  if (!isRemoteConnection(rsc) || ws.nodeByName.get(rsc.id)?.remoteRsc !== undefined) return;
+  if (linkRemoteNode(rsc, ws)) sortNodes(ws);
+  const node = ws.nodeByName.get(rsc.id);
+  if (node === undefined) return;
+  node.shutdown = true;
+  madeLate.add(node);
+}
+
+const madeLate = new WeakSet<ClusterNode>();
+
+/**
+ * Whether a node was made by an orphaned connection while the status was read: Pacemaker's
+ * resources were unpacked before it existed, so it is in none of their allowed-node tables (a
+ * clone does not list it as a node where it is stopped).
+ */
+export function madeByOrphanedConnection(node: ClusterNode): boolean {
+  return madeLate.has(node);
 }
 
 /**
