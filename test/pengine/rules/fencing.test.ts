@@ -150,6 +150,18 @@ const CASES: Array<{ name: string; xml: string; summary: string[] }> = [
     }),
     summary: ["Start A ( n1 )", "Start B ( n3 )"],
   },
+  {
+    name: "without fencing, what a node that went unexpectedly down ran is not read: it starts elsewhere",
+    xml: cib({
+      nodes: ["n1", "n2", "n3"],
+      resources: dummy("A") + dummy("B"),
+      status:
+        nodeState(0, "n1", "online") +
+        nodeState(1, "n2", "crm-down", started("A", "n2")) +
+        nodeState(2, "n3", "online", started("B", "n3")),
+    }),
+    summary: ["Start A ( n1 )"],
+  },
 ];
 
 const sorted = (lines: string[]): string[] => [...lines].sort();

@@ -57,9 +57,12 @@ export function createPrimitiveActions(rsc: Resource, ws: WorkingSet): void {
     const stop = newAction(ws, rsc, "stop", node, {
       optional: !needed,
       pseudo: fenced,
-      // Nothing runs on a node still joining (Pacemaker's update_resource_action_runnable: "node
-      // is pending"), so what must leave it is blocked there, and so is its start elsewhere.
-      runnable: fenced ? fence !== undefined && fence.runnable : !node.pending,
+      // Nothing runs on a node that is offline or still joining (Pacemaker's
+      // update_resource_action_runnable), so what must leave it is blocked there, and so is its
+      // start elsewhere. A remote node's state is its connection's business.
+      runnable: fenced
+        ? fence !== undefined && fence.runnable
+        : !node.pending && (node.online || node.remote),
       reason: fenced && !(fence?.runnable ?? false) && next !== null ? undefined : reason,
     });
     if (fenced && ws.options.stonithEnabled) {

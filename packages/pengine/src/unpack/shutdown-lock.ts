@@ -35,18 +35,24 @@ export function applyHistoryShutdownLocks(ws: WorkingSet, raw: Map<string, strin
       const at = Number(el.attrs["shutdown-lock"] ?? "");
       if (!at) continue;
       const rsc = ws.resourceById.get(el.attrs.id ?? "");
-      if (rsc === undefined || !lockable(rsc) || rsc.runningOn.length > 0) continue;
+      if (rsc === undefined || !lockable(rsc)) continue;
       if (limit > 0 && at + limit <= now) continue;
       rsc.lockNode = node;
-      lockTo(rsc, node, ws);
+      // Already active again: the status still shows the lock, but scheduling cancels it
+      // (applyNewShutdownLocks) rather than disturb the resource.
+      if (rsc.runningOn.length === 0) lockTo(rsc, node, ws);
     }
   }
 }
 
-/** A resource on a node shutting down cleanly is locked there rather than moved. */
+/**
+ * A resource on a node shutting down cleanly is locked there rather than moved; one locked by its
+ * history but already active again is unlocked (Pacemaker's pcmk__primitive_shutdown_lock).
+ */
 export function applyNewShutdownLocks(ws: WorkingSet): void {
   if (!ws.options.shutdownLock) return;
   for (const rsc of ws.resourceById.values()) {
+    if (rsc.lockNode && rsc.runningOn.length > 0) rsc.lockNode = undefined;
     if (!lockable(rsc) || rsc.lockNode || rsc.runningOn.length !== 1) continue;
     const node = rsc.runningOn[0];
     if (node.shutdown && !node.unclean) lockTo(rsc, node, ws);
