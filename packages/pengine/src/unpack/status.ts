@@ -5,7 +5,12 @@ import { onFailFor, replayHistory } from "./history.js";
 import { parseInterval } from "./rules.js";
 import { variants } from "../variants/registry.js";
 import { findHistoryResource } from "./clone-instances.js";
-import { activeOnOfflineNode, connectionUnrecoverable, unpackRemoteStates } from "./remote.js";
+import {
+  activeOnOfflineNode,
+  connectionUnrecoverable,
+  orphanedConnection,
+  unpackRemoteStates,
+} from "./remote.js";
 import { applyMigrationHistory } from "./migration.js";
 
 /**
@@ -28,6 +33,7 @@ export function unpackStatus(states: NodeStateRecord[], ws: WorkingSet): void {
         else rsc.managed = false;
         ws.resources.push(rsc);
         ws.resourceById.set(rsc.id, rsc);
+        orphanedConnection(rsc, ws);
       }
       rsc.history.set(node.name, h.ops);
       const same = (a?: string, b?: string): boolean => (a ?? "") === (b ?? "");
@@ -82,18 +88,23 @@ export function unpackStatus(states: NodeStateRecord[], ws: WorkingSet): void {
       }
     }
   };
-  const remoteStates: NodeStateRecord[] = [];
+  const nodeOf = (st: NodeStateRecord): ClusterNode | undefined =>
+    ws.nodeById.get(st.id) ?? (st.uname ? ws.nodeByName.get(st.uname) : undefined);
   for (const st of states) {
-    const node = ws.nodeById.get(st.id) ?? (st.uname ? ws.nodeByName.get(st.uname) : undefined);
-    if (!node) continue;
-    if (node.remoteRsc) remoteStates.push(st);
+    const node = nodeOf(st);
+    if (!node || node.remoteRsc) continue;
     // With fencing, an offline node's history is read too, in document order like the others,
     // so a resource still active there is seen: the node is fenced, or left alone in maintenance.
     // So is it with shutdown locks, which an offline node's history records (unpack_status).
-    else if (node.online || ws.options.stonithEnabled || ws.options.shutdownLock)
-      unpackHistory(st, node);
+    if (node.online || ws.options.stonithEnabled || ws.options.shutdownLock) unpackHistory(st, node);
   }
-  unpackRemoteStates(remoteStates, ws, unpackHistory);
+  // Remote nodes after every cluster node: an orphaned connection in a cluster node's history
+  // makes its node only then.
+  unpackRemoteStates(
+    states.filter((st) => nodeOf(st)?.remoteRsc !== undefined),
+    ws,
+    unpackHistory,
+  );
   applyMigrationHistory(ws);
   for (const b of pendingBans) b.rsc.variant.addScore(b.rsc, b.node, MINUS_INFINITY, b.source, ws);
   readFailCounts(states, ws);
