@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -37,6 +38,55 @@ describe("the tools' option tables", () => {
 });
 
 type Tool = (argv: string[], io: CliIo) => Promise<number>;
+
+/**
+ * Pacemaker 2.1.5's tools print their help in one of two shapes: glib's ("Usage:", the synopsis
+ * indented below it) or, for cibadmin and the crm_standby script, the older "tool - summary".
+ */
+const GLIB_SHAPED: [string, Tool][] = [
+  ["crm_attribute", crmAttribute],
+  ["crm_mon", crmMon],
+  ["crm_node", crmNode],
+  ["crm_resource", crmResource],
+  ["crm_verify", crmVerify],
+];
+const CLASSIC_SHAPED = ["cibadmin", "crm_standby", "crm_failcount"];
+
+function helpShape(tool: string, help: string): "glib" | "classic" | "other" {
+  const first = help.split("\n")[0];
+  return first === "Usage:" ? "glib" : first.startsWith(`${tool} - `) ? "classic" : "other";
+}
+
+describe("--help in Pacemaker's shapes", () => {
+  it.each(GLIB_SHAPED)(
+    "%s --help starts with Usage: and the tool's synopsis indented below it",
+    async (name, tool) => {
+      const io = memoryIo({});
+      expect(await tool(["--help"], io)).toBe(0);
+      expect(io.out).toBe(TOOL_DOCS.find((d) => d.tool === name)!.help);
+      expect(io.out).toMatch(new RegExp(`^Usage:\\n  ${name} `));
+    },
+  );
+
+  it("crm_simulate's help has glib's shape, cibadmin's, crm_standby's and crm_failcount's the older one", () => {
+    const help = (t: string) => TOOL_DOCS.find((d) => d.tool === t)!.help;
+    expect(helpShape("crm_simulate", help("crm_simulate"))).toBe("glib");
+    for (const t of CLASSIC_SHAPED) expect(helpShape(t, help(t)), t).toBe("classic");
+  });
+
+  const pacemaker = (tool: string) => `/usr/sbin/${tool}`;
+  it.skipIf(!existsSync(pacemaker("crm_verify")))(
+    "has the shape of Pacemaker's own tool's --help, tool by tool (skipped: pacemaker-cli-utils not installed)",
+    () => {
+      for (const name of [...GLIB_SHAPED.map(([n]) => n), ...CLASSIC_SHAPED, "crm_simulate"]) {
+        if (!existsSync(pacemaker(name))) continue;
+        const theirs = spawnSync(pacemaker(name), ["--help"], { encoding: "utf8" }).stdout;
+        const ours = TOOL_DOCS.find((d) => d.tool === name)!.help;
+        expect(helpShape(name, ours), name).toBe(helpShape(name, theirs));
+      }
+    },
+  );
+});
 
 /** Each tool with a command that reads from (or asks) the running cluster. */
 const LIVE: [string, Tool, string[]][] = [

@@ -53,9 +53,10 @@ export const OPTIONS: OptionSpec[] = [
   { key: "promotion", short: "p", long: ["promotion"], arg: "optional" },
 ];
 
-export const HELP = `crm_attribute - query and update cluster, node and transient attributes
+export const HELP = `Usage:
+  crm_attribute -n NAME [-v VALUE | -G | -D] [options]
 
-Usage: crm_attribute -n NAME [-v VALUE | -G | -D] [options]
+crm_attribute - query and update cluster, node and transient attributes
 
 Commands:
  -G, --query              Query the current value of the attribute

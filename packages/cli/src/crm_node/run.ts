@@ -24,9 +24,10 @@ export const OPTIONS: OptionSpec[] = [
   { key: "cluster-id", short: "i", long: ["cluster-id"] },
 ];
 
-export const HELP = `crm_node - list the cluster's nodes
+export const HELP = `Usage:
+  crm_node [command] [options]
 
-Usage: crm_node [command] [options]
+crm_node - list the cluster's nodes
 
 Commands:
  -l, --list              List all nodes: ID NAME STATE (member or lost)

@@ -1,6 +1,7 @@
-export const HELP = `crm_resource - perform tasks related to cluster resources
+export const HELP = `Usage:
+  crm_resource <query>|<command> [options]
 
-Usage: crm_resource <query>|<command> [options]
+crm_resource - perform tasks related to cluster resources
 
 Queries:
  -L, --list                 List all cluster resources with status

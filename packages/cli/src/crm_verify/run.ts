@@ -29,9 +29,10 @@ export const OPTIONS: OptionSpec[] = [
   { key: "save-xml", short: "S", long: ["save-xml"], arg: "required" },
 ];
 
-export const HELP = `crm_verify - check a cluster configuration for errors
+export const HELP = `Usage:
+  crm_verify [options]
 
-Usage: crm_verify [options]
+crm_verify - check a cluster configuration for errors
 
 Data sources:
  -L, --live-check        Check the running cluster's CIB (or CIB_file)
