@@ -98,6 +98,26 @@ function cib(): string {
   );
 }
 
+function utilizationCib(): string {
+  const util = (id: string, memory: number) =>
+    `<utilization id="${id}-u"><nvpair id="${id}-u-m" name="memory" value="${memory}"/></utilization>`;
+  return (
+    `<cib have-quorum="1" epoch="1" num_updates="0" admin_epoch="0"><configuration><crm_config>` +
+    `<cluster_property_set id="o"><nvpair id="o1" name="stonith-enabled" value="false"/>` +
+    `<nvpair id="o2" name="placement-strategy" value="utilization"/></cluster_property_set></crm_config>` +
+    `<nodes><node id="n1" uname="n1">${util("n1", 1024)}</node><node id="n2" uname="n2">${util("n2", 512)}</node>` +
+    `</nodes><resources><primitive id="big" class="ocf" provider="heartbeat" type="Dummy">${util("big", 800)}` +
+    `</primitive></resources><constraints/></configuration><status>` +
+    ["n1", "n2"]
+      .map(
+        (n) =>
+          `<node_state id="${n}" uname="${n}" in_ccm="true" crmd="online" join="member" expected="member"/>`,
+      )
+      .join("") +
+    `</status></cib>`
+  );
+}
+
 describe("crm_simulate --explain-scores", () => {
   const dir = mkdtempSync(join(tmpdir(), "explain-"));
   const file = join(dir, "cib.xml");
@@ -120,6 +140,18 @@ describe("crm_simulate --explain-scores", () => {
     expect(ip2?.terms).toEqual([{ score: 200, source: "colocation ip-with-web with web (200)" }]);
     const ip3 = scores.find((s) => s.line.startsWith("pcmk__primitive_assign: ip allocation score on node3"));
     expect(ip3?.terms.map((t) => t.source)).toEqual(["location ip-avoids-node3"]);
+  });
+
+  it("says where utilization leaves no room, though it adds nothing to the score", () => {
+    const f = join(dir, "utilization.xml");
+    writeFileSync(f, utilizationCib());
+    const scores = explainedScores(output(["-x", f, "--explain-scores"]));
+    const on = (n: string) =>
+      scores.find((s) => s.line === `pcmk__primitive_assign: big allocation score on ${n}: 0`);
+    expect(on("n2")?.remarks).toEqual([
+      "(no room: its utilization does not fit in what is left here, placement-strategy=utilization)",
+    ]);
+    expect(on("n1")?.remarks).toEqual([]);
   });
 
   it("leaves -s output as it was once the term lines are taken out", () => {
@@ -159,7 +191,9 @@ describe.skipIf(!corpus)(
         }
         for (const s of explainedScores(out)) {
           const total = sumScores(...s.terms.map((t) => t.score));
-          if (total !== s.score || s.remarks.length > 0) wrong.push(`${f}: ${s.line} (terms: ${total})`);
+          // The only other remark allowed says utilization rules the node out.
+          const unexpected = s.remarks.filter((r) => !r.startsWith("(no room:"));
+          if (total !== s.score || unexpected.length > 0) wrong.push(`${f}: ${s.line} (terms: ${total})`);
           if (s.terms.length > 0) explained++;
         }
         if (withoutTerms(out) !== output(["-x", path, "-s"])) wrong.push(`${f}: -s output differs`);

@@ -1,6 +1,7 @@
 import { INFINITY, MINUS_INFINITY, addScores, formatScore } from "@hbx/cib";
 import type { ClusterNode, NodeScore, Resource, WorkingSet } from "../types.js";
 import { explanationLines, noteTerm } from "./explain.js";
+import { nodesWithoutCapacity, usesUtilization } from "./utilization.js";
 
 /** Add a score for `node` to the resource's own table; `source` names it for --explain-scores. */
 export function addNodeScore(
@@ -42,9 +43,24 @@ export function nodeAvailable(node: ClusterNode): boolean {
 export function recordScores(ws: WorkingSet, fn: string, rsc: Resource, table: Map<string, NodeScore>): void {
   if (!ws.keepScoreLines) return;
   const rows = [...table.values()].sort((a, b) => a.node.index - b.node.index);
+  // Utilization adds nothing to a score: it rules a node out when the choice is made.
+  const full =
+    ws.explainScores && rsc.children.length === 0 && usesUtilization(ws)
+      ? nodesWithoutCapacity(
+          rsc,
+          rows.filter((r) => r.score >= 0 && nodeAvailable(r.node)).map((r) => r.node),
+          ws,
+        )
+      : undefined;
   for (const r of rows) {
     ws.scoreLines.push(`${fn}: ${rsc.id} allocation score on ${r.node.name}: ${formatScore(r.score)}`);
-    if (ws.explainScores) ws.scoreLines.push(...explanationLines(r));
+    if (!ws.explainScores) continue;
+    ws.scoreLines.push(...explanationLines(r));
+    if (full?.has(r.node)) {
+      ws.scoreLines.push(
+        `  (no room: its utilization does not fit in what is left here, placement-strategy=${ws.options.placementStrategy})`,
+      );
+    }
   }
 }
 
