@@ -57,7 +57,7 @@ function helpShape(tool: string, help: string): "glib" | "classic" | "other" {
   return first === "Usage:" ? "glib" : first.startsWith(`${tool} - `) ? "classic" : "other";
 }
 
-describe("--help in Pacemaker's shapes", () => {
+describe("--help and --version in Pacemaker's shapes", () => {
   it.each(GLIB_SHAPED)(
     "%s --help starts with Usage: and the tool's synopsis indented below it",
     async (name, tool) => {
@@ -73,6 +73,33 @@ describe("--help in Pacemaker's shapes", () => {
     expect(helpShape("crm_simulate", help("crm_simulate"))).toBe("glib");
     for (const t of CLASSIC_SHAPED) expect(helpShape(t, help(t)), t).toBe("classic");
   });
+
+  it.each([
+    ...GLIB_SHAPED,
+    ["cibadmin", cibadmin] as [string, Tool],
+    ["crm_standby", crmStandby] as [string, Tool],
+  ])(
+    "%s --version answers in Pacemaker's two lines, naming the Pacemaker release it follows",
+    async (name, tool) => {
+      const io = memoryIo({});
+      expect(await tool(["--version"], io)).toBe(0);
+      expect(io.out).toMatch(
+        new RegExp(
+          `^${name} \\(hbx [\\d.]+\\), compatible with Pacemaker 2\\.1\\.5\\nWritten by [^\\n]+\\n$`,
+        ),
+      );
+    },
+  );
+
+  it.each(GLIB_SHAPED)(
+    "%s --version --output-as=xml answers in a <pacemaker-result>",
+    async (_name, tool) => {
+      const xml = memoryIo({});
+      expect(await tool(["--version", "--output-as=xml"], xml)).toBe(0);
+      expect(xml.out).toMatch(/^<pacemaker-result [^\n]*>\n {2}<version program="hbx" version="[\d.]+"/);
+      expect(xml.out).toContain('<status code="0" message="OK"/>');
+    },
+  );
 
   const pacemaker = (tool: string) => `/usr/sbin/${tool}`;
   it.skipIf(!existsSync(pacemaker("crm_verify")))(

@@ -7,7 +7,7 @@ import { CliError, CrmExit } from "../common/exit-codes.js";
 import { type CliIo } from "../common/io.js";
 import { runTool } from "../common/tool.js";
 import { escapeHtml, htmlPage, htmlReport } from "./html.js";
-import { versionText } from "../common/args.js";
+import { versionOutput } from "../common/args.js";
 import { HELP, type MonOptions, readOptions } from "./options.js";
 import { CLEAR_SCREEN, type MonHost, refreshLoop, writeFileWhole } from "./refresh.js";
 import { NagiosExit, simpleStatus } from "./simple.js";
@@ -36,7 +36,7 @@ export async function run(argv: string[], io: CliIo, host?: MonHost): Promise<nu
       return CrmExit.OK;
     }
     if (opts.version) {
-      io.stdout(versionText("crm_mon"));
+      io.stdout(versionOutput("crm_mon", opts.format === "xml" ? "xml" : undefined));
       return CrmExit.OK;
     }
     // --socket wins over $HBX_SOCKET for this run (openCibSource reads it from io.env).
