@@ -6,6 +6,7 @@
 import { type XmlElement, childElements, findNodeState, firstChild } from "@hbx/cib";
 import { type OperationResult, recordOperation } from "@hbx/lrm";
 import { decodeResult, encodeResult } from "./lrm-wire.js";
+import type { ConfigReport } from "./config-merge.js";
 
 export interface JoinReply {
   generation: string;
@@ -15,6 +16,11 @@ export interface JoinReply {
    * absent from a node that does not report it, whose history the DC then keeps.
    */
   history?: { results: OperationResult[]; lastCallId: number };
+  /**
+   * The node's CIB version and configuration digest, so the DC keeps the newest configuration
+   * at a merge (config-merge.ts); absent from a node that does not report it.
+   */
+  config?: ConfigReport;
 }
 
 export function encodeJoinReply(reply: JoinReply): string {
@@ -25,6 +31,7 @@ export function encodeJoinReply(reply: JoinReply): string {
       results: reply.history.results.map(encodeResult),
       lastCallId: reply.history.lastCallId,
     },
+    config: reply.config,
   });
 }
 
@@ -35,6 +42,7 @@ export function decodeJoinReply(text: string): JoinReply {
     generation?: unknown;
     monitors?: unknown;
     history?: { results?: unknown; lastCallId?: unknown };
+    config?: { version?: Record<string, unknown>; term?: unknown; digest?: unknown };
   };
   if (typeof r.generation !== "string" || !Array.isArray(r.monitors))
     throw new Error("join reply: expected {generation, monitors}");
@@ -47,6 +55,21 @@ export function decodeJoinReply(text: string): JoinReply {
     if (!Array.isArray(results) || typeof lastCallId !== "number")
       throw new Error("join reply: expected history {results, lastCallId}");
     reply.history = { results: results.map((m) => decodeResult(String(m))), lastCallId };
+  }
+  if (r.config !== undefined) {
+    const v = r.config.version ?? {};
+    const counters = [v.adminEpoch, v.epoch, v.numUpdates, r.config.term ?? 0];
+    if (
+      !counters.every((c) => Number.isSafeInteger(c) && (c as number) >= 0) ||
+      typeof r.config.digest !== "string"
+    )
+      throw new Error("join reply: expected config {version {adminEpoch, epoch, numUpdates}, term, digest}");
+    const [adminEpoch, epoch, numUpdates, term] = counters as number[];
+    reply.config = {
+      version: { adminEpoch: adminEpoch!, epoch: epoch!, numUpdates: numUpdates! },
+      term: term!,
+      digest: r.config.digest,
+    };
   }
   return reply;
 }

@@ -37,6 +37,19 @@ import type { HaCf, HeartbeatTransport } from "@hbx/transport";
 import { DcLoop } from "./dc.js";
 import { type CcmWiring, createCcm, wireCcm } from "./ccm-wire.js";
 import { loadInitialCib } from "./initial-cib.js";
+import { applyDiff, readDiff, versionPayload } from "./cib-diff.js";
+import {
+  type ConfigReport,
+  adoptConfiguration,
+  compareConfig,
+  configReport,
+  describeConfig,
+  divergentConfigs,
+  keepTerm,
+  newerConfigSource,
+  readTerm,
+  writeTerm,
+} from "./config-merge.js";
 import { type ShutdownOutcome, shutDownCleanly } from "./shutdown.js";
 import { unpackCluster } from "@hbx/pengine";
 import { LRM_CHANNEL, decodeRequest, decodeResult, encodeRequest, encodeResult } from "./lrm-wire.js";
@@ -61,6 +74,12 @@ import { type StatusRequest, applyStatusRequest } from "./status-ops.js";
 import { IpcError } from "../ipc/protocol.js";
 
 export const CIB_CHANNEL = "cib";
+/**
+ * A new version as a format-2 patchset from the one the DC sent before (cib-diff.ts); sent to
+ * all, or as a request to each member when a client's write waits for a majority (the reply,
+ * "stored", comes once the member holds the version).
+ */
+export const CIB_DIFF_CHANNEL = "cib-diff";
 export const CIB_SYNC_CHANNEL = "cib-sync";
 /** cib.replace / cib.patch forwarded to the DC (JSON {xml|patch, force}; reply WriteReply). */
 export const CIB_REPLACE_CHANNEL = "cib-replace";
@@ -171,6 +190,11 @@ export class CrmMode {
     this.bus.on(CIB_CHANNEL, (msg) => {
       if (this.ccm.view().members.includes(msg.from)) this.receiveCib(msg.from, text(msg.payload));
     });
+    this.bus.on(CIB_DIFF_CHANNEL, (msg) =>
+      this.ccm.view().members.includes(msg.from)
+        ? this.receiveDiff(msg.from, text(msg.payload))
+        : "not a member",
+    );
     // The DC's copy, pushed when this node joined: taken even when this node's counter ran ahead.
     this.bus.on(CIB_PUSH_CHANNEL, (msg) =>
       this.receiveCib(msg.from, text(msg.payload), msg.from === this.dc),
@@ -224,10 +248,15 @@ export class CrmMode {
           { members: e.view.members, joined: e.joined, left: e.left, quorate: e.view.quorate },
           `membership: ${e.view.members.join(" ")}`,
         );
+        // A DC that lost quorum takes a new term when it regains it (config-merge.ts).
+        if (!e.view.quorate) this.termTaken = false;
         // Only a DC that finished taking over (synced the newest CIB) writes; becomeDc writes then.
         if (this.isDc && this.dcLoop) this.membershipToCib(e.joined);
       } else {
         this.log.info({ dc: e.dc, previous: e.previous }, `DC is ${e.dc ?? "(none)"}`);
+        // A new DC starts its patches from a whole CIB: what the members hold is unknown.
+        this.replicated = undefined;
+        this.termTaken = false;
         if (e.isSelf) void this.becomeDc();
         else if (this.dcLoop) {
           this.dcLoop.stop();
@@ -281,6 +310,8 @@ export class CrmMode {
   }
 
   private joinChain: Promise<void> = Promise.resolve();
+  /** This DC took its term for the quorate membership it holds (config-merge.ts). */
+  private termTaken = false;
 
   private async join(joined: readonly string[]): Promise<void> {
     const replies = new Map<string, JoinReply>([[this.self, this.joinReply()]]);
@@ -292,6 +323,11 @@ export class CrmMode {
         ),
     );
     for (const a of asked) if (a.status === "fulfilled") replies.set(a.value[0], a.value[1]);
+    if (!this.isDc) return;
+    // A merge keeps the newest configuration, whoever stays DC; a node whose newer copy could
+    // not be fetched is asked again, and not overwritten by this DC's push meanwhile.
+    const unfetched = await this.keepNewestConfiguration(replies);
+    if (unfetched) replies.delete(unfetched);
     if (!this.isDc) return;
     const view = this.ccm.view();
     // A member that did not answer is asked again: until it does, this DC's copy of its history
@@ -306,7 +342,21 @@ export class CrmMode {
       }, 1000);
     }
     const generations = new Map([...replies].map(([n, r]) => [n, r.generation]));
+    // A DC that gained a quorate membership takes a new term, above any a member reports.
+    const newTerm =
+      view.quorate && !this.termTaken
+        ? 1 +
+          Math.max(
+            readTerm(this.store.current().document),
+            ...[...replies.values()].map((r) => r.config?.term ?? 0),
+          )
+        : undefined;
+    if (newTerm !== undefined) {
+      this.termTaken = true;
+      this.log.info({ term: newTerm, members: view.members }, `DC term ${newTerm}`);
+    }
     this.commit((doc) => {
+      if (newTerm !== undefined) writeTerm(doc, newTerm);
       ensureNodeEntries(doc, this.opts.hacf.nodes);
       writeNodeStates(doc, view.members, this.opts.hacf.nodes, this.self);
       adoptLrmInstances(doc, generations);
@@ -337,7 +387,7 @@ export class CrmMode {
     // Each joining node takes the DC's copy as it is, even if a partition ran its counter ahead.
     const xml = serializeXml(this.store.current().document);
     for (const n of joined)
-      if (n !== this.self)
+      if (n !== this.self && n !== unfetched)
         this.bus
           .send(CIB_PUSH_CHANNEL, n, xml)
           .catch((e: Error) => this.log.warn({ node: n, err: e.message }, `CIB push to ${n}: ${e.message}`));
@@ -350,7 +400,63 @@ export class CrmMode {
       generation: String(this.opts.heartbeat.generation),
       monitors: this.lrm.recurringResults(),
       history: { results: this.lrm.history.results(), lastCallId: this.lrm.history.highestCallId },
+      config: configReport(this.store.current().document),
     };
+  }
+
+  /**
+   * Take the configuration of the joining node that holds a newer one (config-merge.ts), as
+   * Pacemaker's DC syncs from the member with the highest version while it finalizes a join;
+   * log what was discarded, by version and digest. Returns the node whose newer copy could not
+   * be fetched, if any.
+   */
+  private async keepNewestConfiguration(
+    replies: ReadonlyMap<string, JoinReply>,
+  ): Promise<string | undefined> {
+    const reports = new Map<string, ConfigReport>();
+    for (const [n, r] of replies) if (n !== this.self && r.config) reports.set(n, r.config);
+    const own = configReport(this.store.current().document);
+    for (const n of divergentConfigs(own, reports))
+      this.log.warn(
+        { node: n, version: formatVersion(own.version), kept: own.digest, discarded: reports.get(n)!.digest },
+        `configuration ${describeConfig(reports.get(n)!)} on ${n} differs from the DC's ${describeConfig(own)} at the same version: the DC's is kept, ${n}'s discarded`,
+      );
+    const source = newerConfigSource(own, reports);
+    if (!source) return undefined;
+    let theirs: XmlElement;
+    try {
+      const xml = text(await this.bus.request(CIB_SYNC_CHANNEL, source.node, "", 2000));
+      theirs = parseXml(xml, `CIB from ${source.node}`, TRUSTED_XML_LIMITS);
+    } catch (e) {
+      this.log.warn(
+        { node: source.node, err: (e as Error).message },
+        `cannot fetch the newer configuration ${describeConfig(source.report)} from ${source.node}: ${(e as Error).message}; asking again`,
+      );
+      return source.node;
+    }
+    if (!this.isDc) return undefined;
+    const fetched = configReport(theirs);
+    const mine = configReport(this.store.current().document);
+    if (compareConfig(fetched, mine) <= 0) return undefined;
+    this.log.warn(
+      {
+        from: source.node,
+        discarded: formatVersion(mine.version),
+        discardedDigest: mine.digest,
+        taken: formatVersion(fetched.version),
+        takenDigest: fetched.digest,
+      },
+      `configuration ${describeConfig(mine)} replaced by the newer ${describeConfig(fetched)} from ${source.node} at join`,
+    );
+    this.store.update((doc) => adoptConfiguration(doc, theirs), {
+      client: `crmd@${source.node}`,
+      operation: "join-sync",
+      force: true,
+      exact: true,
+    });
+    // Members that were not joining hold the DC's older configuration: they take this version.
+    this.broadcast();
+    return undefined;
   }
 
   /** A recurring operation's result changed here: the DC records it (and reschedules). */
@@ -401,10 +507,58 @@ export class CrmMode {
   private broadcast(): void {
     if (this.broadcastTimer) clearTimeout(this.broadcastTimer);
     this.broadcastTimer = undefined;
-    const xml = serializeXml(this.store.current().document);
+    const payload = this.nextPayload();
     this.bus
-      .send(CIB_CHANNEL, null, xml)
+      .send(payload.kind === "diff" ? CIB_DIFF_CHANNEL : CIB_CHANNEL, null, payload.xml)
       .catch((e: Error) => this.log.warn({ err: e.message }, `CIB broadcast: ${e.message}`));
+  }
+
+  /** The version the DC last sent the members: the base of its next patch. */
+  private replicated?: XmlElement;
+
+  /** The current version as the members get it: a patch from the last one sent, or whole. */
+  private nextPayload(): ReturnType<typeof versionPayload> {
+    const doc = this.store.current().document;
+    const payload = versionPayload(this.replicated, doc);
+    this.replicated = doc;
+    return payload;
+  }
+
+  /**
+   * A patchset from the DC: applied when it fits the version held here and the digest after it
+   * matches the DC's; otherwise the whole CIB is fetched from the DC. Answers "stored" once this
+   * node holds the target version (or a newer one).
+   */
+  private async receiveDiff(from: string, xml: string): Promise<string> {
+    let why: string;
+    try {
+      const diff = readDiff(xml, from);
+      const outcome = applyDiff(this.store.current().document, this.store.currentVersion(), diff);
+      if (outcome.kind === "held") return "stored";
+      if (outcome.kind === "applied") {
+        this.store.replace(outcome.doc, {
+          client: `crmd@${from}`,
+          operation: "sync",
+          force: true,
+          exact: true,
+        });
+        return "stored";
+      }
+      why = outcome.why;
+    } catch (e) {
+      why = (e as Error).message;
+    }
+    this.log.info({ from, why }, `CIB patch from ${from} not applied (${why}): fetching the whole CIB`);
+    try {
+      this.receiveCib(from, text(await this.bus.request(CIB_SYNC_CHANNEL, from, "", 5000)));
+      return "stored";
+    } catch (e) {
+      this.log.warn(
+        { from, err: (e as Error).message },
+        `cannot fetch the CIB from ${from}: ${(e as Error).message}`,
+      );
+      return "failed";
+    }
   }
 
   /**
@@ -512,7 +666,11 @@ export class CrmMode {
     const quorate = this.ccm.view().quorate;
     const version = await this.writes.submit({
       operation,
-      produce,
+      produce: (current) => {
+        const next = produce(current);
+        keepTerm(next, current);
+        return next;
+      },
       check,
       alone: operation === "replace" || opts.bump === true,
       bump: opts.bump === true,
@@ -549,12 +707,18 @@ export class CrmMode {
   private sendToMembers(): Promise<string[]> {
     if (this.broadcastTimer) clearTimeout(this.broadcastTimer);
     this.broadcastTimer = undefined;
-    const xml = serializeXml(this.store.current().document);
+    const payload = this.nextPayload();
     const peers = this.ccm.view().members.filter((n) => n !== this.self);
+    // A patch is a request: its reply says the member stored the version. A whole CIB is
+    // confirmed by the bus's delivery, and stored as it is handled.
+    const deliver = (p: string): Promise<boolean> =>
+      payload.kind === "diff"
+        ? this.bus.request(CIB_DIFF_CHANNEL, p, payload.xml, 10_000).then((r) => text(r) === "stored")
+        : this.bus.send(CIB_CHANNEL, p, payload.xml).then(() => true);
     return Promise.all(
       peers.map((p) =>
-        this.bus.send(CIB_CHANNEL, p, xml).then(
-          () => p,
+        deliver(p).then(
+          (held) => (held ? p : undefined),
           (e: Error) => {
             this.log.warn({ node: p, err: e.message }, `CIB to ${p}: ${e.message}`);
             return undefined;
