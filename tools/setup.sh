@@ -39,5 +39,35 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 PNPM=(npx -y pnpm@10)
-"${PNPM[@]}" install --frozen-lockfile --reporter=append-only 2>&1 | grep -v '^npm warn' | tail -n 5
-"${PNPM[@]}" run --silent build
+# Set-up is quick when nothing changed: stamps under node_modules (ignored by git, gone with it)
+# record what the last install and the last build were made from.
+STAMPS=node_modules/.hbx-setup
+install_key=$(cat pnpm-lock.yaml pnpm-workspace.yaml package.json packages/*/package.json tools/package.json |
+  sha256sum | cut -d' ' -f1)
+installed=0
+if [ -f node_modules/.modules.yaml ] && [ "$(cat "$STAMPS/install" 2>/dev/null)" = "$install_key" ]; then
+  echo "setup: node_modules matches pnpm-lock.yaml, pnpm install skipped"
+else
+  "${PNPM[@]}" install --frozen-lockfile --reporter=append-only 2>&1 | grep -v '^npm warn' | tail -n 5
+  mkdir -p "$STAMPS" && echo "$install_key" >"$STAMPS/install"
+  installed=1
+fi
+
+# What the build is made from (extra find tests narrow it): a file added, removed or edited since
+# the last build rebuilds.
+build_sources() {
+  find packages tools \( -name node_modules -o -name dist \) -prune -o -type f \
+    \( -name '*.ts' ! -name '*.test.ts' -o -name '*.js' -o -name '*.mjs' -o -name 'package.json' \
+    -o -name 'tsconfig*.json' \) "$@" -print
+  find . -maxdepth 1 -name 'tsconfig*.json' "$@" -print
+}
+build_key=$({ echo "$install_key"; build_sources | LC_ALL=C sort; } | sha256sum | cut -d' ' -f1)
+if [ "$installed" = 0 ] && [ "$(cat "$STAMPS/build" 2>/dev/null)" = "$build_key" ] &&
+  [ -f tools/dist/demo/main.js ] && [ -z "$(build_sources -newer "$STAMPS/build" | head -n 1)" ]; then
+  echo "setup: build up to date (no source changed since the last one), skipped"
+else
+  # The stamp takes the build's start time, so a file edited during the build rebuilds next time.
+  mkdir -p "$STAMPS" && touch "$STAMPS/build.started"
+  "${PNPM[@]}" run --silent build
+  echo "$build_key" >"$STAMPS/build" && touch -r "$STAMPS/build.started" "$STAMPS/build"
+fi
