@@ -22,4 +22,5 @@ process.exitCode = run(argv, {
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
   live,
+  env: process.env,
 });

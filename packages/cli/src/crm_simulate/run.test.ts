@@ -23,6 +23,19 @@ describe("crm_simulate", () => {
     expect(r.err).toContain("bad.xml");
   });
 
+  it("takes its input size limit from HBX_XML_MAX_BYTES, as its refusal says", () => {
+    const f = resolve(repoRoot, "examples/nginx-vip/cib.xml");
+    let err = "";
+    const io = (env: Record<string, string>) => ({
+      stdout: () => undefined,
+      stderr: (s: string) => (err += s),
+      env,
+    });
+    expect(run(["-x", f, "-s"], io({ HBX_XML_MAX_BYTES: "1K" }))).toBe(65);
+    expect(err).toMatch(/over the 1 KiB limit for XML input \(HBX_XML_MAX_BYTES\)/);
+    expect(run(["-x", f, "-s"], io({ HBX_XML_MAX_BYTES: "1M" }))).toBe(0);
+  });
+
   it("exits 66 for a missing file and 69 for -L when the caller read no live CIB", () => {
     expect(capture(["-x", "/nonexistent/cib.xml"]).code).toBe(66);
     expect(capture(["-L"]).code).toBe(69);
@@ -52,6 +65,31 @@ describe("crm_simulate", () => {
     );
     expect(wantsLiveCib(["-S", "--live-check"])).toBe(true);
     expect(wantsLiveCib(["-x", f, "--help", "-L"])).toBe(false);
+  });
+
+  it("schedules a saved CIB at its recorded execution date unless -t names another", () => {
+    // Pacemaker's set_effective_date: a date rule that held when the CIB was saved still holds.
+    const dir = mkdtempSync(join(tmpdir(), "sim-"));
+    const f = join(dir, "dated.xml");
+    const node = (n: string) =>
+      `<node_state id="${n}" uname="${n}" in_ccm="true" crmd="online" join="member" expected="member"/>`;
+    writeFileSync(
+      f,
+      `<cib have-quorum="1" execution-date="1503335574"><configuration><crm_config><cluster_property_set id="o">
+      <nvpair id="o1" name="stonith-enabled" value="false"/></cluster_property_set></crm_config>
+      <nodes><node id="left" uname="left"/><node id="right" uname="right"/></nodes>
+      <resources><primitive id="svc" class="ocf" provider="heartbeat" type="Dummy"/></resources>
+      <constraints><rsc_location id="until-2020" rsc="svc"><rule id="r" score="INFINITY" boolean-op="and">
+      <expression id="e" attribute="#uname" operation="eq" value="right"/>
+      <date_expression id="d" operation="lt" end="2020-01-01"/></rule></rsc_location></constraints>
+      </configuration><status>${node("left")}${node("right")}</status></cib>`,
+    );
+    const recorded = capture(["-x", f, "-S"]);
+    expect(recorded.out.split("\n")[0]).toBe("Using the original execution date of: 2017-08-21 17:12:54Z");
+    expect(recorded.out).toMatch(/Start\s+svc\s+\(\s*right\s*\)/);
+    const later = capture(["-x", f, "-S", "-t", "2021-06-01 00:00:00"]);
+    expect(later.out).not.toContain("execution date");
+    expect(later.out).toMatch(/Start\s+svc\s+\(\s*left\s*\)/);
   });
 
   it("reads -t dates in Pacemaker's forms", () => {

@@ -1,5 +1,12 @@
 import { closeSync, openSync, writeFileSync, writeSync } from "node:fs";
-import { type XmlElement, XmlSyntaxError, cloneElement, parseXml, serializeXml } from "@hbx/cib";
+import {
+  type XmlElement,
+  XmlSyntaxError,
+  cloneElement,
+  parseXml,
+  serializeXml,
+  xmlLimitsFromEnv,
+} from "@hbx/cib";
 import { HELP, type SimulateArgs, readSimulateArgs } from "./args.js";
 import { CliError } from "../common/exit-codes.js";
 import { versionOutput } from "../common/args.js";
@@ -26,6 +33,8 @@ export interface Io {
    * the live cluster through hbxd), or why it could not. Unset: -L is not available here.
    */
   live?: XmlElement | Error;
+  /** The environment: HBX_XML_MAX_BYTES raises or lowers the input size limit. */
+  env?: Record<string, string | undefined>;
 }
 
 /** Whether the arguments ask for the live CIB (-L), which must then be read before run. */
@@ -108,11 +117,22 @@ export function run(argv: string[], io: Io): number {
   }
   let cib: XmlElement;
   try {
-    cib = parseXml(text, args.xml);
+    cib = parseXml(text, args.xml, xmlLimitsFromEnv(io.env ?? {}));
   } catch (e) {
     const msg = e instanceof XmlSyntaxError ? e.message : String(e);
     io.stderr(`crm_simulate: ${msg}\n`);
     return EXIT_DATAERR;
+  }
+  // A saved CIB is scheduled at the time recorded in it when no -t is given, and says so
+  // (Pacemaker's set_effective_date): failure timeouts and date rules then read as they did.
+  const recorded = args.datetime === undefined ? Number(cib.attrs["execution-date"] ?? NaN) : NaN;
+  if (Number.isInteger(recorded) && recorded > 0) {
+    now = new Date(recorded * 1000);
+    const when = now
+      .toISOString()
+      .replace("T", " ")
+      .replace(/\.\d+Z$/, "Z");
+    if (!args.quiet) io.stdout(`Using the original execution date of: ${when}\n`);
   }
   return simulateInput(cib, args.xml, args, now, io);
 }
