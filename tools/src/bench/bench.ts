@@ -1,3 +1,4 @@
+import { DEFAULT_XML_LIMITS, XML_MAX_BYTES_ENV } from "@hbx/cib";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -90,8 +91,14 @@ export async function runBench(options: BenchOptions): Promise<BenchRow[]> {
       const label = `${size.nodes}x${size.resources}-${names}-${variant}`;
       const cib = join(dir, `${label}.xml`);
       writeFileSync(cib, generateBenchCibText({ ...size, variant, names }));
-      const cibMb = statSync(cib).size / 1024 / 1024;
+      const cibBytes = statSync(cib).size;
+      const cibMb = cibBytes / 1024 / 1024;
       options.log(`bench: ${label}: CIB ${cibMb.toFixed(1)} MB`);
+      // hbx refuses XML over 64 MiB unless told otherwise; the largest running CIBs are bigger.
+      const hbxEnv =
+        cibBytes > DEFAULT_XML_LIMITS.maxBytes
+          ? { ...process.env, [XML_MAX_BYTES_ENV]: String(cibBytes) }
+          : process.env;
       const graph = (who: string): string => join(dir, `${label}.${who}.graph.xml`);
 
       const hbx = await measureMedian(
@@ -99,6 +106,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRow[]> {
         ["-x", cib, "-G", graph("hbx")],
         options.timeoutMs,
         options.runs,
+        hbxEnv,
       );
       options.log(`bench: ${label}: hbx -G ${describeRun(hbx)}`);
       const hbxSimulate = await measureMedian(
@@ -106,6 +114,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRow[]> {
         ["-x", cib, "-S"],
         options.timeoutMs,
         options.runs,
+        hbxEnv,
       );
       options.log(`bench: ${label}: hbx -S ${describeRun(hbxSimulate)}`);
 

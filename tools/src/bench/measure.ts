@@ -34,7 +34,12 @@ function readVmHwmKb(pid: number): number | undefined {
  * (GNU time's %M, which covers the whole process tree's largest member; else /proc polling).
  * A run past timeoutMs is killed and reported as a failure.
  */
-export function measure(program: string, args: readonly string[], timeoutMs: number): Promise<Measurement> {
+export function measure(
+  program: string,
+  args: readonly string[],
+  timeoutMs: number,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Measurement> {
   const useGnuTime = existsSync(GNU_TIME);
   const dir = mkdtempSync(join(tmpdir(), "hbx-measure-"));
   const timeFile = join(dir, "time");
@@ -45,7 +50,7 @@ export function measure(program: string, args: readonly string[], timeoutMs: num
   return new Promise((resolve) => {
     const out: string[] = [];
     const err: string[] = [];
-    const child = spawn(cmd, argv, { stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const child = spawn(cmd, argv, { stdio: ["ignore", "pipe", "pipe"], detached: true, env });
     child.stdout.setEncoding("utf8").on("data", (c: string) => out.push(c));
     child.stderr.setEncoding("utf8").on("data", (c: string) => err.push(c));
     let peakKb: number | undefined;
@@ -104,10 +109,11 @@ export async function measureMedian(
   args: readonly string[],
   timeoutMs: number,
   runs: number,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<Measurement> {
   const done: Measurement[] = [];
   for (let i = 0; i < runs; i++) {
-    const m = await measure(program, args, timeoutMs);
+    const m = await measure(program, args, timeoutMs, env);
     if (m.failure !== undefined) return m;
     done.push(m);
   }

@@ -37,7 +37,9 @@ time of the whole process (CPU seconds, user + system, in brackets: the machine 
 time can include waiting for a core); peak memory is GNU time's maximum resident set size. *same decisions*
 compares the two Transition Summaries as multisets of lines (the count of lines in brackets).
 
-Pacemaker is not run above ${PACEMAKER_DEFAULT_MAX_RESOURCES} resources by default: it takes minutes there.
+Pacemaker is not run above ${PACEMAKER_DEFAULT_MAX_RESOURCES} resources by default: it takes minutes there. A CIB over
+hbx's 64 MiB input limit (the running 64 × 10,000 one) is given to hbx with \`HBX_XML_MAX_BYTES\` raised
+to its size.
 
 Options: \`--sizes 16x1000,32x2000\`, \`--variants stopped,running\`, \`--names padded,unpadded\`,
 \`--pacemaker-max N\` (no Pacemaker above N resources), \`--skip-pacemaker-large\` (N = 1000),
