@@ -18,9 +18,11 @@ export const pacemakerMissing = existsSync(PACEMAKER_SIMULATE)
 /** Spaces folded and the list bullet dropped (hbx's lines come without it). */
 const fold = (line: string): string => line.replace(/\s+/g, " ").trim().replace(/^\* /, "");
 
-/** hbx's decisions on a CIB. */
+/** hbx's decisions on a CIB, at its execution-date when it records one (as crm_simulate). */
 export function hbxDecisions(cib: string): string[] {
-  const t = schedule(parseXml(cib, "rule.xml"));
+  const xml = parseXml(cib, "rule.xml");
+  const recorded = Number(xml.attrs["execution-date"] ?? NaN);
+  const t = schedule(xml, Number.isInteger(recorded) ? { now: new Date(recorded * 1000) } : {});
   return transitionSummaryLines(t.ws).map(fold).filter(Boolean).sort();
 }
 

@@ -274,3 +274,51 @@ describe("a remote connection left only in the status section", () => {
     },
   );
 });
+
+describe("a remote connection with a reconnect interval", () => {
+  // Pacemaker's pe__unpack_resource makes reconnect_interval the connection's failure timeout,
+  // and process_rsc_state keeps a connection whose failure reset its node stopped (on-fail
+  // reset_remote) until that failure expires; only then does it connect again.
+  const failedAt = 1700000000;
+  const op = (key: string, task: string, interval: number, rc: number, call: number, at: number): string =>
+    `<lrm_rsc_op id="${key}" operation_key="rnode_${task}_${interval}" operation="${task}" crm-debug-origin="x" crm_feature_set="3.16.2" transition-key="${call}:1:0:6d3c" transition-magic="0:${rc};${call}:1:0:6d3c" exit-reason="" on_node="c1" call-id="${call}" rc-code="${rc}" op-status="0" interval="${interval}" last-rc-change="${at}" exec-time="1" queue-time="0"/>`;
+  const cib = (secondsLater: number): string =>
+    `<cib crm_feature_set="3.16.2" validate-with="pacemaker-3.7" epoch="1" num_updates="0" admin_epoch="0" have-quorum="1" dc-uuid="c1" execution-date="${failedAt + secondsLater}">
+<configuration><crm_config><cluster_property_set id="opts">${nv("opts-st", "stonith-enabled", "false")}</cluster_property_set></crm_config>
+<nodes><node id="c1" uname="c1"/><node id="c2" uname="c2"/></nodes>
+<resources><primitive id="rnode" class="ocf" provider="pacemaker" type="remote"><instance_attributes id="rnode-ia">${nv(
+      "rnode-server",
+      "server",
+      "192.0.2.7",
+    )}${nv("rnode-ri", "reconnect_interval", "60s")}</instance_attributes><operations><op id="rnode-mon" name="monitor" interval="60s"/></operations></primitive></resources>
+<constraints/></configuration>
+<status><node_state id="c1" uname="c1" in_ccm="true" crmd="online" join="member" expected="member"><transient_attributes id="c1"><instance_attributes id="c1-ta">${nv(
+      "c1-fc",
+      "fail-count-rnode#monitor_60000",
+      "1",
+    )}${nv("c1-lf", "last-failure-rnode#monitor_60000", String(failedAt))}</instance_attributes></transient_attributes><lrm id="c1"><lrm_resources><lrm_resource id="rnode" class="ocf" provider="pacemaker" type="remote">${op(
+      "rnode_last_failure_0",
+      "monitor",
+      60000,
+      1,
+      5,
+      failedAt,
+    )}${op("rnode_last_0", "stop", 0, 0, 6, failedAt + 2)}</lrm_resource></lrm_resources></lrm></node_state>
+<node_state id="c2" uname="c2" in_ccm="true" crmd="online" join="member" expected="member"><lrm id="c2"><lrm_resources/></lrm></node_state>
+<node_state remote_node="true" id="rnode" uname="rnode" in_ccm="false"/></status></cib>`;
+
+  it("leaves the connection stopped while the reconnect interval runs", () => {
+    expectRule(cib(30), []);
+  });
+
+  it("connects again once the reconnect interval has passed", () => {
+    expectRule(cib(90), ["Start rnode ( c1 )"]);
+  });
+
+  it.skipIf(pacemakerMissing !== undefined)(
+    `decides both as Pacemaker's crm_simulate does${pacemakerMissing ? ` (skipped: ${pacemakerMissing})` : ""}`,
+    () => {
+      for (const x of [cib(30), cib(90)]) expect(hbxDecisions(x)).toEqual(pacemakerDecisions(x));
+    },
+  );
+});

@@ -1,6 +1,6 @@
 import type { LrmOp } from "@hbx/cib";
 import { type ClusterNode, type OnFail, type Resource, Role, type WorkingSet } from "../types.js";
-import { isRemoteConnection } from "./remote.js";
+import { isRemoteConnection, reconnectInterval } from "./remote.js";
 import { parseInterval } from "./rules.js";
 import { banCloneForHardError } from "./hard-error.js";
 
@@ -251,7 +251,7 @@ export function replayHistory(
     }
     // A reset connection may start again once its node is fenced, unless it waits out a
     // reconnect interval.
-    const resetClears = onFail === "reset_remote" && !rsc.meta.get("reconnect_interval");
+    const resetClears = onFail === "reset_remote" && reconnectInterval(rsc) === 0;
     if (clear && (["ignore", "block", "demote", "restart"].includes(onFail) || resetClears)) {
       onFail = "ignore";
       failedSeen = false;

@@ -2,6 +2,7 @@ import { MINUS_INFINITY, type NodeStateRecord } from "@hbx/cib";
 import { type ClusterNode, type Resource, Role, type WorkingSet } from "../types.js";
 import { isTrue, resolveSets } from "./attributes.js";
 import { compareNodeNames, newClusterNode } from "./nodes.js";
+import { parseInterval } from "./rules.js";
 
 /** An `ocf:pacemaker:remote` primitive: the connection that makes a Pacemaker Remote node. */
 export function isRemoteConnection(rsc: Resource): boolean {
@@ -17,9 +18,31 @@ export function isRemoteConnection(rsc: Resource): boolean {
 export function addRemoteNodes(ws: WorkingSet): void {
   let added = false;
   for (const rsc of ws.resourceById.values()) {
-    if (isRemoteConnection(rsc) && linkRemoteNode(rsc, ws)) added = true;
+    if (!isRemoteConnection(rsc)) continue;
+    if (linkRemoteNode(rsc, ws)) added = true;
+    // A reconnect interval works as the connection's failure timeout (Pacemaker's
+    // pe__unpack_resource): its failure clears, and it may connect again, only once it expires.
+    const reconnect = reconnectInterval(rsc);
+    if (reconnect > 0) rsc.failureTimeout = reconnect;
   }
   if (added) sortNodes(ws);
+}
+
+/** A connection's reconnect_interval instance attribute, in seconds (0: none). */
+export function reconnectInterval(rsc: Resource): number {
+  const v = rsc.params.get("reconnect_interval");
+  return v === undefined ? 0 : parseInterval(v) / 1000;
+}
+
+/**
+ * A connection whose failure reset its node and waits out a reconnect interval stays stopped
+ * until the failure expires (Pacemaker's process_rsc_state for on-fail=reset_remote), and stays
+ * failed meanwhile: its stop did not clear the failure.
+ */
+export function awaitReconnect(rsc: Resource, onFail: string): void {
+  if (onFail !== "reset_remote" || !isRemoteConnection(rsc) || reconnectInterval(rsc) === 0) return;
+  rsc.stopOnly = true;
+  rsc.failed = true;
 }
 
 /**

@@ -7,6 +7,7 @@ import { variants } from "../variants/registry.js";
 import { findHistoryResource } from "./clone-instances.js";
 import {
   activeOnOfflineNode,
+  awaitReconnect,
   connectionUnrecoverable,
   orphanedConnection,
   unpackRemoteStates,
@@ -42,6 +43,7 @@ export function unpackStatus(states: NodeStateRecord[], ws: WorkingSet): void {
       rsc.probed.add(node.name);
       const promotable = isPromotable(rsc);
       const r = replayHistory(rsc, node, h.ops, ws, promotable);
+      awaitReconnect(rsc, r.onFail);
       for (const b of r.bans) pendingBans.push({ rsc, node, source: b });
       if (r.role > Role.Stopped) {
         rsc.runningOn.push(node);
