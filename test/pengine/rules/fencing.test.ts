@@ -58,7 +58,42 @@ function threeNodes(
   });
 }
 
+/** `threeNodes` with the second node's state written out: its node_state attributes, transients. */
+function secondState(attrs: string, transient = ""): string {
+  const xml = threeNodes(["n1", "n2", "n3"], "online");
+  const extra = transient
+    ? `<transient_attributes id="2"><instance_attributes id="status-2">${transient}</instance_attributes></transient_attributes>`
+    : "";
+  return xml.replace(
+    /<node_state id="2" uname="n2" [^>]*>/,
+    `<node_state id="2" uname="n2" ${attrs}>${extra}`,
+  );
+}
+
 const CASES: Array<{ name: string; xml: string; summary: string[] }> = [
+  {
+    name: "a node the controller refused to let join is fenced for failing the membership criteria",
+    xml: secondState('in_ccm="true" crmd="online" join="banned" expected="member"'),
+    summary: ["Fence (reboot) n2 'peer failed Pacemaker membership criteria'", "Move A ( n2 -> n3 )"],
+  },
+  {
+    name: "a join state the controller never writes is an unknown state, and fenced",
+    xml: secondState('in_ccm="true" crmd="online" join="nack" expected="member"'),
+    summary: ["Fence (reboot) n2 'peer was in an unknown state'", "Move A ( n2 -> n3 )"],
+  },
+  {
+    name: "a node whose membership was never recorded has not been seen, and is fenced",
+    xml: secondState('crmd="online" join="member" expected="member"'),
+    summary: ["Fence (reboot) n2 'peer has not been seen by the cluster'", "Move A ( n2 -> n3 )"],
+  },
+  {
+    name: "a terminate node attribute fences an active member",
+    xml: secondState(
+      'in_ccm="true" crmd="online" join="member" expected="member"',
+      '<nvpair id="status-2-terminate" name="terminate" value="true"/>',
+    ),
+    summary: ["Fence (reboot) n2 'termination was requested'", "Move A ( n2 -> n3 )"],
+  },
   {
     name: "a node that left the membership is fenced and its resource moves",
     xml: threeNodes(["n1", "n2", "n3"], "unclean"),

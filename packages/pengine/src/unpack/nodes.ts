@@ -96,7 +96,7 @@ function determineOnline(node: ClusterNode, a: Record<string, string>, options: 
   const member =
     inCluster !== undefined && (isTrue(inCluster) || (/^\d+$/.test(inCluster) && inCluster !== "0"));
   node.expectedUp = expected === "member";
-  const terminate = isTrue(a.terminate);
+  const terminate = terminateRequested(node.attrs.get("terminate"));
   if (!options.stonithEnabled) {
     if (!member) return;
     // Without fencing a node still joining is simply not online yet, not pending (Pacemaker's
@@ -119,7 +119,8 @@ function determineOnline(node: ClusterNode, a: Record<string, string>, options: 
   if (inCluster === undefined) {
     node.unclean = true;
     node.fenceReason = "peer has not been seen by the cluster";
-  } else if (join === "nack") {
+  } else if (join === "banned") {
+    // The controller's join state for a node it refused (CRMD_JOINSTATE_NACK).
     node.unclean = true;
     node.fenceReason = "peer failed Pacemaker membership criteria";
   } else if (!terminate && (expected === undefined || expected === "down")) {
@@ -154,6 +155,15 @@ function determineOnline(node: ClusterNode, a: Record<string, string>, options: 
   }
   // An unclean node that is not a member is shown offline.
   if (node.unclean && !member) node.online = false;
+}
+
+/**
+ * The `terminate` node attribute asks for the node to be fenced: true, or a time (any number not
+ * starting with 0), as Pacemaker's determine_online_status_fencing reads it.
+ */
+function terminateRequested(value: string | undefined): boolean {
+  if (value === undefined || value === "") return false;
+  return isTrue(value) || /^[1-9]/.test(value);
 }
 
 /**
