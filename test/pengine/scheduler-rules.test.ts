@@ -322,3 +322,55 @@ describe("a remote connection with a reconnect interval", () => {
     },
   );
 });
+
+describe("resources launched by another (the container meta attribute)", () => {
+  // Pacemaker's pcmk__primitive_internal_constraints: a resource whose container meta attribute
+  // names its launcher is colocated with it, starts after it and stops before it; and
+  // pcmk__threshold_reached counts the failures of what a launcher launches toward its own
+  // migration-threshold.
+  const dummy = (id: string, meta: Record<string, string>): string =>
+    `<primitive id="${id}" class="ocf" provider="heartbeat" type="Dummy"><meta_attributes id="${id}-m">${Object.entries(
+      meta,
+    )
+      .map(([k, v]) => nv(`${id}-${k}`, k, v))
+      .join("")}</meta_attributes></primitive>`;
+  const started = (rsc: string, node: string, call: number): string =>
+    `<lrm_resource id="${rsc}" class="ocf" provider="heartbeat" type="Dummy"><lrm_rsc_op id="${rsc}_last_0" operation_key="${rsc}_start_0" operation="start" crm-debug-origin="x" crm_feature_set="3.16.2" transition-key="${call}:1:0:6d3c" transition-magic="0:0;${call}:1:0:6d3c" exit-reason="" on_node="${node}" call-id="${call}" rc-code="0" op-status="0" interval="0" last-rc-change="1" exec-time="1" queue-time="0" op-digest="${operationDigest({})}"/></lrm_resource>`;
+  const cib = (running: boolean, failCounts: Record<string, number>): string => {
+    const attrs = Object.entries(failCounts)
+      .map(([r, n]) => nv(`fc-${r}`, `fail-count-${r}#monitor_10000`, String(n)))
+      .join("");
+    const lrm = running ? started("box", "w1", 3) + started("inner", "w1", 4) + started("side", "w1", 5) : "";
+    return `<cib crm_feature_set="3.16.2" validate-with="pacemaker-3.7" epoch="1" num_updates="0" admin_epoch="0" have-quorum="1" dc-uuid="w1">
+<configuration><crm_config><cluster_property_set id="opts">${nv("opts-st", "stonith-enabled", "false")}</cluster_property_set></crm_config>
+<nodes><node id="w1" uname="w1"/><node id="w2" uname="w2"/></nodes>
+<resources>${dummy("box", { "migration-threshold": "3" })}${dummy("inner", { container: "box" })}${dummy("side", { container: "box" })}</resources>
+<constraints><rsc_location id="inner-likes-w2" rsc="inner" node="w2" score="${running ? 0 : 100}"/></constraints></configuration>
+<status><node_state id="w1" uname="w1" in_ccm="true" crmd="online" join="member" expected="member"><transient_attributes id="w1"><instance_attributes id="w1-ta">${attrs}</instance_attributes></transient_attributes><lrm id="w1"><lrm_resources>${lrm}</lrm_resources></lrm></node_state>
+<node_state id="w2" uname="w2" in_ccm="true" crmd="online" join="member" expected="member"><lrm id="w2"><lrm_resources/></lrm></node_state></status></cib>`;
+  };
+
+  it("starts launched resources with their launcher, where what it launches prefers to be", () => {
+    expectRule(cib(false, {}), ["Start box ( w2 )", "Start inner ( w2 )", "Start side ( w2 )"]);
+  });
+
+  it("moves a launcher and what it launches once their failures together reach its threshold", () => {
+    expectRule(cib(true, { inner: 2, side: 1 }), [
+      "Move box ( w1 -> w2 )",
+      "Move inner ( w1 -> w2 )",
+      "Move side ( w1 -> w2 )",
+    ]);
+  });
+
+  it("keeps them where they are below the threshold", () => {
+    expectRule(cib(true, { inner: 1, side: 1 }), []);
+  });
+
+  it.skipIf(pacemakerMissing !== undefined)(
+    `decides all three as Pacemaker's crm_simulate does${pacemakerMissing ? ` (skipped: ${pacemakerMissing})` : ""}`,
+    () => {
+      for (const x of [cib(false, {}), cib(true, { inner: 2, side: 1 }), cib(true, { inner: 1, side: 1 })])
+        expect(hbxDecisions(x)).toEqual(pacemakerDecisions(x));
+    },
+  );
+});

@@ -16,6 +16,7 @@ import { applyExclusiveDiscovery } from "./constraints/discovery.js";
 import { unpackTicket } from "./constraints/tickets.js";
 import { unpackColocation } from "./constraints/colocation.js";
 import { applyOrderings, unpackOrdering } from "./constraints/ordering.js";
+import { addLauncherConstraints } from "./constraints/launcher.js";
 import { addNodeScore, initialScores } from "./assign/scores.js";
 import { sortForAssignment } from "./assign/order.js";
 import { remoteConnectionAssigned } from "./unpack/remote-assigned.js";
@@ -77,6 +78,7 @@ export function unpackCluster(cib: XmlElement, opts: ScheduleOptions = {}): Work
     .sort((a, b) => b.r.priority - a.r.priority || a.i - b.i)
     .map((x) => x.r);
   addGroupColocations(ws);
+  addLauncherConstraints(ws);
   addRemoteNodes(ws);
   unpackStatus(states, ws);
   blockGroupsOfMultiplyActive(ws);

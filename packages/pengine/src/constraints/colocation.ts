@@ -3,7 +3,7 @@ import { type Colocation, type Resource, type WorkingSet, parseRole } from "../t
 import { resolveResources } from "./location.js";
 import { boolOption, looseScore } from "../unpack/attributes.js";
 
-function addColocation(ws: WorkingSet, c: Colocation): void {
+export function addColocation(ws: WorkingSet, c: Colocation): void {
   if (c.dependent === c.primary) return;
   ws.colocations.push(c);
   c.dependent.colocationsAsDependent.push(c);

@@ -13,6 +13,7 @@ import {
   unpackRemoteStates,
 } from "./remote.js";
 import { applyMigrationHistory } from "./migration.js";
+import { launcherOf } from "../constraints/launcher.js";
 
 /**
  * Replay every node's operation history onto the resources: where each runs, in which role,
@@ -150,6 +151,7 @@ function readFailCounts(states: NodeStateRecord[], ws: WorkingSet): void {
       m = /^last-failure-(.+?)(?:#.*)?$/.exec(k);
       if (m) last.set(m[1], Math.max(last.get(m[1]) ?? 0, Number(v) || 0));
     }
+    const own = new Map<Resource, number>();
     for (const [id, count] of counts) {
       const rsc = ws.resourceById.get(id) ?? ws.resourceById.get(id.replace(/:\d+$/, ""));
       if (!rsc || count <= 0) continue;
@@ -159,8 +161,16 @@ function readFailCounts(states: NodeStateRecord[], ws: WorkingSet): void {
         continue;
       rsc.failCounts.set(node.name, count);
       if (lf !== undefined) rsc.lastFailure.set(node.name, lf);
-      applyFailCount(rsc, node, count, ws);
+      own.set(rsc, count);
     }
+    // A launcher's migration-threshold counts the failures of what it launches too (Pacemaker's
+    // pcmk__threshold_reached asks for the fail count with pcmk__fc_launched).
+    const withLaunched = new Map(own);
+    for (const [rsc, count] of own) {
+      const launcher = launcherOf(rsc);
+      if (launcher) withLaunched.set(launcher, Math.min(INFINITY, (withLaunched.get(launcher) ?? 0) + count));
+    }
+    for (const [rsc, count] of withLaunched) applyFailCount(rsc, node, own.get(rsc) ?? 0, count, ws);
   }
   void states;
   void parseInterval;
@@ -174,8 +184,14 @@ function ignoredFailures(id: string, opKey: string, ws: WorkingSet): boolean {
   return onFailFor(rsc, m[1], Number(m[2]), ws) === "ignore";
 }
 
-function applyFailCount(rsc: Resource, node: ClusterNode, count: number, ws: WorkingSet): void {
-  if (rsc.failureStickiness !== 0) {
+function applyFailCount(
+  rsc: Resource,
+  node: ClusterNode,
+  count: number,
+  thresholdCount: number,
+  ws: WorkingSet,
+): void {
+  if (rsc.failureStickiness !== 0 && count > 0) {
     const s = Math.max(MINUS_INFINITY, Math.min(INFINITY, count * rsc.failureStickiness));
     rsc.variant.addScore(
       rsc,
@@ -185,12 +201,12 @@ function applyFailCount(rsc: Resource, node: ClusterNode, count: number, ws: Wor
       ws,
     );
   }
-  if (count >= rsc.migrationThreshold) {
+  if (thresholdCount >= rsc.migrationThreshold) {
     rsc.variant.addScore(
       rsc,
       node,
       MINUS_INFINITY,
-      `migration-threshold ${rsc.migrationThreshold} reached (failcount ${count})`,
+      `migration-threshold ${rsc.migrationThreshold} reached (failcount ${thresholdCount})`,
       ws,
     );
   }

@@ -1,0 +1,46 @@
+import { INFINITY } from "@hbx/cib";
+import type { Resource, WorkingSet } from "../types.js";
+import { addColocation } from "./colocation.js";
+
+/** Per resource: the resource its `container` meta attribute names (Pacemaker's launcher). */
+const launchers = new WeakMap<Resource, Resource>();
+
+/** The resource that launches `rsc` (its `container` meta attribute), if any. */
+export function launcherOf(rsc: Resource): Resource | undefined {
+  return launchers.get(rsc);
+}
+
+/**
+ * A primitive whose `container` meta attribute names another resource runs inside it (Pacemaker's
+ * pcmk__primitive_internal_constraints for a launched resource): it is colocated with its
+ * launcher and starts after it, and stops before it. A launcher that makes a guest node
+ * (remote-node) places its resources on that node instead, which is not modelled here.
+ */
+export function addLauncherConstraints(ws: WorkingSet): void {
+  for (const rsc of ws.resourceById.values()) {
+    if (rsc.children.length > 0 || rsc.orphan) continue;
+    const id = rsc.meta.get("container");
+    const launcher = id === undefined ? undefined : ws.resourceById.get(id);
+    if (launcher === undefined || launcher === rsc || launcher.meta.has("remote-node")) continue;
+    launchers.set(rsc, launcher);
+    addColocation(ws, {
+      id: "#resource-with-container",
+      dependent: rsc,
+      primary: launcher,
+      score: INFINITY,
+      nodeAttribute: "#uname",
+      influence: true,
+    });
+    // Mandatory and symmetrical: the launcher's start before the resource's (which cannot start
+    // without it), the resource's stop before the launcher's.
+    ws.orderConstraints.push({
+      id: "#resource-with-container",
+      first: launcher,
+      firstAction: "start",
+      then: rsc,
+      thenAction: "start",
+      kind: "mandatory",
+      symmetrical: true,
+    });
+  }
+}
