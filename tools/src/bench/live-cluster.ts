@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repoRoot } from "@hbx/cib";
@@ -7,6 +7,33 @@ import { IpcClient } from "@hbx/crmd";
 
 /** Where hbx's own commands are: hbxd and the tools, as an administrator runs them. */
 export const BIN = join(repoRoot, "node_modules/.bin");
+
+/** The kernel's clock ticks per second, the unit of the CPU times in /proc/<pid>/stat. */
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/**
+ * User + system CPU seconds a process has used (Linux /proc), with those of its children it
+ * has waited for when `reaped` (the tool processes a bench ran); undefined elsewhere. CPU time
+ * says what a write costs even on a machine busy with other work, where wall time does not.
+ */
+export function cpuSeconds(pid: number | "self", reaped = false): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // After the command name in parentheses: state, then utime, stime, cutime, cstime are
+    // fields 14–17 of the line.
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = Number(f[11]) + Number(f[12]) + (reaped ? Number(f[13]) + Number(f[14]) : 0);
+    return Number.isFinite(ticks) ? ticks / CLOCK_TICKS : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** One hbxd of the measured cluster. */
 export interface LiveNode {
@@ -84,6 +111,17 @@ export class LiveCluster {
       ];
       this.children.push(spawn(process.execPath, args, { cwd: n.dir, stdio: "ignore" }));
     }
+  }
+
+  /** CPU seconds the cluster's hbxd have used so far, undefined when they cannot be read. */
+  cpuSeconds(): number | undefined {
+    let sum = 0;
+    for (const c of this.children) {
+      const s = c.pid === undefined ? undefined : cpuSeconds(c.pid);
+      if (s === undefined) return undefined;
+      sum += s;
+    }
+    return sum;
   }
 
   /** Wait until every node answers cib.query, names the same DC and the CIB is quorate. */

@@ -21,9 +21,20 @@ const built = existsSync(join(repoRoot, "packages/crmd/dist/crm/mode.js"));
 describe("bench:live", () => {
   it("prints one aligned row per write path, with the rate of acknowledged writes", () => {
     const table = formatLiveWrites([
-      { path: "socket cib.patch", writers: 4, sent: 8, acked: 8, present: 8, seconds: 0.5, versions: 3 },
+      {
+        path: "socket cib.patch",
+        writers: 4,
+        sent: 8,
+        acked: 8,
+        present: 8,
+        seconds: 0.5,
+        versions: 3,
+        hbxdCpu: 0.2,
+        clientCpu: 0.04,
+      },
+      { path: "crm_attribute processes", writers: 2, sent: 2, acked: 0, present: 0, seconds: 1, versions: 0 },
     ]);
-    const [header, row] = table.trimEnd().split("\n");
+    const [header, row, unmeasured] = table.trimEnd().split("\n");
     expect(header.split(/\s{2,}/)).toEqual([
       "path",
       "writers",
@@ -33,8 +44,23 @@ describe("bench:live", () => {
       "seconds",
       "commits/s",
       "versions",
+      "hbxd CPU ms/commit",
+      "writers' CPU ms/commit",
     ]);
-    expect(row.split(/\s{2,}/)).toEqual(["socket cib.patch", "4", "8", "8", "8", "0.50", "16.0", "3"]);
+    expect(row.split(/\s{2,}/)).toEqual([
+      "socket cib.patch",
+      "4",
+      "8",
+      "8",
+      "8",
+      "0.50",
+      "16.0",
+      "3",
+      "25.0",
+      "5.0",
+    ]);
+    // CPU that could not be read, or nothing acknowledged to share it: a dash, not a number.
+    expect(unmeasured.split(/\s{2,}/).slice(-2)).toEqual(["-", "-"]);
   });
 
   it("refuses a load that is not a whole number, saying which option", async () => {
@@ -60,6 +86,12 @@ describe("bench:live", () => {
         ["socket cib.status-update", "6", "12", "12", "12"],
         ["crm_attribute processes", "2", "2", "2", "2"],
       ]);
+      // Read from /proc here: every path cost the hbxd and its writers some CPU.
+      for (const r of rows)
+        expect(r.split(/\s{2,}/).slice(-2)).toEqual([
+          expect.stringMatching(/^\d+\.\d$/),
+          expect.stringMatching(/^\d+\.\d$/),
+        ]);
     },
     120_000,
   );

@@ -14,7 +14,7 @@ import {
   serializeXml,
 } from "@hbx/cib";
 import { IpcClient } from "@hbx/crmd";
-import { BIN, LiveCluster, type LiveNode } from "./live-cluster.js";
+import { BIN, LiveCluster, type LiveNode, cpuSeconds } from "./live-cluster.js";
 import { bundleFresh } from "./run.js";
 
 /** One measured way of writing: how many writers, how many writes acknowledged, how fast. */
@@ -28,6 +28,10 @@ export interface LiveWriteRow {
   seconds: number;
   /** New CIB versions the writes were stored in (epoch for the configuration, num_updates for the status). */
   versions: number;
+  /** CPU seconds the three hbxd used meanwhile, when they could be read. */
+  hbxdCpu?: number;
+  /** CPU seconds the writers used: the bench's socket clients, or the crm_attribute processes. */
+  clientCpu?: number;
 }
 
 interface Options {
@@ -220,7 +224,21 @@ async function measureCrmAttribute(
   };
 }
 
-const HEADER = ["path", "writers", "sent", "acked", "present", "seconds", "commits/s", "versions"];
+const HEADER = [
+  "path",
+  "writers",
+  "sent",
+  "acked",
+  "present",
+  "seconds",
+  "commits/s",
+  "versions",
+  "hbxd CPU ms/commit",
+  "writers' CPU ms/commit",
+];
+
+const perCommit = (cpu: number | undefined, acked: number): string =>
+  cpu === undefined || acked === 0 ? "-" : ((cpu * 1000) / acked).toFixed(1);
 
 /** The rows as an aligned text table. */
 export function formatLiveWrites(rows: readonly LiveWriteRow[]): string {
@@ -233,6 +251,8 @@ export function formatLiveWrites(rows: readonly LiveWriteRow[]): string {
     r.seconds.toFixed(2),
     (r.acked / r.seconds).toFixed(1),
     String(r.versions),
+    perCommit(r.hbxdCpu, r.acked),
+    perCommit(r.clientCpu, r.acked),
   ]);
   const widths = HEADER.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   const line = (c: readonly string[]): string =>
@@ -290,11 +310,15 @@ export async function runLiveWrites(
     io.stderr.write(`bench:live: ${(e as Error).message}\n${USAGE}`);
     return 2;
   }
-  if (o.paths.includes("tool") && !(await bundleFresh("crm_attribute")))
-    io.stderr.write(
-      "bench:live: warning: crm_attribute's bundle is missing or older than its modules, so each " +
-        "process loads them and the crm_attribute row measures that: run `pnpm run build` first\n",
-    );
+  // Checked again after the run: a build of the modules meanwhile makes the bundle stale too.
+  const warnIfStale = async (when: string): Promise<void> => {
+    if (o.paths.includes("tool") && !(await bundleFresh("crm_attribute")))
+      io.stderr.write(
+        `bench:live: warning: crm_attribute's bundle is missing or older than its modules ${when}, so ` +
+          "each process loads them and the crm_attribute row measures that: run `pnpm run build` first\n",
+      );
+  };
+  await warnIfStale("before the run");
   const cluster = new LiveCluster(
     ["alpha", "bravo", "charlie"],
     o.cpuProf === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", o.cpuProf],
@@ -306,13 +330,27 @@ export async function runLiveWrites(
     const writerNodes = o.dcOnly ? [dc] : cluster.nodes;
     io.stderr.write(`bench:live: 3 hbxd up, DC ${dcName}; measuring\n`);
     const rows: LiveWriteRow[] = [];
-    if (o.paths.includes("patch")) rows.push(await measurePatches(dc, writerNodes, o));
-    if (o.paths.includes("status")) rows.push(await measureStatusUpdates(dc, cluster.nodes, writerNodes, o));
-    if (o.paths.includes("tool")) rows.push(await measureCrmAttribute(dc, writerNodes, o));
+    // The CPU each path costs, besides its rate: the writers' (this process and the tools it
+    // waited for) and the three hbxd's, read before and after.
+    const withCpu = async (measure: () => Promise<LiveWriteRow>): Promise<LiveWriteRow> => {
+      const hbxd = cluster.cpuSeconds();
+      const writers = cpuSeconds("self", true);
+      const row = await measure();
+      const hbxdAfter = cluster.cpuSeconds();
+      const writersAfter = cpuSeconds("self", true);
+      if (hbxd !== undefined && hbxdAfter !== undefined) row.hbxdCpu = hbxdAfter - hbxd;
+      if (writers !== undefined && writersAfter !== undefined) row.clientCpu = writersAfter - writers;
+      return row;
+    };
+    if (o.paths.includes("patch")) rows.push(await withCpu(() => measurePatches(dc, writerNodes, o)));
+    if (o.paths.includes("status"))
+      rows.push(await withCpu(() => measureStatusUpdates(dc, cluster.nodes, writerNodes, o)));
+    if (o.paths.includes("tool")) rows.push(await withCpu(() => measureCrmAttribute(dc, writerNodes, o)));
     io.stdout.write(
       `CIB writes on 3 nodes (loopback), writers ${o.dcOnly ? "all on the DC" : "spread over the nodes"}:\n`,
     );
     io.stdout.write(formatLiveWrites(rows));
+    await warnIfStale("after the run");
     return rows.every((r) => r.present === r.acked) ? 0 : 1;
   } finally {
     await cluster.stop();
