@@ -362,14 +362,36 @@ describe("resources launched by another (the container meta attribute)", () => {
     ]);
   });
 
+  // process_rsc_state with restart-container, the default on-fail of a launched resource: the
+  // failed resource is recovered and its launcher restarted, and with it what else it launches.
+  const failedMonitor = (rsc: string, node: string, call: number): string =>
+    `<lrm_rsc_op id="${rsc}_monitor_10000" operation_key="${rsc}_monitor_10000" operation="monitor" crm-debug-origin="x" crm_feature_set="3.16.2" transition-key="${call}:1:0:6d3c" transition-magic="0:7;${call}:1:0:6d3c" exit-reason="" on_node="${node}" call-id="${call}" rc-code="7" op-status="0" interval="10000" last-rc-change="2" exec-time="1" queue-time="0" op-digest="${operationDigest({})}"/>`;
+  const innerFailed = cib(true, { inner: 1 }).replace(
+    /(<lrm_resource id="inner"[^>]*>.*?)(<\/lrm_resource>)/,
+    (_m, body: string, end: string) => body + failedMonitor("inner", "w1", 9) + end,
+  );
+
+  it("restarts the launcher, and what else it launches, when a launched resource fails", () => {
+    expectRule(innerFailed, [
+      "Restart box ( w1 )",
+      "Recover inner ( w1 )",
+      "Restart side ( w1 ) due to required box start",
+    ]);
+  });
+
   it("keeps them where they are below the threshold", () => {
     expectRule(cib(true, { inner: 1, side: 1 }), []);
   });
 
   it.skipIf(pacemakerMissing !== undefined)(
-    `decides all three as Pacemaker's crm_simulate does${pacemakerMissing ? ` (skipped: ${pacemakerMissing})` : ""}`,
+    `decides all four as Pacemaker's crm_simulate does${pacemakerMissing ? ` (skipped: ${pacemakerMissing})` : ""}`,
     () => {
-      for (const x of [cib(false, {}), cib(true, { inner: 2, side: 1 }), cib(true, { inner: 1, side: 1 })])
+      for (const x of [
+        cib(false, {}),
+        cib(true, { inner: 2, side: 1 }),
+        cib(true, { inner: 1, side: 1 }),
+        innerFailed,
+      ])
         expect(hbxDecisions(x)).toEqual(pacemakerDecisions(x));
     },
   );

@@ -6,6 +6,7 @@ import { activeNode, multiplyActive, needsFencing } from "../unpack/active.js";
 import { isPromotableClone } from "../variants/promotable.js";
 import { frozenByTicket } from "../constraints/tickets.js";
 import { recoversByDemotion } from "../unpack/history.js";
+import { launcherRestartsOn } from "../constraints/launcher.js";
 
 /**
  * A primitive's stops (one per node it runs on) and its start on the assigned node, marked
@@ -41,6 +42,7 @@ export function createPrimitiveActions(rsc: Resource, ws: WorkingSet): void {
       (rsc.failed && !recoversByDemotion(rsc)) ||
       multiple ||
       rsc.definitionChanged.has(node.name) ||
+      launcherRestartsOn(rsc, node) ||
       // A copy on a node being fenced goes down with it; one that needs no fencing and stays where
       // it also runs cleanly needs no stop of its own.
       (node.unclean && needsFencing(rsc, ws)) ||

@@ -1,5 +1,5 @@
 import { INFINITY } from "@hbx/cib";
-import type { Resource, WorkingSet } from "../types.js";
+import type { ClusterNode, Resource, WorkingSet } from "../types.js";
 import { addColocation } from "./colocation.js";
 
 /** Per resource: the resource its `container` meta attribute names (Pacemaker's launcher). */
@@ -43,4 +43,26 @@ export function addLauncherConstraints(ws: WorkingSet): void {
       symmetrical: true,
     });
   }
+}
+
+/** Per launcher: the nodes where it must restart because something it launches failed there. */
+const restarts = new WeakMap<Resource, Set<ClusterNode>>();
+
+/**
+ * A launched resource's failure restarts its launcher there (Pacemaker's default on-fail for a
+ * launched resource, restart-container, applied in process_rsc_state): the resource is
+ * recovered, and the launcher stops and starts again. Returns whether it applied.
+ */
+export function restartLauncherFor(rsc: Resource, node: ClusterNode): boolean {
+  const launcher = launchers.get(rsc);
+  if (launcher === undefined) return false;
+  const nodes = restarts.get(launcher) ?? new Set<ClusterNode>();
+  nodes.add(node);
+  restarts.set(launcher, nodes);
+  return true;
+}
+
+/** Whether a launcher must stop on `node` for a failure of what it launches there. */
+export function launcherRestartsOn(rsc: Resource, node: ClusterNode): boolean {
+  return restarts.get(rsc)?.has(node) ?? false;
 }

@@ -13,7 +13,7 @@ import {
   unpackRemoteStates,
 } from "./remote.js";
 import { applyMigrationHistory } from "./migration.js";
-import { launcherOf } from "../constraints/launcher.js";
+import { launcherOf, restartLauncherFor } from "../constraints/launcher.js";
 
 /**
  * Replay every node's operation history onto the resources: where each runs, in which role,
@@ -59,6 +59,12 @@ export function unpackStatus(states: NodeStateRecord[], ws: WorkingSet): void {
       // A failure on a node that will be fenced needs no handling of its own: fencing recovers
       // the resource, which may then start elsewhere (Pacemaker treats it as on-fail=ignore).
       if (r.failed && !node.unclean) {
+        // A launched resource's failure under the default on-fail (restart) restarts its launcher
+        // too; an on-fail configured as restart explicitly is read the same way here.
+        if (r.onFail === "restart" && restartLauncherFor(rsc, node)) {
+          rsc.failed = true;
+          continue;
+        }
         switch (r.onFail) {
           case "fence":
             if (!node.unclean) {
