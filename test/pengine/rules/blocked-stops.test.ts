@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import {
   ban,
+  blockOf,
   cib,
   dummy,
   group,
@@ -113,6 +114,70 @@ const CASES: Array<{ name: string; xml: string; summary: string[] }> = [
     summary: ["Stop A ( alpha ) due to unrunnable B stop (blocked)"],
   },
 ];
+
+const fenceDevice =
+  '<primitive id="fence" class="stonith" type="fence_xvm"><operations><op id="fence-mon" name="monitor" interval="60s"/></operations></primitive>';
+
+const fenceRunning = history("fence", "n1", [{ task: "start", callId: 2 }])
+  .replace('provider="heartbeat" ', "")
+  .replace('class="ocf"', 'class="stonith"')
+  .replace('type="Dummy"', 'type="fence_xvm"');
+
+/** `A`'s stop failed with "not installed" (a hard error) on the second of three nodes. */
+function hardStopFailure(opts: { device: boolean; quorum: boolean; second: "online" | "unclean" }): string {
+  return cib({
+    nodes: ["n1", "n2", "n3"],
+    quorum: opts.quorum,
+    options: { "stonith-enabled": "true", "no-quorum-policy": "stop" },
+    resources: (opts.device ? fenceDevice : "") + dummy("A") + dummy("B"),
+    status:
+      nodeState(0, "n1", "online", (opts.device ? fenceRunning : "") + started("B", "n1")) +
+      nodeState(
+        1,
+        "n2",
+        opts.second,
+        history("A", "n2", [
+          { task: "start", callId: 3 },
+          { task: "stop", rc: 5, callId: 4 },
+        ]),
+      ) +
+      nodeState(2, "n3", "online"),
+  });
+}
+
+/** A stop that failed for good where its node cannot be fenced (Pacemaker's check_recoverable). */
+const UNRECOVERABLE: Array<{ name: string; xml: string; summary: string[]; status: string[] }> = [
+  {
+    name: "with fencing enabled but no device, it is left failed and blocked, the rest shown managed",
+    xml: hardStopFailure({ device: false, quorum: true, second: "online" }),
+    summary: [],
+    status: ["* A (ocf:heartbeat:Dummy): FAILED n2 (blocked)", "* B (ocf:heartbeat:Dummy): Started n1"],
+  },
+  {
+    name: "without quorum, on a node that left, it is left blocked on the unclean node",
+    xml: hardStopFailure({ device: true, quorum: false, second: "unclean" }),
+    summary: ["Stop fence ( n1 ) due to no quorum", "Stop B ( n1 ) due to no quorum"],
+    status: ["* A (ocf:heartbeat:Dummy): Started n2 (UNCLEAN, blocked)"],
+  },
+  {
+    name: "where the node can be fenced, it is fenced and the resource recovered elsewhere",
+    xml: hardStopFailure({ device: true, quorum: true, second: "online" }),
+    summary: ["Fence (reboot) n2 'A failed there'", "Recover A ( n2 -> n3 )"],
+    status: ["* A (ocf:heartbeat:Dummy): Started n3"],
+  },
+];
+
+describe("a stop that failed for good", () => {
+  for (const c of UNRECOVERABLE) {
+    const check = (out: string): void => {
+      expect(summaryOf(out)).toEqual(c.summary);
+      const status = blockOf(out, "Revised Cluster Status:");
+      for (const line of c.status) expect(status).toContain(line);
+    };
+    it(c.name, () => check(hbxSimulate(c.xml)));
+    it.skipIf(!havePacemaker)(`${c.name}, ${oracle}`, () => check(pacemakerSimulate(c.xml)));
+  }
+});
 
 describe("stops blocked by a blocked resource along mandatory orderings", () => {
   for (const c of CASES) {

@@ -2,6 +2,7 @@ import type { Action, ClusterNode, WorkingSet } from "../types.js";
 import { newAction } from "./action.js";
 import { createUnfencing } from "./unfencing.js";
 import { remoteNeedsFencing } from "../unpack/remote.js";
+import { haveFencingDevice, holdForLackOfDevice } from "../unpack/can-fence.js";
 
 /**
  * Fence every unclean node that can be fenced, while there is something to protect (Pacemaker's
@@ -19,17 +20,6 @@ export function createFencing(ws: WorkingSet): void {
 }
 
 /**
- * Whether anything can carry out fencing: a stonith-class resource anywhere in the
- * configuration, or watchdog self-fencing (have-watchdog). Pacemaker's
- * pe_flag_have_stonith_resource, set by common_unpack and unpack_config.
- */
-export function haveFencingDevice(ws: WorkingSet): boolean {
-  if (ws.options.haveWatchdog) return true;
-  for (const r of ws.resourceById.values()) if (r.cls === "stonith") return true;
-  return false;
-}
-
-/**
  * With fencing enabled but no device to carry it out, nothing may be started or stopped:
  * every resource stays where it is, unmanaged, as Pacemaker's pcmk__primitive_assign does
  * ("Resource start-up disabled since no STONITH resources have been defined"). Done at
@@ -37,7 +27,7 @@ export function haveFencingDevice(ws: WorkingSet): boolean {
  */
 export function unmanageWithoutFencingDevice(ws: WorkingSet): void {
   if (!ws.options.stonithEnabled || haveFencingDevice(ws)) return;
-  for (const r of ws.resourceById.values()) r.managed = false;
+  for (const r of ws.resourceById.values()) holdForLackOfDevice(r);
 }
 
 /**

@@ -3,6 +3,7 @@ import { PROBE_FAILURES, primitiveLine } from "./status.js";
 import { isUniqueClone } from "../assign/clone-assign.js";
 import { isPromotableClone } from "../variants/promotable.js";
 import { madeByOrphanedConnection } from "../unpack/remote.js";
+import { shownUnmanaged } from "../unpack/can-fence.js";
 
 function stripNumber(line: string): string {
   return line.replace(/^([^\t]*?):\d+\t/, "$1\t");
@@ -25,7 +26,9 @@ function printsInFull(inst: Resource): boolean {
   const roles = new Set(leaves.map((l) => l.role));
   return (
     roles.size !== 1 ||
-    leaves.some((l) => l.runningOn.length !== 1 || l.failed || !l.managed || l.failureIgnored || l.orphan)
+    leaves.some(
+      (l) => l.runningOn.length !== 1 || l.failed || shownUnmanaged(l) || l.failureIgnored || l.orphan,
+    )
   );
 }
 
@@ -40,7 +43,7 @@ export function printClone(r: Resource, ws: WorkingSet, indent: string, out: str
   if (unique) kinds.push("unique");
   if (r.targetRole === Role.Stopped) kinds.push("disabled");
   if (r.maintenance) kinds.push("maintenance");
-  else if (!r.managed) kinds.push("unmanaged");
+  else if (shownUnmanaged(r)) kinds.push("unmanaged");
   out.push(`${indent}* Clone Set: ${r.id} [${childId}]${kinds.length ? ` (${kinds.join(", ")})` : ""}:`);
   const inner = indent + "  ";
   const full = (inst: Resource, strip: boolean): void => {

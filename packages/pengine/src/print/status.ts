@@ -1,6 +1,7 @@
 import { printClone } from "./clone-status.js";
 import { type Resource, Role, roleText, type WorkingSet } from "../types.js";
 import { nodeHealthColour } from "../unpack/health.js";
+import { shownUnmanaged } from "../unpack/can-fence.js";
 
 function agentOf(r: Resource): string {
   return `${r.cls ?? ""}${r.provider ? `:${r.provider}` : ""}:${r.type ?? ""}`;
@@ -51,7 +52,7 @@ export function primitiveLine(r: Resource, showNode = true): string {
   if (r.targetRole === Role.Stopped && !r.orphan) flags.push("disabled");
   if (r.blocked) flags.push("blocked");
   else if (r.maintenance) flags.push("maintenance");
-  else if (!r.managed) flags.push("unmanaged");
+  else if (shownUnmanaged(r)) flags.push("unmanaged");
   if (r.failureIgnored) flags.push("failure ignored");
   if (flags.length > 0) s += ` (${flags.join(", ")})`;
   if (r.runningOn.length > 1 && showNode) s += ` [ ${r.runningOn.map((n) => n.name).join(" ")} ]`;

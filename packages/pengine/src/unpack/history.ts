@@ -3,6 +3,7 @@ import { type ClusterNode, type OnFail, type Resource, Role, type WorkingSet } f
 import { isRemoteConnection, reconnectInterval } from "./remote.js";
 import { parseInterval } from "./rules.js";
 import { banCloneForHardError } from "./hard-error.js";
+import { canFence } from "./can-fence.js";
 
 /** Pacemaker's execution statuses as recorded in `op-status`. */
 const EXEC_PENDING = -1;
@@ -40,6 +41,8 @@ export interface NodeHistoryResult {
   pending: boolean;
   /** Node bans caused by history (hard errors, failed stops). */
   bans: string[];
+  /** A stop failed with a hard error where the node cannot be fenced: nothing can recover it. */
+  unrecoverable: boolean;
 }
 
 /**
@@ -130,6 +133,7 @@ export function replayHistory(
   let onFail: OnFail = "ignore";
   let failedSeen = false;
   let pending = false;
+  let unrecoverable = false;
   const bans: string[] = [];
   const now = ws.now.getTime() / 1000;
   const started = promotable ? Role.Unpromoted : Role.Started;
@@ -208,6 +212,11 @@ export function replayHistory(
         banCloneForHardError(rsc, node, ws);
       }
       if (task === "stop") bans.push("__stop_fail__");
+      // A stop that failed for good can only be recovered by fencing; where the node cannot be
+      // fenced the resource is left alone, unmanaged and blocked (Pacemaker's check_recoverable,
+      // for the hard errors remap_operation hands it).
+      if (task === "stop" && HARD_ERRORS.has(rc) && (rc !== 3 || op.interval === 0) && !canFence(ws, node))
+        unrecoverable = true;
       failedSeen = true;
       if (ON_FAIL_RANK[fail] > ON_FAIL_RANK[onFail]) onFail = fail;
       if (rc === OCF_FAILED_PROMOTED || task === "promote") role = Role.Promoted;
@@ -260,5 +269,5 @@ export function replayHistory(
   const active = role > Role.Stopped;
   const failed = failedSeen && active && onFail !== "ignore";
   if (failed && onFail === "demote") recoveredByDemotion.add(rsc);
-  return { role, onFail, failed, pending, bans };
+  return { role, onFail, failed, pending, bans, unrecoverable };
 }

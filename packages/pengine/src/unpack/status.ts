@@ -45,6 +45,10 @@ export function unpackStatus(states: NodeStateRecord[], ws: WorkingSet): void {
       const promotable = isPromotable(rsc);
       const r = replayHistory(rsc, node, h.ops, ws, promotable);
       awaitReconnect(rsc, r.onFail);
+      if (r.unrecoverable) {
+        rsc.managed = false;
+        rsc.blocked = true;
+      }
       for (const b of r.bans) pendingBans.push({ rsc, node, source: b });
       if (r.role > Role.Stopped) {
         rsc.runningOn.push(node);
