@@ -396,3 +396,39 @@ describe("resources launched by another (the container meta attribute)", () => {
     },
   );
 });
+
+describe("guest nodes (a primitive with remote-node)", () => {
+  // Pacemaker's expand_remote_rsc_meta: the primitive gets an ocf:pacemaker:remote connection of
+  // the guest node's name, placed with it and started after it; what the primitive launches
+  // (container meta attribute) runs on the guest node itself.
+  const dummy = (id: string, meta: Record<string, string>): string =>
+    `<primitive id="${id}" class="ocf" provider="heartbeat" type="Dummy"><meta_attributes id="${id}-m">${Object.entries(
+      meta,
+    )
+      .map(([k, v]) => nv(`${id}-${k}`, k, v))
+      .join("")}</meta_attributes></primitive>`;
+  const cib = (hosts: string[], guest: string): string =>
+    freshCib(
+      hosts,
+      dummy("vm", { "remote-node": guest }) + dummy("inside", { container: "vm" }) + dummy("plain", {}),
+      `<rsc_location id="plain-on-guest" rsc="plain" node="${guest}" score="INFINITY"/>` +
+        `<rsc_location id="vm-on-last" rsc="vm" node="${hosts[hosts.length - 1]}" score="50"/>`,
+    );
+
+  it("starts the guest's container, its connection and what runs on the guest", () => {
+    expectRule(cib(["g1", "g2"], "guest1"), [
+      "Start guest1 ( g2 )",
+      "Start inside ( guest1 )",
+      "Start plain ( guest1 )",
+      "Start vm ( g2 )",
+    ]);
+  });
+
+  it.skipIf(pacemakerMissing !== undefined)(
+    `decides it as Pacemaker's crm_simulate does${pacemakerMissing ? ` (skipped: ${pacemakerMissing})` : ""}`,
+    () => {
+      for (const x of [cib(["g1", "g2"], "guest1"), cib(["h10", "h2", "h3"], "vmguest")])
+        expect(hbxDecisions(x)).toEqual(pacemakerDecisions(x));
+    },
+  );
+});

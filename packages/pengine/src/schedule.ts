@@ -17,6 +17,7 @@ import { unpackTicket } from "./constraints/tickets.js";
 import { unpackColocation } from "./constraints/colocation.js";
 import { applyOrderings, unpackOrdering } from "./constraints/ordering.js";
 import { addLauncherConstraints } from "./constraints/launcher.js";
+import { expandGuestNodes } from "./unpack/guest-nodes.js";
 import { addNodeScore, initialScores } from "./assign/scores.js";
 import { sortForAssignment } from "./assign/order.js";
 import { remoteConnectionAssigned } from "./unpack/remote-assigned.js";
@@ -41,7 +42,8 @@ export interface ScheduleOptions {
 /** Unpack a CIB (configuration and status) into a working set, with no decisions yet. */
 export function unpackCluster(cib: XmlElement, opts: ScheduleOptions = {}): WorkingSet {
   const now = opts.now ?? new Date();
-  const conf = readConfiguration(cib);
+  // Guest nodes' connections join the configuration as Pacemaker adds them; ws.cib stays as given.
+  const conf = readConfiguration(expandGuestNodes(cib));
   const { options, raw } = unpackOptions(cib, conf, now);
   const states = readStatus(cib);
   const nodes = unpackNodes(conf, states, options, now);
@@ -78,8 +80,8 @@ export function unpackCluster(cib: XmlElement, opts: ScheduleOptions = {}): Work
     .sort((a, b) => b.r.priority - a.r.priority || a.i - b.i)
     .map((x) => x.r);
   addGroupColocations(ws);
-  addLauncherConstraints(ws);
   addRemoteNodes(ws);
+  addLauncherConstraints(ws);
   unpackStatus(states, ws);
   blockGroupsOfMultiplyActive(ws);
   banAnonymousClonesAtThreshold(ws);

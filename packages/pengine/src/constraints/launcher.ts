@@ -1,4 +1,4 @@
-import { INFINITY } from "@hbx/cib";
+import { INFINITY, MINUS_INFINITY } from "@hbx/cib";
 import type { ClusterNode, Resource, WorkingSet } from "../types.js";
 import { addColocation } from "./colocation.js";
 
@@ -13,16 +13,24 @@ export function launcherOf(rsc: Resource): Resource | undefined {
 /**
  * A primitive whose `container` meta attribute names another resource runs inside it (Pacemaker's
  * pcmk__primitive_internal_constraints for a launched resource): it is colocated with its
- * launcher and starts after it, and stops before it. A launcher that makes a guest node
- * (remote-node) places its resources on that node instead, which is not modelled here.
+ * launcher and starts after it, and stops before it. A launcher that runs a guest node
+ * (remote-node) instead keeps what it launches on that node, apart from the guest node's own
+ * connection, which goes with it as above.
  */
 export function addLauncherConstraints(ws: WorkingSet): void {
   for (const rsc of ws.resourceById.values()) {
     if (rsc.children.length > 0 || rsc.orphan) continue;
     const id = rsc.meta.get("container");
     const launcher = id === undefined ? undefined : ws.resourceById.get(id);
-    if (launcher === undefined || launcher === rsc || launcher.meta.has("remote-node")) continue;
+    if (launcher === undefined || launcher === rsc) continue;
     launchers.set(rsc, launcher);
+    const guest = launcher.meta.get("remote-node");
+    if (guest !== undefined && guest !== rsc.id) {
+      for (const node of ws.nodes)
+        if (node.name !== guest)
+          rsc.variant.addScore(rsc, node, MINUS_INFINITY, `launched by guest node ${guest}'s container`, ws);
+      continue;
+    }
     addColocation(ws, {
       id: "#resource-with-container",
       dependent: rsc,

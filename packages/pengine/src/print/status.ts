@@ -2,6 +2,7 @@ import { printClone } from "./clone-status.js";
 import { type Resource, Role, roleText, type WorkingSet } from "../types.js";
 import { nodeHealthColour } from "../unpack/health.js";
 import { shownUnmanaged } from "../unpack/can-fence.js";
+import { isGuestNode } from "../unpack/remote.js";
 
 function agentOf(r: Resource): string {
   return `${r.cls ?? ""}${r.provider ? `:${r.provider}` : ""}:${r.type ?? ""}`;
@@ -70,6 +71,8 @@ function groupFlags(g: Resource): string {
 function printResource(r: Resource, ws: WorkingSet, indent: string, out: string[]): void {
   if (r.variant.kind === "primitive") {
     if (r.orphan && r.runningOn.length === 0) return;
+    // A guest node's connection, which Pacemaker adds itself, is not listed.
+    if (r.meta.get("internal") === "true") return;
     out.push(`${indent}* ${primitiveLine(r)}`);
     return;
   }
@@ -87,8 +90,12 @@ function nodeLines(ws: WorkingSet): string[] {
   const offline: string[] = [];
   const remoteOnline: string[] = [];
   const remoteOffline: string[] = [];
+  const guestOnline: string[] = [];
   for (const n of ws.nodes) {
-    const kind = n.remote ? "RemoteNode" : "Node";
+    // A guest node is listed as such, and only while it is up (as Pacemaker's node list).
+    const guest = isGuestNode(n);
+    if (guest && !n.online && !n.unclean) continue;
+    const kind = guest ? "GuestNode" : n.remote ? "RemoteNode" : "Node";
     const hasRsc = [...ws.resourceById.values()].some(
       (r) => r.children.length === 0 && r.runningOn.includes(n),
     );
@@ -102,7 +109,7 @@ function nodeLines(ws: WorkingSet): string[] {
       out.push(
         `    * ${kind} ${n.name}: online (health is ${nodeHealthColour(n, ws) < 0 ? "RED" : "YELLOW"})`,
       );
-    else if (n.online) (n.remote ? remoteOnline : online).push(n.name);
+    else if (n.online) (guest ? guestOnline : n.remote ? remoteOnline : online).push(n.name);
     else if (n.standby) out.push(`    * ${kind} ${n.name}: OFFLINE (standby)`);
     else (n.remote ? remoteOffline : offline).push(n.name);
   }
@@ -111,6 +118,7 @@ function nodeLines(ws: WorkingSet): string[] {
   if (offline.length) out.push(`    * OFFLINE: [ ${offline.join(" ")} ]`);
   if (remoteOnline.length) out.push(`    * RemoteOnline: [ ${remoteOnline.join(" ")} ]`);
   if (remoteOffline.length) out.push(`    * RemoteOFFLINE: [ ${remoteOffline.join(" ")} ]`);
+  if (guestOnline.length) out.push(`    * GuestOnline: [ ${guestOnline.join(" ")} ]`);
   return out;
 }
 

@@ -11,6 +11,11 @@ export function isRemoteConnection(rsc: Resource): boolean {
   );
 }
 
+/** A guest node: one whose connection is launched by another resource (its container). */
+export function isGuestNode(node: ClusterNode): boolean {
+  return node.remoteRsc !== undefined && node.remoteRsc.meta.has("container");
+}
+
 /**
  * Every remote connection resource defines a node of the same name (unless `<nodes>` already has
  * it). Like a cluster node never seen, it starts out unclean until its state is known.
