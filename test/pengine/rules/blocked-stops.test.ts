@@ -4,7 +4,9 @@
  * expected summary, and against Pacemaker's own crm_simulate where it is installed.
  */
 import { describe, expect, it } from "vitest";
+import { operationDigest } from "@hbx/cib";
 import {
+  EMPTY_DIGEST,
   ban,
   blockOf,
   cib,
@@ -166,6 +168,84 @@ const UNRECOVERABLE: Array<{ name: string; xml: string; summary: string[]; statu
     status: ["* A (ocf:heartbeat:Dummy): Started n3"],
   },
 ];
+
+/** The digest of a 10 s monitor with the default 20 s timeout and no parameters. */
+const MONITOR_DIGEST = operationDigest({ CRM_meta_interval: "10000", CRM_meta_timeout: "20000" });
+
+/**
+ * `db`'s 10 s monitor (on-fail=block) failed and, in a second record of the same call, later
+ * succeeded again — or the other way round when `recovered` is false.
+ */
+function monitorRecovery(
+  recovered: boolean,
+  meta: Record<string, string> = {},
+  digest = MONITOR_DIGEST,
+): string {
+  const [failedAt, okAt] = recovered ? [1000, 2000] : [2000, 1000];
+  return cib({
+    nodes: ["node1", "node2"],
+    resources: dummy("db", meta, { ops: '<op id="db-mon" name="monitor" interval="10s" on-fail="block"/>' }),
+    status:
+      nodeState(
+        0,
+        "node1",
+        "online",
+        history("db", "node1", [
+          { task: "start", callId: 3 },
+          { task: "monitor", interval: 10000, callId: 4, lastRcChange: okAt, digest },
+          {
+            task: "monitor",
+            interval: 10000,
+            rc: 1,
+            callId: 4,
+            lastRcChange: failedAt,
+            digest,
+            id: "db_last_failure_0",
+          },
+        ]),
+        { "fail-count-db#monitor_10000": "1", "last-failure-db#monitor_10000": String(failedAt) },
+      ) + nodeState(1, "node2", "online"),
+  });
+}
+
+const MONITOR_RECOVERY: Array<{ name: string; xml: string; summary: string[]; status: string[] }> = [
+  {
+    name: "a blocked monitor failure stands while it is the newer record",
+    xml: monitorRecovery(false),
+    summary: [],
+    status: ["* db (ocf:heartbeat:Dummy): FAILED node1 (blocked)"],
+  },
+  {
+    name: "the same monitor succeeding again clears the blocked failure",
+    xml: monitorRecovery(true),
+    summary: [],
+    status: ["* db (ocf:heartbeat:Dummy): Started node1"],
+  },
+  {
+    name: "a cleared failure still counts toward migration-threshold",
+    xml: monitorRecovery(true, { "migration-threshold": "1" }),
+    summary: ["Move db ( node1 -> node2 )"],
+    status: ["* db (ocf:heartbeat:Dummy): Started node2"],
+  },
+  {
+    name: "a fail count is not held against a resource whose failed monitor was redefined since",
+    xml: monitorRecovery(true, { "migration-threshold": "1" }, EMPTY_DIGEST),
+    summary: [],
+    status: ["* db (ocf:heartbeat:Dummy): Started node1"],
+  },
+];
+
+describe("a monitor that recovers by itself", () => {
+  for (const c of MONITOR_RECOVERY) {
+    const check = (out: string): void => {
+      expect(summaryOf(out)).toEqual(c.summary);
+      const status = blockOf(out, "Revised Cluster Status:");
+      for (const line of c.status) expect(status).toContain(line);
+    };
+    it(c.name, () => check(hbxSimulate(c.xml)));
+    it.skipIf(!havePacemaker)(`${c.name}, ${oracle}`, () => check(pacemakerSimulate(c.xml)));
+  }
+});
 
 describe("a stop that failed for good", () => {
   for (const c of UNRECOVERABLE) {

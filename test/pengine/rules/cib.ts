@@ -114,6 +114,9 @@ export interface OpRecord {
   status?: number;
   digest?: string;
   extra?: Record<string, string>;
+  /** The record's id (default: from the resource, task, interval and call id). */
+  id?: string;
+  lastRcChange?: number;
 }
 
 /** One resource's history on a node, operation by operation. */
@@ -124,7 +127,7 @@ export function history(rsc: string, node: string, ops: OpRecord[], type = "Dumm
     const extra = Object.entries(o.extra ?? {})
       .map(([k, v]) => ` ${k}="${v}"`)
       .join("");
-    return `<lrm_rsc_op id="${rsc}_${o.task}_${interval}_${o.callId}" operation_key="${rsc}_${o.task}_${interval}" operation="${o.task}" crm-debug-origin="test" crm_feature_set="${FEATURES}" transition-key="1:1:0:${TE}" transition-magic="${o.status ?? 0}:${rc};1:1:0:${TE}" call-id="${o.callId}" rc-code="${rc}" op-status="${o.status ?? 0}" interval="${interval}" last-rc-change="1000" exec-time="1" queue-time="0" op-digest="${o.digest ?? EMPTY_DIGEST}" on_node="${node}"${extra}/>`;
+    return `<lrm_rsc_op id="${o.id ?? `${rsc}_${o.task}_${interval}_${o.callId}`}" operation_key="${rsc}_${o.task}_${interval}" operation="${o.task}" crm-debug-origin="test" crm_feature_set="${FEATURES}" transition-key="1:1:0:${TE}" transition-magic="${o.status ?? 0}:${rc};1:1:0:${TE}" call-id="${o.callId}" rc-code="${rc}" op-status="${o.status ?? 0}" interval="${interval}" last-rc-change="${o.lastRcChange ?? 1000}" exec-time="1" queue-time="0" op-digest="${o.digest ?? EMPTY_DIGEST}" on_node="${node}"${extra}/>`;
   });
   return `<lrm_resource id="${rsc}" class="ocf" provider="heartbeat" type="${type}">${records.join("")}</lrm_resource>`;
 }

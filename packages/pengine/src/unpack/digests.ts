@@ -6,7 +6,7 @@ import {
   restartDigest,
   secureDigest,
 } from "@hbx/cib";
-import type { Resource, WorkingSet } from "../types.js";
+import type { ClusterNode, Resource, WorkingSet } from "../types.js";
 import { sortOps } from "./history.js";
 import { nodeAvailable } from "../assign/scores.js";
 import { parseInterval } from "./rules.js";
@@ -34,8 +34,12 @@ function activeRange(ops: readonly LrmOp[]): { start: number; stop: number } {
   return { start, stop };
 }
 
-/** The parameters an operation would get now: the resource's, then the operation's own. */
-function currentParameters(rsc: Resource, op: LrmOp): Record<string, string> {
+/**
+ * The parameters an operation would get now: the resource's, then the operation's own; a
+ * recurring operation's also its timeout (its own, else op_defaults', else 20 s), which its
+ * digest covers.
+ */
+function currentParameters(rsc: Resource, op: LrmOp, ws?: WorkingSet): Record<string, string> {
   const params: Record<string, string> = Object.fromEntries(rsc.params);
   const def = rsc.operations.find(
     (o) => o.name === op.operation && parseInterval(o.interval) === op.interval,
@@ -47,6 +51,10 @@ function currentParameters(rsc: Resource, op: LrmOp): Record<string, string> {
           params[nv.attrs.name] = nv.attrs.value;
   }
   params.CRM_meta_interval = String(op.interval);
+  if (op.interval > 0 && ws) {
+    const timeout = def?.attrs.timeout ?? ws.opDefaults.get("timeout");
+    params.CRM_meta_timeout = String(timeout !== undefined ? parseInterval(timeout) : 20000);
+  }
   return params;
 }
 
@@ -67,8 +75,8 @@ function startPending(rsc: Resource): boolean {
  * change is reloaded when the agent recorded a restart digest (it supports reload), else
  * restarted.
  */
-export function compareDigests(rsc: Resource, op: LrmOp, sanitized = false): DigestVerdict {
-  const params = currentParameters(rsc, op);
+export function compareDigests(rsc: Resource, op: LrmOp, sanitized = false, ws?: WorkingSet): DigestVerdict {
+  const params = currentParameters(rsc, op, ws);
   const restartList = op.forceRestart;
   const restartRecorded = op.restartDigest;
   if (restartList !== undefined && restartRecorded !== undefined) {
@@ -136,4 +144,39 @@ export function checkDefinitions(ws: WorkingSet, sanitized = false): void {
       }
     }
   }
+}
+
+/**
+ * Whether Pacemaker clears the resource's fail count on the node in this transition, so that its
+ * migration-threshold does not push it away (check_failure_threshold skips a resource with a
+ * clear_failcount scheduled there): the operation that failed last was defined differently
+ * (check_operation_expiry's should_clear_for_param_change), or an operation of the resource
+ * active there changed definition or left the configuration (process_rsc_history).
+ */
+export function failCountCleared(rsc: Resource, node: ClusterNode, ws: WorkingSet): boolean {
+  const ops = rsc.history.get(node.name);
+  if (!ops) return false;
+  for (const op of ops) {
+    if (!(op.element.attrs.id ?? "").endsWith("_last_failure_0")) continue;
+    if (op.operation !== "start" && op.operation !== "monitor") continue;
+    if (op.digest !== undefined && compareDigests(rsc, op, false, ws) !== "match") return true;
+  }
+  if (rsc.orphan || !rsc.runningOn.includes(node)) return false;
+  const sorted = sortOps(ops);
+  const { start, stop } = activeRange(sorted);
+  if (start < 0 || start < stop) return false;
+  for (let i = start; i < sorted.length; i++) {
+    const op = sorted[i];
+    if (op.interval === 0 && !DEFINING.has(op.operation)) continue;
+    if (op.interval > 0) {
+      // Maintenance cancels recurring operations instead of checking them.
+      if (rsc.maintenance || node.maintenance) continue;
+      const configured = rsc.operations.some(
+        (o) => o.name === op.operation && parseInterval(o.interval) === op.interval,
+      );
+      if (!configured) return true;
+    }
+    if (op.digest !== undefined && compareDigests(rsc, op, false, ws) !== "match") return true;
+  }
+  return false;
 }

@@ -132,6 +132,8 @@ export function replayHistory(
   let role = Role.Unknown;
   let onFail: OnFail = "ignore";
   let failedSeen = false;
+  // The operation key (task and interval) of the latest failure (Pacemaker's last_failure).
+  let lastFailure: string | undefined;
   let pending = false;
   let unrecoverable = false;
   const bans: string[] = [];
@@ -218,6 +220,7 @@ export function replayHistory(
       if (task === "stop" && HARD_ERRORS.has(rc) && (rc !== 3 || op.interval === 0) && !canFence(ws, node))
         unrecoverable = true;
       failedSeen = true;
+      lastFailure = `${task}_${op.interval}`;
       if (ON_FAIL_RANK[fail] > ON_FAIL_RANK[onFail]) onFail = fail;
       if (rc === OCF_FAILED_PROMOTED || task === "promote") role = Role.Promoted;
       else if (task === "demote") role = fail === "block" ? Role.Promoted : Role.Unpromoted;
@@ -254,6 +257,9 @@ export function replayHistory(
       case "monitor":
         if (rc === OCF_RUNNING_PROMOTED) role = Role.Promoted;
         else if (role <= Role.Stopped) role = started;
+        // The same monitor succeeding again after it failed clears that failure, as Pacemaker's
+        // update_resource_state does: the resource recovered by itself.
+        clear = lastFailure === `${task}_${op.interval}`;
         break;
       default:
         if (role < started && rc === OCF_OK && role !== Role.Stopped && task !== "reload") role = started;

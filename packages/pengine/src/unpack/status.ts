@@ -13,6 +13,7 @@ import {
   unpackRemoteStates,
 } from "./remote.js";
 import { applyMigrationHistory } from "./migration.js";
+import { failCountCleared } from "./digests.js";
 import { launcherOf, restartLauncherFor } from "../constraints/launcher.js";
 
 /**
@@ -211,7 +212,8 @@ function applyFailCount(
       ws,
     );
   }
-  if (thresholdCount >= rsc.migrationThreshold) {
+  // A fail count about to be cleared does not push the resource away (check_failure_threshold).
+  if (thresholdCount >= rsc.migrationThreshold && !failCountCleared(rsc, node, ws)) {
     rsc.variant.addScore(
       rsc,
       node,
