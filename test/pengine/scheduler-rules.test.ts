@@ -424,10 +424,30 @@ describe("guest nodes (a primitive with remote-node)", () => {
     ]);
   });
 
+  // link_rsc2remotenode: a guest node's #kind is "container", so a rule can ask for one; and it is
+  // not fenced at startup (a fencing-enabled cluster would otherwise fence it before it starts).
+  const byKind = (kind: string): string =>
+    freshCib(
+      ["k1", "k2"],
+      dummy("vm", { "remote-node": "kguest" }) +
+        dummy("svc", {}) +
+        `<primitive id="fencer" class="stonith" type="fence_dummy"/>`,
+      `<rsc_location id="svc-kind" rsc="svc"><rule id="svc-kind-r" score="INFINITY"><expression id="svc-kind-e" attribute="#kind" operation="eq" value="${kind}"/></rule></rsc_location>`,
+    ).replace(nv("opts-st", "stonith-enabled", "false"), nv("opts-st", "stonith-enabled", "true"));
+
+  it("lets a rule on #kind eq container choose the guest node, fencing nothing", () => {
+    expectRule(byKind("container"), [
+      "Start fencer ( k2 )",
+      "Start kguest ( k1 )",
+      "Start svc ( kguest )",
+      "Start vm ( k1 )",
+    ]);
+  });
+
   it.skipIf(pacemakerMissing !== undefined)(
-    `decides it as Pacemaker's crm_simulate does${pacemakerMissing ? ` (skipped: ${pacemakerMissing})` : ""}`,
+    `decides them as Pacemaker's crm_simulate does${pacemakerMissing ? ` (skipped: ${pacemakerMissing})` : ""}`,
     () => {
-      for (const x of [cib(["g1", "g2"], "guest1"), cib(["h10", "h2", "h3"], "vmguest")])
+      for (const x of [cib(["g1", "g2"], "guest1"), cib(["h10", "h2", "h3"], "vmguest"), byKind("container")])
         expect(hbxDecisions(x)).toEqual(pacemakerDecisions(x));
     },
   );

@@ -75,10 +75,13 @@ function linkRemoteNode(rsc: Resource, ws: WorkingSet): boolean {
   }
   node.remote = true;
   node.remoteRsc = rsc;
-  // Until its state is read, a remote node is offline and, with startup fencing, unclean.
+  // A guest node's kind is "container" (Pacemaker's link_rsc2remotenode), for rules on #kind.
+  if (rsc.meta.has("container")) node.attrs.set("#kind", "container");
+  // Until its state is read, a remote node is offline and, with startup fencing, unclean; a
+  // guest node is not fenced at startup (its container's state says what it needs).
   node.online = false;
   node.pending = false;
-  node.unclean = ws.options.startupFencing;
+  node.unclean = ws.options.startupFencing && !rsc.meta.has("container");
   node.fenceReason = node.unclean ? "node is unclean" : undefined;
   return created;
 }
