@@ -452,3 +452,47 @@ describe("guest nodes (a primitive with remote-node)", () => {
     },
   );
 });
+
+describe("actions on a guest node", () => {
+  // Pacemaker's apply_launcher_ordering: a start on a guest node waits for the guest's container
+  // and is forced again when the container restarts; the guest's connection goes with its
+  // container rather than migrating (pe__unpack_resource: no default allow-migrate for a guest).
+  const history = (rsc: string, agent: string, node: string, call: number): string => {
+    const [cls, provider, type] = agent.split(":");
+    return `<lrm_resource id="${rsc}" class="${cls}" provider="${provider}" type="${type}"><lrm_rsc_op id="${rsc}_last_0" operation_key="${rsc}_start_0" operation="start" crm-debug-origin="x" crm_feature_set="3.16.2" transition-key="${call}:1:0:6d3c" transition-magic="0:0;${call}:1:0:6d3c" exit-reason="" on_node="${node}" call-id="${call}" rc-code="0" op-status="0" interval="0" last-rc-change="1" exec-time="1" queue-time="0" op-digest="${operationDigest({})}"/></lrm_resource>`;
+  };
+  const state = (n: string, lrm: string): string =>
+    `<node_state id="${n}" uname="${n}" in_ccm="true" crmd="online" join="member" expected="member"><lrm id="${n}"><lrm_resources>${lrm}</lrm_resources></lrm></node_state>`;
+  const moving = (hosts: [string, string], guest: string): string =>
+    `<cib crm_feature_set="3.16.2" validate-with="pacemaker-3.7" epoch="1" num_updates="0" admin_epoch="0" have-quorum="1" dc-uuid="${hosts[0]}">
+<configuration><crm_config><cluster_property_set id="opts">${nv("opts-st", "stonith-enabled", "false")}</cluster_property_set></crm_config>
+<nodes>${hosts.map((n) => `<node id="${n}" uname="${n}"/>`).join("")}</nodes>
+<resources><primitive id="vm" class="ocf" provider="heartbeat" type="Dummy"><meta_attributes id="vm-m">${nv(
+      "vm-rn",
+      "remote-node",
+      guest,
+    )}</meta_attributes></primitive><primitive id="app" class="ocf" provider="heartbeat" type="Dummy"/></resources>
+<constraints><rsc_location id="vm-away" rsc="vm" node="${hosts[1]}" score="INFINITY"/><rsc_location id="app-in" rsc="app" node="${guest}" score="INFINITY"/></constraints></configuration>
+<status>${state(hosts[0], history("vm", "ocf:heartbeat:Dummy", hosts[0], 3) + history(guest, "ocf:pacemaker:remote", hosts[0], 4))}${state(hosts[1], "")}<node_state remote_node="true" id="${guest}" uname="${guest}"><lrm id="${guest}"><lrm_resources>${history(
+      "app",
+      "ocf:heartbeat:Dummy",
+      guest,
+      5,
+    )}</lrm_resources></lrm></node_state></status></cib>`;
+
+  it("restarts what runs on a guest node when its container moves", () => {
+    expectRule(moving(["h1", "h2"], "gq"), [
+      "Move gq ( h1 -> h2 )",
+      "Move vm ( h1 -> h2 )",
+      "Restart app ( gq ) due to required vm start",
+    ]);
+  });
+
+  it.skipIf(pacemakerMissing !== undefined)(
+    `decides it as Pacemaker's crm_simulate does${pacemakerMissing ? ` (skipped: ${pacemakerMissing})` : ""}`,
+    () => {
+      for (const x of [moving(["h1", "h2"], "gq"), moving(["n20", "n3"], "box9")])
+        expect(hbxDecisions(x)).toEqual(pacemakerDecisions(x));
+    },
+  );
+});

@@ -18,6 +18,7 @@ import { unpackColocation } from "./constraints/colocation.js";
 import { applyOrderings, unpackOrdering } from "./constraints/ordering.js";
 import { addLauncherConstraints } from "./constraints/launcher.js";
 import { expandGuestNodes } from "./unpack/guest-nodes.js";
+import { orderGuestNodeActions } from "./actions/guest-ordering.js";
 import { addNodeScore, initialScores } from "./assign/scores.js";
 import { sortForAssignment } from "./assign/order.js";
 import { remoteConnectionAssigned } from "./unpack/remote-assigned.js";
@@ -146,6 +147,7 @@ export function schedule(cib: XmlElement, opts: ScheduleOptions = {}): Transitio
     remoteConnectionAssigned(r, ws);
   }
   for (const r of ws.resources) r.variant.createActions(r, ws);
+  orderGuestNodeActions(ws);
   fenceUnrecoverableRemotes(ws);
   orderStartsAfterUnfencing(ws);
   markMigrations(ws);

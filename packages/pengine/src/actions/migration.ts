@@ -9,12 +9,13 @@ import { danglingSources, migrationRuledOut } from "../unpack/migration.js";
 
 /**
  * Whether `rsc` is configured for live migration: allow-migrate, which remote connections do by
- * default. Clone instances never migrate (an instance elsewhere is another instance).
+ * default, but not a guest node's, which goes with its container (Pacemaker's
+ * pe__unpack_resource). Clone instances never migrate (an instance elsewhere is another instance).
  */
 export function allowsMigration(rsc: Resource): boolean {
   if (rsc.children.length > 0 || rsc.parent?.variant.kind === "clone") return false;
   const v = rsc.meta.get("allow-migrate");
-  return v !== undefined ? isTrue(v) : isRemoteConnection(rsc);
+  return v !== undefined ? isTrue(v) : isRemoteConnection(rsc) && !rsc.meta.has("container");
 }
 
 /**
