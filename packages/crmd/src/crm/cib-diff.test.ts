@@ -64,11 +64,19 @@ describe("a CIB version replicated as a patchset", () => {
     if (out.kind === "need-full") expect(out.why).toMatch(/digest after the patch is \S+, the DC's is \S+/);
   });
 
-  it("is already held when a duplicate or older patch arrives, and nothing is applied", () => {
+  it("is already held when a duplicate arrives, and nothing is applied", () => {
     const v10 = parseXml(cibWith(2, 4, 10), "v10");
     const v11 = parseXml(cibWith(2, 4, 11, "7"), "v11");
     const diff = readDiff(versionPayload(v10, v11).xml, "dc");
     expect(applyDiff(v11, readVersion(v11), diff)).toEqual({ kind: "held" });
+  });
+
+  it("is not held by a member whose counter ran ahead, so it cannot count toward a majority", () => {
+    const v10 = parseXml(cibWith(2, 4, 10), "v10");
+    const v11 = parseXml(cibWith(2, 4, 11, "7"), "v11");
+    const ranAhead = parseXml(cibWith(2, 9, 3), "minority");
+    const diff = readDiff(versionPayload(v10, v11).xml, "dc");
+    expect(applyDiff(ranAhead, readVersion(ranAhead), diff)).toEqual({ kind: "ahead" });
   });
 
   it("is refused with a message naming what is missing when it carries no digest or a bad counter", () => {

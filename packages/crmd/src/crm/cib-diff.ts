@@ -77,14 +77,19 @@ export function readDiff(xml: string, from: string): CibDiff {
 /** What a member does with a patchset, given what it holds. */
 export type DiffOutcome =
   | { kind: "applied"; doc: XmlElement }
-  /** It already holds the target (a duplicate) or something newer: nothing to do. */
+  /** It already holds the target (a duplicate): nothing to do. */
   | { kind: "held" }
+  /**
+   * It holds a newer version (its counter ran ahead in a partition): it does not hold the
+   * target, and must not say so; the DC's join push settles it.
+   */
+  | { kind: "ahead" }
   /** It cannot apply it (another base, a change that does not apply, a digest that differs). */
   | { kind: "need-full"; why: string };
 
 export function applyDiff(current: XmlElement, currentVersion: CibVersion, diff: CibDiff): DiffOutcome {
   const cmp = compareVersions(diff.target, currentVersion);
-  if (cmp < 0) return { kind: "held" };
+  if (cmp < 0) return { kind: "ahead" };
   if (cmp === 0)
     return cibDigest(current) === diff.digest
       ? { kind: "held" }

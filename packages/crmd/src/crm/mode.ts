@@ -257,6 +257,7 @@ export class CrmMode {
         // A new DC starts its patches from a whole CIB: what the members hold is unknown.
         this.replicated = undefined;
         this.termTaken = false;
+        this.reportedTerm = 0;
         if (e.isSelf) void this.becomeDc();
         else if (this.dcLoop) {
           this.dcLoop.stop();
@@ -312,6 +313,8 @@ export class CrmMode {
   private joinChain: Promise<void> = Promise.resolve();
   /** This DC took its term for the quorate membership it holds (config-merge.ts). */
   private termTaken = false;
+  /** The highest term the members reported to this DC at join, since it became DC. */
+  private reportedTerm = 0;
 
   private async join(joined: readonly string[]): Promise<void> {
     const replies = new Map<string, JoinReply>([[this.self, this.joinReply()]]);
@@ -342,14 +345,13 @@ export class CrmMode {
       }, 1000);
     }
     const generations = new Map([...replies].map(([n, r]) => [n, r.generation]));
-    // A DC that gained a quorate membership takes a new term, above any a member reports.
+    // A DC that gained a quorate membership takes a new term, above any a member reports; not
+    // before every node it asked has answered (a term a silent member holds could be taken
+    // twice), so until then it takes no client writes (the gate in clientWrite).
+    for (const r of replies.values()) this.reportedTerm = Math.max(this.reportedTerm, r.config?.term ?? 0);
     const newTerm =
-      view.quorate && !this.termTaken
-        ? 1 +
-          Math.max(
-            readTerm(this.store.current().document),
-            ...[...replies.values()].map((r) => r.config?.term ?? 0),
-          )
+      view.quorate && !this.termTaken && unanswered.length === 0
+        ? 1 + Math.max(readTerm(this.store.current().document), this.reportedTerm)
         : undefined;
     if (newTerm !== undefined) {
       this.termTaken = true;
@@ -384,10 +386,12 @@ export class CrmMode {
         }
       }
     }, "membership");
-    // Each joining node takes the DC's copy as it is, even if a partition ran its counter ahead.
+    // Each joining node takes the DC's copy as it is, even if a partition ran its counter ahead;
+    // only one that answered, whose configuration the DC has seen (and taken if newer): one
+    // that did not answer is asked again first, and its copy may be the newer.
     const xml = serializeXml(this.store.current().document);
     for (const n of joined)
-      if (n !== this.self && n !== unfetched)
+      if (n !== this.self && replies.has(n))
         this.bus
           .send(CIB_PUSH_CHANNEL, n, xml)
           .catch((e: Error) => this.log.warn({ node: n, err: e.message }, `CIB push to ${n}: ${e.message}`));
@@ -513,6 +517,15 @@ export class CrmMode {
       .catch((e: Error) => this.log.warn({ err: e.message }, `CIB broadcast: ${e.message}`));
   }
 
+  /** This node's current CIB is `xml`'s version with the same content. */
+  private holds(xml: string): boolean {
+    const doc = parseXml(xml, "CIB", TRUSTED_XML_LIMITS);
+    return (
+      compareVersions(readVersion(doc), this.store.currentVersion()) === 0 &&
+      cibDigest(doc) === cibDigest(this.store.current().document)
+    );
+  }
+
   /** The version the DC last sent the members: the base of its next patch. */
   private replicated?: XmlElement;
 
@@ -530,11 +543,23 @@ export class CrmMode {
    * node holds the target version (or a newer one).
    */
   private async receiveDiff(from: string, xml: string): Promise<string> {
+    // A whole CIB sent as a request (a client's write whose patch would not be smaller).
+    if (xml.startsWith("<cib")) {
+      this.receiveCib(from, xml);
+      return this.holds(xml) ? "stored" : "refused";
+    }
     let why: string;
     try {
       const diff = readDiff(xml, from);
       const outcome = applyDiff(this.store.current().document, this.store.currentVersion(), diff);
       if (outcome.kind === "held") return "stored";
+      if (outcome.kind === "ahead") {
+        this.log.warn(
+          { from, version: formatVersion(diff.target) },
+          `stale CIB patch to ${formatVersion(diff.target)} from ${from} refused (have ${formatVersion(this.store.currentVersion())})`,
+        );
+        return "refused";
+      }
       if (outcome.kind === "applied") {
         this.store.replace(outcome.doc, {
           client: `crmd@${from}`,
@@ -550,8 +575,9 @@ export class CrmMode {
     }
     this.log.info({ from, why }, `CIB patch from ${from} not applied (${why}): fetching the whole CIB`);
     try {
-      this.receiveCib(from, text(await this.bus.request(CIB_SYNC_CHANNEL, from, "", 5000)));
-      return "stored";
+      const whole = text(await this.bus.request(CIB_SYNC_CHANNEL, from, "", 5000));
+      this.receiveCib(from, whole);
+      return this.holds(whole) ? "stored" : "refused";
     } catch (e) {
       this.log.warn(
         { from, err: (e as Error).message },
@@ -678,6 +704,13 @@ export class CrmMode {
         // A DC still taking over (syncing the newest CIB) takes no writes yet; the tools wait.
         if (!this.isDc || !this.dcLoop)
           return new CibReplaceError("failed", `${this.self} is not the DC: no DC elected yet`);
+        // Until it has taken the newest configuration of the members it joined, and its term, a
+        // write here could be stored under versions a joiner's newer copy then replaces.
+        if (this.ccm.view().quorate && !this.termTaken)
+          return new CibReplaceError(
+            "failed",
+            `the DC (${this.self}) is still joining the members: try again`,
+          );
         // The common case without a copy of the CIB: quorate, or forced.
         const view = this.ccm.view();
         if (opts.force === true || view.quorate) return undefined;
@@ -709,12 +742,10 @@ export class CrmMode {
     this.broadcastTimer = undefined;
     const payload = this.nextPayload();
     const peers = this.ccm.view().members.filter((n) => n !== this.self);
-    // A patch is a request: its reply says the member stored the version. A whole CIB is
-    // confirmed by the bus's delivery, and stored as it is handled.
+    // A request, patch or whole CIB: its reply says the member stored the version (a member
+    // whose counter ran ahead refuses it, and does not count).
     const deliver = (p: string): Promise<boolean> =>
-      payload.kind === "diff"
-        ? this.bus.request(CIB_DIFF_CHANNEL, p, payload.xml, 10_000).then((r) => text(r) === "stored")
-        : this.bus.send(CIB_CHANNEL, p, payload.xml).then(() => true);
+      this.bus.request(CIB_DIFF_CHANNEL, p, payload.xml, 10_000).then((r) => text(r) === "stored");
     return Promise.all(
       peers.map((p) =>
         deliver(p).then(
