@@ -235,6 +235,81 @@ const MONITOR_RECOVERY: Array<{ name: string; xml: string; summary: string[]; st
   },
 ];
 
+/** Group G [A B C] on the first node with B unmanaged; `failed` makes A's monitor fail. */
+function unmanagedInGroup(opts: { failed?: boolean; colocatedWith?: string } = {}): string {
+  const a = opts.failed
+    ? history("A", "n1", [
+        { task: "start", callId: 3 },
+        { task: "monitor", interval: 10000, rc: 7, callId: 4 },
+      ])
+    : started("A", "n1");
+  const primary = opts.colocatedWith;
+  return cib({
+    nodes: ["n1", "n2"],
+    resources:
+      (primary ? dummy(primary, { "target-role": "Stopped" }) : "") +
+      group("G", dummy("A"), dummy("B", { "is-managed": "false" }), dummy("C")),
+    constraints: primary
+      ? `<rsc_colocation id="G-with-${primary}" rsc="G" with-rsc="${primary}" score="INFINITY"/>`
+      : "",
+    status: nodeState(0, "n1", "online", a + started("B", "n1")) + nodeState(1, "n2", "online"),
+  });
+}
+
+describe("a group with an unmanaged member", () => {
+  it("cannot recover a failed member before it: the stop waits on the unmanaged member's", () => {
+    const lines = summaryOf(hbxSimulate(unmanagedInGroup({ failed: true })));
+    expect(lines).toContain("Stop A ( n1 ) due to unrunnable B stop (blocked)");
+  });
+  it.skipIf(!havePacemaker)(`cannot recover a failed member before it, ${oracle}`, () => {
+    const lines = summaryOf(pacemakerSimulate(unmanagedInGroup({ failed: true })));
+    expect(lines).toContain("Stop A ( n1 ) due to unrunnable B stop (blocked)");
+  });
+  // Behind the unmanaged member the group's mandatory colocation holds for each member itself.
+  const behind = unmanagedInGroup({ colocatedWith: "R" });
+  it("does not start a member behind it whose group's primary cannot run", () => {
+    expect(summaryOf(hbxSimulate(behind))).toEqual(["Stop A ( n1 ) due to node availability (blocked)"]);
+  });
+  it.skipIf(!havePacemaker)(`does not start a member behind it, ${oracle}`, () => {
+    expect(summaryOf(pacemakerSimulate(behind))).toEqual([
+      "Stop A ( n1 ) due to node availability (blocked)",
+    ]);
+  });
+});
+
+/** X then Y then Z; X is disabled and Z's stop failed for good, so Y cannot stop, nor X after it. */
+const stuck = cib({
+  nodes: ["alpha", "beta"],
+  resources: dummy("X", { "target-role": "Stopped" }) + dummy("Y") + dummy("Z"),
+  constraints: order("x-then-y", "X", "Y") + order("y-then-z", "Y", "Z"),
+  status:
+    nodeState(
+      0,
+      "alpha",
+      "online",
+      started("X", "alpha") +
+        started("Y", "alpha") +
+        history("Z", "alpha", [
+          { task: "start", callId: 3 },
+          { task: "stop", rc: 1, callId: 4 },
+        ]),
+    ) + nodeState(1, "beta", "online"),
+});
+
+describe("a transition waiting on a stop that cannot happen", () => {
+  const check = (out: string): void => {
+    // The summary lists X's stop, but the transition never gets to it.
+    expect(summaryOf(out)).toContain("Stop X ( alpha ) due to node availability");
+    expect(blockOf(out, "Revised Cluster Status:")).toContain(
+      "* X (ocf:heartbeat:Dummy): Started alpha (disabled)",
+    );
+  };
+  it("leaves undone what is ordered after it", () => check(hbxSimulate(stuck)));
+  it.skipIf(!havePacemaker)(`leaves undone what is ordered after it, ${oracle}`, () =>
+    check(pacemakerSimulate(stuck)),
+  );
+});
+
 describe("a monitor that recovers by itself", () => {
   for (const c of MONITOR_RECOVERY) {
     const check = (out: string): void => {

@@ -180,10 +180,17 @@ export function pacemakerSimulate(xml: string, args: string[] = ["-S"]): string 
   try {
     const file = join(dir, "cib.xml");
     writeFileSync(file, xml);
-    return execFileSync(PACEMAKER, [...args, "-x", file], {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "ignore"],
-    });
+    try {
+      return execFileSync(PACEMAKER, [...args, "-x", file], {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+      });
+    } catch (e) {
+      // A transition that cannot complete makes crm_simulate exit non-zero after printing it all.
+      const out = (e as { stdout?: string }).stdout;
+      if (typeof out === "string" && out.includes("Revised Cluster Status:")) return out;
+      throw e;
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

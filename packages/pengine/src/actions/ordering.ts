@@ -236,6 +236,16 @@ export function propagate(ws: WorkingSet, from: readonly Action[] = ws.actions):
         t.runnable = false;
         push(t);
       }
+      // A stop that must happen but cannot keeps the start after it from happening, on any node
+      // (Pacemaker's handle_restart_ordering).
+      if (o.flags & OrderFlag.Restart && !a.optional && !a.runnable && t.runnable) {
+        t.runnable = false;
+        if (a.rsc !== t.rsc && t.reason === undefined) {
+          t.reason = `unrunnable ${describe(a)}`;
+          unrunnableBecause.set(t, a);
+        }
+        push(t);
+      }
       if (o.flags & OrderFlag.Restart && !t.optional && a.optional && t.rsc && t.rsc.role > Role.Stopped) {
         a.optional = false;
         push(a);

@@ -63,6 +63,13 @@ export function colocationsAsDependentOf(rsc: Resource): Colocation[] {
     const internal = `${p.id}-internal`;
     for (const m of p.children)
       if (m !== rsc) for (const c of m.colocationsAsDependent) if (c.id !== internal) out.push(c);
+  } else if (p && p.variant.kind === "group") {
+    // Behind an unmanaged member, which stays where it runs, the chain no longer carries the
+    // group's mandatory colocations: a later member follows them itself (Pacemaker's
+    // expand_group_colocations).
+    const at = p.children.indexOf(rsc);
+    if (p.children.slice(0, at).some((m) => !m.managed))
+      for (const c of p.colocationsAsDependent) if (c.score >= INFINITY) out.push(c);
   }
   // Pacemaker applies them in order of the primary's priority (higher first, a stable sort):
   // the primary placed first gets its pick.

@@ -1,5 +1,5 @@
 import { type XmlElement, childElements, element, firstChild, walkElements } from "@hbx/cib";
-import { type Action, Role, type WorkingSet } from "../types.js";
+import { type Action, OrderFlag, Role, type WorkingSet } from "../types.js";
 import { isUniqueClone } from "../assign/clone-assign.js";
 import { historyName } from "../unpack/clone-instances.js";
 import { migrationEnds } from "../actions/migration.js";
@@ -15,6 +15,35 @@ export function executableActions(ws: WorkingSet): Action[] {
       a.runnable &&
       (a.task === "stonith" || (a.rsc !== undefined && !a.pseudo && a.node !== undefined)),
   );
+}
+
+/**
+ * Whether an action of the graph can ever fire: not when it waits, through a mandatory ordering,
+ * for an action that must happen but cannot (which never enters the graph and so never
+ * completes), nor when it waits for an action of the graph that cannot fire. Pacemaker's graph
+ * keeps such an input (should_add_input_to_graph drops only optional orderings, optional inputs
+ * and one-or-more sets), so its transition stops short: a stop ordered after a blocked stop stays
+ * undone even where the summary lists it.
+ */
+function neverWaitsForever(): (a: Action) => boolean {
+  const state = new Map<Action, boolean>();
+  const fires = (a: Action): boolean => {
+    const known = state.get(a);
+    if (known !== undefined) return known;
+    state.set(a, true); // an ordering loop is not a wait
+    let ok = true;
+    for (const o of a.after) {
+      const f = o.first;
+      if (f.optional) continue;
+      if (!f.runnable) {
+        if (o.flags !== OrderFlag.Optional && !(o.flags & OrderFlag.MinRunnable)) ok = false;
+      } else if (!fires(f)) ok = false;
+      if (!ok) break;
+    }
+    state.set(a, ok);
+    return ok;
+  };
+  return fires;
 }
 
 /**
@@ -98,7 +127,7 @@ export function simulateTransition(ws: WorkingSet): { cib: XmlElement; lines: st
     return ns;
   };
   const lines: string[] = [];
-  const actions = executableActions(ws);
+  const actions = executableActions(ws).filter(neverWaitsForever());
   // A live migration's migrate_to and migrate_from come before the stop on its source.
   const RANK: Record<string, number> = {
     stonith: 0,
