@@ -32,6 +32,9 @@ export function unpackStatus(states: NodeStateRecord[], ws: WorkingSet): void {
         rsc.cls = h.class;
         rsc.provider = h.provider;
         rsc.type = h.type;
+        // An orphan launched by another resource stays tied to it (Pacemaker's
+        // handle_removed_launched_resources): an orphaned guest connection still makes a guest node.
+        if (h.container !== undefined) rsc.meta.set("container", h.container);
         if (ws.options.stopOrphanResources) rsc.targetRole = Role.Stopped;
         else rsc.managed = false;
         ws.resources.push(rsc);
