@@ -70,7 +70,7 @@ function secondState(attrs: string, transient = ""): string {
   );
 }
 
-const CASES: Array<{ name: string; xml: string; summary: string[] }> = [
+const CASES: Array<{ name: string; xml: string; summary: string[]; pacemaker215?: string[] }> = [
   {
     name: "a node the controller refused to let join is fenced for failing the membership criteria",
     xml: secondState('in_ccm="true" crmd="online" join="banned" expected="member"'),
@@ -92,7 +92,9 @@ const CASES: Array<{ name: string; xml: string; summary: string[] }> = [
       'in_ccm="true" crmd="online" join="member" expected="member"',
       '<nvpair id="status-2-terminate" name="terminate" value="true"/>',
     ),
-    summary: ["Fence (reboot) n2 'termination was requested'", "Move A ( n2 -> n3 )"],
+    summary: ["Fence (reboot) n2 'fencing was requested'", "Move A ( n2 -> n3 )"],
+    // Current Pacemaker's words (unpack.c); 2.1.5 still said "termination was requested".
+    pacemaker215: ["Fence (reboot) n2 'termination was requested'", "Move A ( n2 -> n3 )"],
   },
   {
     name: "a node that left the membership is fenced and its resource moves",
@@ -207,7 +209,7 @@ describe("fencing decisions from node state", () => {
       expect(sorted(summaryOf(hbxSimulate(c.xml)))).toEqual(sorted(c.summary));
     });
     it.skipIf(!havePacemaker)(`${c.name}, ${oracle}`, () => {
-      expect(sorted(summaryOf(pacemakerSimulate(c.xml)))).toEqual(sorted(c.summary));
+      expect(sorted(summaryOf(pacemakerSimulate(c.xml)))).toEqual(sorted(c.pacemaker215 ?? c.summary));
     });
   }
 });

@@ -123,15 +123,22 @@ function determineOnline(node: ClusterNode, a: Record<string, string>, options: 
     // The controller's join state for a node it refused (CRMD_JOINSTATE_NACK).
     node.unclean = true;
     node.fenceReason = "peer failed Pacemaker membership criteria";
-  } else if (!terminate && (expected === undefined || expected === "down")) {
+  } else if (terminate) {
+    // Current Pacemaker asks whether fencing was requested before anything else about the node
+    // (2.1.5 asked after membership and said "termination was requested"); one already down
+    // was fenced as asked.
+    if (!(join === "down" && !member && !peerOnline)) {
+      node.unclean = true;
+      node.online = member;
+      node.fenceReason = "fencing was requested";
+    }
+  } else if (expected === undefined || expected === "down") {
     // Not (or no longer) expected up: still joining, or on its way out. Seen at all, it is
     // pending, and shown up while it is a member.
     if (member || peerOnline) {
       node.pending = true;
       node.online = member;
     }
-  } else if (terminate && join === "down" && !member && !peerOnline) {
-    // just fenced
   } else if (!member) {
     node.unclean = true;
     node.fenceReason = "peer is no longer part of the cluster";
@@ -139,10 +146,6 @@ function determineOnline(node: ClusterNode, a: Record<string, string>, options: 
     node.unclean = true;
     node.online = true;
     node.fenceReason = "peer process is no longer available";
-  } else if (terminate) {
-    node.unclean = true;
-    node.online = true;
-    node.fenceReason = "termination was requested";
   } else if (join === "member") {
     node.online = true;
   } else if (join === "pending" || join === "down") {
