@@ -8,6 +8,7 @@
 import { describe, expect, it } from "vitest";
 import {
   type NodeCondition,
+  blockOf,
   cib,
   dummy,
   havePacemaker,
@@ -212,4 +213,25 @@ describe("fencing decisions from node state", () => {
       expect(sorted(summaryOf(pacemakerSimulate(c.xml)))).toEqual(sorted(c.pacemaker215 ?? c.summary));
     });
   }
+});
+
+describe("a node whose state has no name yet", () => {
+  // Current Pacemaker (unpack_node_state) finds the node by id and waits for it as pending; 2.1.5
+  // ignored such a node_state and fenced the node as never seen, so it is no oracle here.
+  const xml = cib({
+    nodes: ["node-1", "node-2"],
+    options: { "stonith-enabled": "true" },
+    resources: device("st"),
+    status:
+      nodeState(0, "node-1", "online") +
+      '<node_state id="2" in_ccm="true" crmd="offline" join="down" expected="down"/>',
+  });
+  const out = hbxSimulate(xml);
+  it("is pending, not fenced", () => {
+    expect(blockOf(out, "Current cluster status:")).toContain("* Node node-2: pending");
+    expect(summaryOf(out).some((l) => l.startsWith("Fence"))).toBe(false);
+  });
+  it("keeps what is stopped from starting until it can be probed there", () => {
+    expect(summaryOf(out)).toEqual(["Start st ( node-1 ) blocked"]);
+  });
 });
