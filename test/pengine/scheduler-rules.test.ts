@@ -480,6 +480,29 @@ describe("actions on a guest node", () => {
       5,
     )}</lrm_resources></lrm></node_state></status></cib>`;
 
+  // pe_fence_node for a guest: when its container fails, the guest is "fenced" by recovering the
+  // container (pcmk__fence_guest, a pseudo fencing), and what ran on it is recovered there.
+  const containerFailed = (fencing: boolean): string =>
+    moving(["h1", "h2"], "gq")
+      .replace(`<rsc_location id="vm-away" rsc="vm" node="h2" score="INFINITY"/>`, "")
+      .replace(nv("opts-st", "stonith-enabled", "false"), nv("opts-st", "stonith-enabled", String(fencing)))
+      .replace(
+        /(<lrm_resource id="vm"[^>]*>.*?)(<\/lrm_resource>)/,
+        (_m, body: string, end: string) =>
+          body +
+          `<lrm_rsc_op id="vm_monitor_10000" operation_key="vm_monitor_10000" operation="monitor" crm-debug-origin="x" crm_feature_set="3.16.2" transition-key="9:1:0:6d3c" transition-magic="0:7;9:1:0:6d3c" exit-reason="" on_node="h1" call-id="9" rc-code="7" op-status="0" interval="10000" last-rc-change="2" exec-time="1" queue-time="0" op-digest="${operationDigest({})}"/>` +
+          end,
+      );
+
+  it("recovers a failed guest container and what ran on the guest, fencing the guest through it", () => {
+    expectRule(containerFailed(false), [
+      "Fence (reboot) gq (resource: vm) 'guest is unclean'",
+      "Recover app ( gq )",
+      "Recover vm ( h1 )",
+      "Restart gq ( h1 ) due to required vm start",
+    ]);
+  });
+
   it("restarts what runs on a guest node when its container moves", () => {
     expectRule(moving(["h1", "h2"], "gq"), [
       "Move gq ( h1 -> h2 )",
@@ -491,7 +514,12 @@ describe("actions on a guest node", () => {
   it.skipIf(pacemakerMissing !== undefined)(
     `decides it as Pacemaker's crm_simulate does${pacemakerMissing ? ` (skipped: ${pacemakerMissing})` : ""}`,
     () => {
-      for (const x of [moving(["h1", "h2"], "gq"), moving(["n20", "n3"], "box9")])
+      for (const x of [
+        moving(["h1", "h2"], "gq"),
+        moving(["n20", "n3"], "box9"),
+        containerFailed(false),
+        containerFailed(true),
+      ])
         expect(hbxDecisions(x)).toEqual(pacemakerDecisions(x));
     },
   );

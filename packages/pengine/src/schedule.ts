@@ -19,6 +19,7 @@ import { applyOrderings, unpackOrdering } from "./constraints/ordering.js";
 import { addLauncherConstraints } from "./constraints/launcher.js";
 import { expandGuestNodes } from "./unpack/guest-nodes.js";
 import { orderGuestNodeActions } from "./actions/guest-ordering.js";
+import { fenceGuests } from "./unpack/guest-reset.js";
 import { addNodeScore, initialScores } from "./assign/scores.js";
 import { sortForAssignment } from "./assign/order.js";
 import { remoteConnectionAssigned } from "./unpack/remote-assigned.js";
@@ -142,6 +143,7 @@ export function schedule(cib: XmlElement, opts: ScheduleOptions = {}): Transitio
   applyNewShutdownLocks(ws);
   unmanageWithoutFencingDevice(ws);
   createFencing(ws);
+  fenceGuests(ws);
   for (const r of connectionsFirst(sortForAssignment(ws.resources, ws))) {
     r.variant.assign(r, ws);
     remoteConnectionAssigned(r, ws);

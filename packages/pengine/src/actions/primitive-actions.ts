@@ -7,6 +7,7 @@ import { isPromotableClone } from "../variants/promotable.js";
 import { frozenByTicket } from "../constraints/tickets.js";
 import { recoversByDemotion } from "../unpack/history.js";
 import { launcherRestartsOn } from "../constraints/launcher.js";
+import { guestResets } from "../unpack/guest-reset.js";
 
 /**
  * A primitive's stops (one per node it runs on) and its start on the assigned node, marked
@@ -54,7 +55,8 @@ export function createPrimitiveActions(rsc: Resource, ws: WorkingSet): void {
       reason = "being multiply active";
     else if (rsc.definitionChanged.has(node.name) && !rsc.failed && restartNamesChange(rsc, node.name))
       reason = "resource definition change";
-    const fenced = node.unclean;
+    // A guest node being reset through its container counts as fenced.
+    const fenced = node.unclean || guestResets(node);
     const fence = fenced ? ws.fencing.find((a) => a.fenceTarget === node) : undefined;
     const stop = newAction(ws, rsc, "stop", node, {
       optional: !needed,
@@ -67,7 +69,7 @@ export function createPrimitiveActions(rsc: Resource, ws: WorkingSet): void {
         : !node.pending && (node.online || node.remote),
       reason: fenced && !(fence?.runnable ?? false) && next !== null ? undefined : reason,
     });
-    if (fenced && ws.options.stonithEnabled) {
+    if (fenced && (ws.options.stonithEnabled || guestResets(node))) {
       const f = ws.fencing.find((a) => a.fenceTarget === node);
       // Only what needs fencing waits for it; the fencing does not make another copy's stop needed.
       if (f && needsFencing(rsc, ws))

@@ -1,6 +1,7 @@
 import { migrates } from "../actions/migration.js";
 import { activeNode } from "../unpack/active.js";
 import { type Action, type ClusterNode, type Resource, Role, roleText, type WorkingSet } from "../types.js";
+import { guestContainer } from "../unpack/guest-reset.js";
 
 /**
  * One Transition Summary entry before padding. Pacemaker pads with column
@@ -122,7 +123,10 @@ export function transitionSummaryLines(ws: WorkingSet): string[] {
   const out: string[] = [];
   for (const f of ws.fencing) {
     if (!f.runnable) continue;
-    out.push(`Fence (${f.fenceAction}) ${f.fenceTarget!.name} '${f.reason}'`);
+    // A guest node is fenced by recovering its container, which Pacemaker names.
+    const container = guestContainer(f.fenceTarget!);
+    const by = container ? ` (resource: ${container.id})` : "";
+    out.push(`Fence (${f.fenceAction}) ${f.fenceTarget!.name}${by} '${f.reason}'`);
   }
   const items: Item[] = [];
   for (const r of ws.resources) summarise(r, items, ws);

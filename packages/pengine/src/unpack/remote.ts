@@ -3,6 +3,7 @@ import { type ClusterNode, type Resource, Role, type WorkingSet } from "../types
 import { isTrue, resolveSets } from "./attributes.js";
 import { compareNodeNames, newClusterNode } from "./nodes.js";
 import { parseInterval } from "./rules.js";
+import { guestContainer, resetGuest } from "./guest-reset.js";
 
 /** An `ocf:pacemaker:remote` primitive: the connection that makes a Pacemaker Remote node. */
 export function isRemoteConnection(rsc: Resource): boolean {
@@ -134,6 +135,14 @@ function determineRemoteOnline(node: ClusterNode): void {
   // A connection being stopped (target-role) takes its node down cleanly: a shutdown.
   if (rsc.role === Role.Started && rsc.targetRole === Role.Stopped) node.shutdown = true;
   if (rsc.failed || rsc.role <= Role.Stopped) node.online = false;
+  // A guest whose container failed, or whose host is lost and will be fenced, is down and reset
+  // through its container (determine_remote_online_status).
+  const host = rsc.runningOn.length === 1 ? rsc.runningOn[0] : undefined;
+  const container = guestContainer(node);
+  if (container !== undefined && (container.failed || (host && !host.online && host.unclean))) {
+    node.online = false;
+    resetGuest(node);
+  }
 }
 
 /** Connection resources are assigned first, so resources can then use the nodes they make. */
@@ -178,6 +187,11 @@ export function connectionUnrecoverable(rsc: Resource, ws: WorkingSet): void {
   if (node === undefined || node.remoteRsc !== rsc) return;
   node.unseen = false;
   if (!ws.options.stonithEnabled) return;
+  // A guest node is reset through its container instead (pe_fence_node for a guest).
+  if (guestContainer(node) !== undefined) {
+    resetGuest(node);
+    return;
+  }
   node.unclean = true;
   node.fenceReason = "remote connection is unrecoverable";
   unrecoverable.add(node);
@@ -190,6 +204,13 @@ export function connectionUnrecoverable(rsc: Resource, ws: WorkingSet): void {
  */
 export function activeOnOfflineNode(rsc: Resource, node: ClusterNode, ws: WorkingSet): void {
   if (node.online || node.maintenance || !rsc.managed) return;
+  // On a guest node that is down, the resource is recovered and the guest reset through its
+  // container, fencing device or not (process_rsc_state).
+  if (guestContainer(node) !== undefined) {
+    rsc.failed = true;
+    resetGuest(node);
+    return;
+  }
   if (!ws.options.stonithEnabled) return;
   let reason = `${rsc.id} is thought to be active there`;
   const conn = node.remoteRsc;
