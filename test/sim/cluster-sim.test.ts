@@ -92,6 +92,8 @@ describe("the whole-cluster simulator", () => {
       packets: 0,
       ops: 0,
       maxOverlapMs: 0,
+      /** The seed whose overlap was the longest, to replay it. */
+      maxOverlapSeed: 0,
     };
     for (let seed = from; seed < from + seeds; seed++) {
       const logDir = process.env.HBX_SIM_LOGS;
@@ -106,7 +108,10 @@ describe("the whole-cluster simulator", () => {
       totals.submitted += r.stats.writes.submitted;
       totals.packets += r.stats.packets;
       totals.ops += r.stats.ops;
-      totals.maxOverlapMs = Math.max(totals.maxOverlapMs, r.stats.maxOverlapMs);
+      if (r.stats.maxOverlapMs > totals.maxOverlapMs) {
+        totals.maxOverlapMs = r.stats.maxOverlapMs;
+        totals.maxOverlapSeed = seed;
+      }
       if (r.violations.length > 0 || (strict && r.known.length > 0)) failures.push(explain(r));
       else if (r.known.length > 0)
         knownBySeed.push(`seed ${r.seed}: ${[...new Set(r.known.map((k) => k.split(":")[0]))].join(", ")}`);

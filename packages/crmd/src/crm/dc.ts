@@ -50,7 +50,10 @@ export class DcLoop {
   kick(reason: string, delayMs = this.deps.debounceMs ?? 50): void {
     if (this.stopped) return;
     this.pendingReason ??= reason;
-    if (this.running || this.timer) return;
+    if (this.running) return;
+    // An urgent kick (delay 0: a node was lost) does not wait out a debounce already armed.
+    if (this.timer && delayMs > 0) return;
+    if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.runOnce();
@@ -311,4 +314,20 @@ function probeFinding(req: OperationRequest, rc: number, node: string): string |
 
 function describe(a: Action): string {
   return `${a.rsc?.id ?? ""}_${a.task}_${a.interval}@${a.node?.name ?? "?"}`;
+}
+
+/**
+ * Run the scheduler once on the CIB this node holds and drop the result, so that its code is
+ * compiled before this node may have to act as DC: in the failover harness a non-DC node's
+ * first transition, computed cold after the DC died, took about 70 ms longer than a warm one.
+ */
+export function warmScheduler(cib: XmlElement, log: Logger): void {
+  const started = performance.now();
+  try {
+    graphFromTransition(schedule(cib, { now: new Date() }));
+  } catch (e) {
+    log.debug({ err: (e as Error).message }, `scheduler warm-up failed: ${(e as Error).message}`);
+    return;
+  }
+  log.debug({ ms: Math.round(performance.now() - started) }, "scheduler warmed up");
 }

@@ -34,7 +34,7 @@ import {
 } from "./join.js";
 import { LocalLrm } from "./local-lrm.js";
 import type { HaCf, HeartbeatTransport } from "@hbx/transport";
-import { DcLoop } from "./dc.js";
+import { DcLoop, warmScheduler } from "./dc.js";
 import { type CcmWiring, createCcm, wireCcm } from "./ccm-wire.js";
 import { loadInitialCib } from "./initial-cib.js";
 import { applyDiff, readDiff, versionPayload } from "./cib-diff.js";
@@ -235,6 +235,17 @@ export class CrmMode {
   }
 
   private membership?: CcmWiring;
+  private warmed = false;
+
+  /** A node that is not DC compiles the scheduler once, in idle time (dc.ts warmScheduler). */
+  private warmUpOnce(): void {
+    if (this.warmed) return;
+    this.warmed = true;
+    const t = setTimeout(() => {
+      if (!this.leaving && !this.isDc) warmScheduler(this.store.current().document, this.log);
+    }, 1000);
+    t.unref?.();
+  }
   /** Set once a clean shutdown has moved everything away: membership and DC changes no longer matter here. */
   private leaving = false;
 
@@ -251,7 +262,7 @@ export class CrmMode {
         // A DC that lost quorum takes a new term when it regains it (config-merge.ts).
         if (!e.view.quorate) this.termTaken = false;
         // Only a DC that finished taking over (synced the newest CIB) writes; becomeDc writes then.
-        if (this.isDc && this.dcLoop) this.membershipToCib(e.joined);
+        if (this.isDc && this.dcLoop) this.membershipToCib(e.joined, e.left.length > 0);
       } else {
         this.log.info({ dc: e.dc, previous: e.previous }, `DC is ${e.dc ?? "(none)"}`);
         // A new DC starts its patches from a whole CIB: what the members hold is unknown.
@@ -259,7 +270,8 @@ export class CrmMode {
         this.termTaken = false;
         this.reportedTerm = 0;
         if (e.isSelf) void this.becomeDc();
-        else if (this.dcLoop) {
+        else this.warmUpOnce();
+        if (!e.isSelf && this.dcLoop) {
           this.dcLoop.stop();
           this.dcLoop = undefined;
         }
@@ -295,7 +307,8 @@ export class CrmMode {
       self: this.self,
     });
     this.dcLoop = loop;
-    this.membershipToCib(this.ccm.view().members);
+    // A new DC follows a lost one (or the cluster's start): what it ran must start at once.
+    this.membershipToCib(this.ccm.view().members, true);
   }
 
   /**
@@ -304,9 +317,9 @@ export class CrmMode {
    * the one recorded in its node_state restarted, nothing it ran before runs now, so its history
    * is cleared (the clean-status rule that stands in for probes). Runs one at a time.
    */
-  private membershipToCib(joined: readonly string[]): void {
+  private membershipToCib(joined: readonly string[], lost = false): void {
     this.joinChain = this.joinChain
-      .then(() => this.join(joined))
+      .then(() => this.join(joined, lost))
       .catch((e: Error) => this.log.error({ err: e.message }, `join failed: ${e.message}`));
   }
 
@@ -315,8 +328,21 @@ export class CrmMode {
   private termTaken = false;
   /** The highest term the members reported to this DC at join, since it became DC. */
   private reportedTerm = 0;
+  /** Client writes waiting for a quorate DC to finish joining its members. */
+  private readonly joinWaiters: Array<() => void> = [];
 
-  private async join(joined: readonly string[]): Promise<void> {
+  /** Resolves once this DC has taken its term, or after `ms` (the write's gate then decides). */
+  private joinSettled(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.joinWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  private async join(joined: readonly string[], lost = false): Promise<void> {
     const replies = new Map<string, JoinReply>([[this.self, this.joinReply()]]);
     const asked = await Promise.allSettled(
       joined
@@ -357,6 +383,8 @@ export class CrmMode {
       this.termTaken = true;
       this.log.info({ term: newTerm, members: view.members }, `DC term ${newTerm}`);
     }
+    // Writes waiting for the join go on once this version (with the term) is stored, below.
+    if (this.termTaken) setImmediate(() => this.joinWaiters.splice(0).forEach((w) => w()));
     this.commit((doc) => {
       if (newTerm !== undefined) writeTerm(doc, newTerm);
       ensureNodeEntries(doc, this.opts.hacf.nodes);
@@ -395,7 +423,9 @@ export class CrmMode {
         this.bus
           .send(CIB_PUSH_CHANNEL, n, xml)
           .catch((e: Error) => this.log.warn({ node: n, err: e.message }, `CIB push to ${n}: ${e.message}`));
-    this.dcLoop?.kick("membership changed");
+    // A lost node's resources are scheduled at once (failover time is the point); joins come in
+    // bursts and are debounced.
+    this.dcLoop?.kick("membership changed", lost ? 0 : undefined);
   }
 
   /** What this node answers a DC's join: its LRM instance and its own account of its LRM. */
@@ -689,6 +719,9 @@ export class CrmMode {
     produce: (current: XmlElement) => XmlElement,
     check: boolean,
   ): Promise<string> {
+    // A quorate DC still joining its members takes the write once it has (bounded: the gate
+    // below refuses it if the join takes longer).
+    if (this.isDc && this.ccm.view().quorate && !this.termTaken) await this.joinSettled(5000);
     const quorate = this.ccm.view().quorate;
     const version = await this.writes.submit({
       operation,
