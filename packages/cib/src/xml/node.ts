@@ -42,6 +42,31 @@ export function isElement(n: XmlNode | undefined): n is XmlElement {
   return n !== undefined && n.kind === "element";
 }
 
+/**
+ * Whether two trees are the same: names, attributes in their order, and children, as their
+ * serializations would be equal. It stops at the first difference and builds no text: seeing
+ * that a large section (a running cluster's status) did not change costs a walk, not two
+ * serializations. Absent on both sides is the same.
+ */
+export function sameElement(a: XmlElement | undefined, b: XmlElement | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return sameNode(a, b);
+}
+
+function sameNode(a: XmlNode, b: XmlNode): boolean {
+  if (a === b) return true;
+  if (a.kind !== "element" || b.kind !== "element")
+    return a.kind === b.kind && (a as XmlText).text === (b as XmlText).text;
+  if (a.name !== b.name || a.children.length !== b.children.length) return false;
+  const names = Object.keys(a.attrs);
+  const other = Object.keys(b.attrs);
+  if (names.length !== other.length) return false;
+  for (let i = 0; i < names.length; i++)
+    if (names[i] !== other[i] || a.attrs[names[i]] !== b.attrs[names[i]]) return false;
+  for (let i = 0; i < a.children.length; i++) if (!sameNode(a.children[i], b.children[i])) return false;
+  return true;
+}
+
 /** Child elements, optionally only those with the given tag name(s). */
 export function childElements(el: XmlElement, ...names: string[]): XmlElement[] {
   const out: XmlElement[] = [];

@@ -5,6 +5,7 @@ import {
   bumpNumUpdates,
   firstChild,
   readVersion,
+  sameElement,
   serializeXml,
 } from "@hbx/cib";
 import { type CibSource } from "./cib-source.js";
@@ -26,10 +27,8 @@ export interface CommitOptions {
   force?: boolean;
 }
 
-function sectionText(cib: XmlElement, name: string): string {
-  const el = firstChild(cib, name);
-  return el ? serializeXml(el, { pretty: false }) : "";
-}
+const sameSection = (a: XmlElement, b: XmlElement, name: string): boolean =>
+  sameElement(firstChild(a, name), firstChild(b, name));
 
 /**
  * Validate and store a changed CIB, bumping its version as Pacemaker does: a configuration
@@ -43,8 +42,8 @@ export async function commitCib(
   after: XmlElement,
   opts: CommitOptions,
 ): Promise<boolean> {
-  const configChanged = sectionText(before, "configuration") !== sectionText(after, "configuration");
-  const statusChanged = sectionText(before, "status") !== sectionText(after, "status");
+  const configChanged = !sameSection(before, after, "configuration");
+  const statusChanged = !sameSection(before, after, "status");
   if (!configChanged && !statusChanged && !opts.bump) return false;
   // A live cluster's DC runs the schema on every write it takes: running it here too would
   // double the cost of each tool's write (the checks in microseconds still run here).

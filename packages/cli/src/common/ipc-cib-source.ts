@@ -3,9 +3,11 @@ import {
   TRUSTED_XML_LIMITS,
   type XmlElement,
   XmlSyntaxError,
+  childElements,
   firstChild,
   makePatch,
   parseXml,
+  sameElement,
   serializeXml,
   writeVersion,
 } from "@hbx/cib";
@@ -22,9 +24,19 @@ interface CibQueryReply {
   node: string;
 }
 
-function sectionText(cib: XmlElement, name: string): string {
-  const el = firstChild(cib, name);
-  return el ? serializeXml(el, { pretty: false }) : "";
+const sameSection = (a: XmlElement, b: XmlElement, name: string): boolean =>
+  sameElement(firstChild(a, name), firstChild(b, name));
+
+/**
+ * `doc` without its status section when that is its last element, as the diff of a write that
+ * left the status alone can be made: the status is most of a running cluster's CIB, and
+ * diffing it element by element made a tool's write cost its size. The changes and their
+ * positions are the same either way.
+ */
+function withoutTrailingStatus(doc: XmlElement): XmlElement | undefined {
+  const last = childElements(doc).at(-1);
+  if (last?.name !== "status") return undefined;
+  return { ...doc, children: doc.children.filter((c) => c !== last) };
 }
 
 /**
@@ -67,11 +79,8 @@ export class IpcCibSource implements CibSource {
   async write(next: XmlElement, basedOn: CibVersion, opts: CibWriteOptions = {}): Promise<void> {
     const base = this.lastRead;
     const force = opts.force === true;
-    if (
-      base !== undefined &&
-      sectionText(base, "status") !== sectionText(next, "status") &&
-      sectionText(base, "configuration") === sectionText(next, "configuration")
-    ) {
+    const statusSame = base !== undefined && sameSection(base, next, "status");
+    if (base !== undefined && !statusSame && sameSection(base, next, "configuration")) {
       // Transient attributes and clean-ups go to the DC as such; other status edits cannot.
       const change = liveStatusChange(base, next);
       if (change) {
@@ -97,7 +106,8 @@ export class IpcCibSource implements CibSource {
     }
     // Anything else goes as the change itself, which the DC applies to its current CIB in
     // order: another tool's write since this one read the CIB is kept, not overwritten.
-    const patch = makePatch(base, next);
+    const [from, to] = statusSame ? [withoutTrailingStatus(base), withoutTrailingStatus(next)] : [];
+    const patch = from && to ? makePatch(from, to) : makePatch(base, next);
     await this.call<{ version: string }>("cib.patch", {
       patch: serializeXml(patch, { pretty: false }),
       force,
