@@ -310,6 +310,49 @@ describe("a transition waiting on a stop that cannot happen", () => {
   );
 });
 
+describe("a promoted instance blocked by a failed demote", () => {
+  // The promoted instance's demote failed (on-fail=block) on a node now in standby; the other
+  // node runs an unpromoted instance. The blocked one stays promoted and counts toward
+  // promoted-max (Pacemaker's node_to_be_promoted_on), so nothing else is promoted.
+  const xml = cib({
+    nodes: ["n1", "n2"],
+    resources:
+      '<clone id="ms"><meta_attributes id="ms-meta"><nvpair id="ms-promotable" name="promotable" value="true"/></meta_attributes>' +
+      dummy(
+        "db",
+        {},
+        {
+          ops:
+            '<op id="db-demote" name="demote" interval="0" on-fail="block"/>' +
+            '<op id="db-mon-p" name="monitor" interval="10s" role="Promoted"/>' +
+            '<op id="db-mon-u" name="monitor" interval="11s" role="Unpromoted"/>',
+        },
+      ) +
+      "</clone>",
+    status:
+      nodeState(
+        0,
+        "n1",
+        "online",
+        history("db", "n1", [
+          { task: "monitor", rc: 8, callId: 2 },
+          { task: "demote", rc: 1, callId: 4 },
+        ]),
+        { standby: "on" },
+      ) + nodeState(1, "n2", "online", started("db", "n2", 3), { "master-db": "10" }),
+  });
+  const check = (out: string): void => {
+    expect(summaryOf(out)).toEqual([]);
+    const status = blockOf(out, "Revised Cluster Status:");
+    expect(status).toContain("* db (ocf:heartbeat:Dummy): FAILED Promoted n1 (blocked)");
+    expect(status).toContain("* Unpromoted: [ n2 ]");
+  };
+  it("keeps the other instance unpromoted", () => check(hbxSimulate(xml)));
+  it.skipIf(!havePacemaker)(`keeps the other instance unpromoted, ${oracle}`, () =>
+    check(pacemakerSimulate(xml)),
+  );
+});
+
 describe("a monitor that recovers by itself", () => {
   for (const c of MONITOR_RECOVERY) {
     const check = (out: string): void => {

@@ -254,7 +254,9 @@ export function setInstanceRoles(clone: Resource, ws: WorkingSet): void {
       (promoted < limits.max || !clone.managed) &&
       chosen !== null &&
       (inst.managed ? priority.get(inst)! >= 0 : roleOf(inst) === Role.Promoted) &&
-      nodeAvailable(chosen) &&
+      // An unmanaged instance left promoted stays so, and counts, wherever it is (Pacemaker's
+      // node_to_be_promoted_on asks an unmanaged one nothing about its node's availability).
+      (!inst.managed || nodeAvailable(chosen)) &&
       clone.allowed.has(chosen.name) &&
       ((perNode.get(chosen.name) ?? 0) < limits.perNode || !inst.managed);
     if (ok && roleOf(inst) < Role.Promoted && !quorumOk && ws.options.noQuorumPolicy === "freeze") ok = false;
