@@ -503,6 +503,43 @@ describe("actions on a guest node", () => {
     ]);
   });
 
+  // determine_remote_online_status: a guest whose host is lost is reset with it; its container is
+  // recovered when something ran on the guest (which then counts as failed), else just moved.
+  const hostLost = (withApp: boolean): string => {
+    let x = moving(["h1", "h2"], "gq")
+      .replace(`<rsc_location id="vm-away" rsc="vm" node="h2" score="INFINITY"/>`, "")
+      .replace(nv("opts-st", "stonith-enabled", "false"), nv("opts-st", "stonith-enabled", "true"))
+      .replace("</resources>", `<primitive id="fencer" class="stonith" type="fence_dummy"/></resources>`)
+      .replace(
+        `<node_state id="h1" uname="h1" in_ccm="true" crmd="online" join="member" expected="member">`,
+        `<node_state id="h1" uname="h1" in_ccm="false" crmd="offline" join="down" expected="member">`,
+      );
+    if (!withApp) x = x.replace(/<lrm_resource id="app".*?<\/lrm_resource>/, "");
+    return x;
+  };
+
+  it("resets a guest whose host is lost, recovering its container when something ran on it", () => {
+    expectRule(hostLost(true), [
+      "Fence (reboot) gq (resource: vm) 'guest is unclean'",
+      "Fence (reboot) h1 'peer is no longer part of the cluster'",
+      "Move gq ( h1 -> h2 )",
+      "Recover app ( gq )",
+      "Recover vm ( h1 -> h2 )",
+      "Start fencer ( h2 )",
+    ]);
+  });
+
+  it("resets an empty guest whose host is lost and just moves its container", () => {
+    expectRule(hostLost(false), [
+      "Fence (reboot) gq (resource: vm) 'guest is unclean'",
+      "Fence (reboot) h1 'peer is no longer part of the cluster'",
+      "Move gq ( h1 -> h2 )",
+      "Move vm ( h1 -> h2 )",
+      "Start app ( gq )",
+      "Start fencer ( h2 )",
+    ]);
+  });
+
   it("restarts what runs on a guest node when its container moves", () => {
     expectRule(moving(["h1", "h2"], "gq"), [
       "Move gq ( h1 -> h2 )",
@@ -519,6 +556,8 @@ describe("actions on a guest node", () => {
         moving(["n20", "n3"], "box9"),
         containerFailed(false),
         containerFailed(true),
+        hostLost(true),
+        hostLost(false),
       ])
         expect(hbxDecisions(x)).toEqual(pacemakerDecisions(x));
     },

@@ -15,12 +15,13 @@ export function guestContainer(node: ClusterNode): Resource | undefined {
  * Fence a guest node the only way there is (Pacemaker's pe_fence_node for a guest): recover its
  * container, which is marked failed. The node is not marked unclean, so it can run resources again
  * once its container and connection are back in this same transition. A guest whose container is
- * unmanaged is left alone.
+ * unmanaged is left alone. A guest whose host is lost is reset too, but its container is not
+ * failed for that: it just moves with its host's fencing (`failContainer` false).
  */
-export function resetGuest(node: ClusterNode): void {
+export function resetGuest(node: ClusterNode, failContainer = true): void {
   const container = guestContainer(node);
   if (container === undefined || !container.managed) return;
-  container.failed = true;
+  if (failContainer) container.failed = true;
   reset.add(node);
 }
 

@@ -141,7 +141,7 @@ function determineRemoteOnline(node: ClusterNode): void {
   const container = guestContainer(node);
   if (container !== undefined && (container.failed || (host && !host.online && host.unclean))) {
     node.online = false;
-    resetGuest(node);
+    resetGuest(node, container.failed);
   }
 }
 
