@@ -435,6 +435,21 @@ describe("guest nodes (a primitive with remote-node)", () => {
       `<rsc_location id="svc-kind" rsc="svc"><rule id="svc-kind-r" score="INFINITY"><expression id="svc-kind-e" attribute="#kind" operation="eq" value="${kind}"/></rule></rsc_location>`,
     ).replace(nv("opts-st", "stonith-enabled", "false"), nv("opts-st", "stonith-enabled", "true"));
 
+  // pe__unpack_resource: in an asymmetric cluster a guest's connection still may run wherever its
+  // container does ("remote_connection_default"), so the guest comes up where the container opts in.
+  const optIn = freshCib(
+    ["a1", "a2"],
+    dummy("vm", { "remote-node": "ag" }) + dummy("svc", {}),
+    `<rsc_location id="vm-a2" rsc="vm" node="a2" score="100"/><rsc_location id="svc-ag" rsc="svc" node="ag" score="100"/>`,
+  ).replace(
+    nv("opts-st", "stonith-enabled", "false"),
+    nv("opts-st", "stonith-enabled", "false") + nv("opts-sym", "symmetric-cluster", "false"),
+  );
+
+  it("starts a guest node where its container opts in, in an asymmetric cluster", () => {
+    expectRule(optIn, ["Start ag ( a2 )", "Start svc ( ag )", "Start vm ( a2 )"]);
+  });
+
   it("lets a rule on #kind eq container choose the guest node, fencing nothing", () => {
     expectRule(byKind("container"), [
       "Start fencer ( k2 )",
@@ -447,7 +462,12 @@ describe("guest nodes (a primitive with remote-node)", () => {
   it.skipIf(pacemakerMissing !== undefined)(
     `decides them as Pacemaker's crm_simulate does${pacemakerMissing ? ` (skipped: ${pacemakerMissing})` : ""}`,
     () => {
-      for (const x of [cib(["g1", "g2"], "guest1"), cib(["h10", "h2", "h3"], "vmguest"), byKind("container")])
+      for (const x of [
+        cib(["g1", "g2"], "guest1"),
+        cib(["h10", "h2", "h3"], "vmguest"),
+        byKind("container"),
+        optIn,
+      ])
         expect(hbxDecisions(x)).toEqual(pacemakerDecisions(x));
     },
   );

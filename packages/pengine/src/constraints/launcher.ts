@@ -25,6 +25,11 @@ export function addLauncherConstraints(ws: WorkingSet): void {
     if (launcher === undefined || launcher === rsc) continue;
     launchers.set(rsc, launcher);
     const guest = launcher.meta.get("remote-node");
+    // A guest's connection may go wherever its container may, even in an asymmetric cluster
+    // (pe__unpack_resource's "remote_connection_default" location).
+    if (guest === rsc.id && !ws.options.symmetric)
+      for (const node of ws.nodes)
+        if (!rsc.allowed.has(node.name)) rsc.allowed.set(node.name, { node, score: 0 });
     if (guest !== undefined && guest !== rsc.id) {
       for (const node of ws.nodes)
         if (node.name !== guest)
