@@ -5,4 +5,12 @@ export { formatClusterStatus, clusterStatusLines } from "./print/status.js";
 export { simulateTransition, executableActions } from "./simulate/execute.js";
 export { evaluateRule, parseInterval } from "./unpack/rules.js";
 export { failuresToMoveLines } from "./print/failures.js";
-export { transitionGraphXml, writeTransitionGraph, transitionDot } from "./graph/graph.js";
+export { transitionGraphXml, writeTransitionGraph, writeGraphXml, transitionDot } from "./graph/graph.js";
+export {
+  buildPlannedGraph,
+  type PlannedGraph,
+  type PlannedAction,
+  type PlannedActionKind,
+  type GraphNode,
+  type GraphResource,
+} from "./graph/model.js";
