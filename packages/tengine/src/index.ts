@@ -9,4 +9,4 @@ export {
   type TransitionCoreOptions,
 } from "./core.js";
 export { runTransition, type ActionExecutor, type RunningTransition } from "./run.js";
-export { graphFromTransition } from "./from-pengine.js";
+export { engineGraph, graphFromTransition } from "./from-pengine.js";

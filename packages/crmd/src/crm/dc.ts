@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import { type XmlElement } from "@hbx/cib";
 import { type OperationRequest, type OperationResult, isFailure } from "@hbx/lrm";
-import { type Action, type WorkingSet, schedule } from "@hbx/pengine";
+import { type PlannedAction, type WorkingSet, schedule } from "@hbx/pengine";
 import { type RunningTransition, graphFromTransition, runTransition } from "@hbx/tengine";
 import { recordResultLogged } from "./failcount.js";
 import { devicesFor, executorsFor, fenceDelayMs, fenceRequest, recordFenced } from "./fencing.js";
@@ -38,8 +38,6 @@ export class DcLoop {
   private running?: RunningTransition;
   private pendingReason?: string;
   private transitionId = 0;
-  /** The working set the running transition was scheduled from (devices, nodes, scores). */
-  private ws?: WorkingSet;
   private stopped = false;
   /** Resolves when the loop is idle: no transition running and nothing pending. */
   private idleWaiters: (() => void)[] = [];
@@ -88,8 +86,8 @@ export class DcLoop {
     let graph;
     try {
       this.clearExpired(now);
+      // Only the graph outlives this block: the working set (the whole scheduler state) is dropped.
       const t = schedule(this.deps.current(), { now });
-      this.ws = t.ws;
       logMultipleActive(t.ws, log);
       graph = graphFromTransition(t);
     } catch (e) {
@@ -187,8 +185,8 @@ export class DcLoop {
     this.recheckTimer.unref?.();
   }
 
-  private async execute(action: Action, transitionId: number): Promise<StepOutcome> {
-    if (action.task === "stonith") return this.fence(action, transitionId);
+  private async execute(action: PlannedAction, transitionId: number): Promise<StepOutcome> {
+    if (action.kind === "crm_event") return this.fence(action, transitionId);
     const node = action.node!.name;
     const req = requestFromAction(action, transitionId, this.uuid);
     const result = await this.deps.runOnNode(node, req);
@@ -229,11 +227,18 @@ export class DcLoop {
    * and the transition goes on (its resources start elsewhere only now). With no device, or
    * every attempt failed, the transition fails and is retried: nothing the node ran moves.
    */
-  private async fence(action: Action, transitionId: number): Promise<StepOutcome> {
-    const target = action.fenceTarget!;
-    const what = action.fenceAction ?? "reboot";
+  private async fence(action: PlannedAction, transitionId: number): Promise<StepOutcome> {
+    const what = action.fence?.action ?? "reboot";
     const log = this.deps.log;
-    const ws = this.ws!;
+    // The devices and who may run them come from the CIB as it is now, as Pacemaker's fencer
+    // reads them (it too runs the scheduler over the CIB to see where a device may run).
+    const ws = schedule(this.deps.current(), { now: new Date() }).ws;
+    const target = ws.nodeByName.get(action.fence?.target.name ?? "");
+    if (!target) {
+      const detail = `cannot fence ${action.fence?.target.name ?? "?"}: no such node in the CIB`;
+      log.error({ transition: transitionId, target: action.fence?.target.name }, detail);
+      return { ok: false, detail };
+    }
     const devices = devicesFor(target, ws);
     if (devices.length === 0) {
       const detail = `cannot fence ${target.name}: no stonith device reaches it (pcmk_host_list, pcmk_host_map)`;
@@ -312,7 +317,7 @@ function probeFinding(req: OperationRequest, rc: number, node: string): string |
   return undefined;
 }
 
-function describe(a: Action): string {
+function describe(a: PlannedAction): string {
   return `${a.rsc?.id ?? ""}_${a.task}_${a.interval}@${a.node?.name ?? "?"}`;
 }
 

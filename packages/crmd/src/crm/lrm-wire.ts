@@ -2,49 +2,32 @@
  * What travels on the "lrm" channel: an OperationRequest from a pengine action (DC side) and the
  * OperationResult back (node side), as JSON.
  */
-import type { Action } from "@hbx/pengine";
-import { type OperationRequest, type OperationResult, type Standard, parseDurationMs } from "@hbx/lrm";
+import type { PlannedAction } from "@hbx/pengine";
+import type { OperationRequest, OperationResult, Standard } from "@hbx/lrm";
 
 export const LRM_CHANNEL = "lrm";
-export const DEFAULT_OP_TIMEOUT_MS = 20_000;
 
 /**
- * The expected rc, as the pengine's graph carries it in the transition key: a probe (monitor,
- * interval 0) expects "not running" (7), a recurring monitor of the Promoted role "running
- * promoted" (8), everything else OK (0).
+ * The LRM request for a resource action of a transition graph, with Pacemaker's transition key
+ * (action, transition, expected rc, DC); the graph carries the timeout and expected rc.
  */
-export function targetRc(action: Action): number {
-  if (action.task !== "monitor") return 0;
-  if (action.interval === 0) return 7;
-  const def = opDefinition(action);
-  const role = def?.role ?? def?.attrs.role;
-  return role === "Promoted" || role === "Master" ? 8 : 0;
-}
-
-/** The configured op an action comes from (a cancel names the monitor it ends). */
-function opDefinition(action: Action) {
-  const task = action.task === "cancel" ? "monitor" : action.task;
-  return action.rsc?.operations.find(
-    (o) => o.name === task && (parseDurationMs(o.interval) ?? 0) === action.interval,
-  );
-}
-
-/** The LRM request for a resource action of a transition, with Pacemaker's transition key. */
-export function requestFromAction(action: Action, transitionId: number, dcUuid: string): OperationRequest {
-  const rsc = action.rsc;
-  if (!rsc || !action.node)
+export function requestFromAction(
+  action: PlannedAction,
+  transitionId: number,
+  dcUuid: string,
+): OperationRequest {
+  const { rsc, node } = action;
+  if (action.kind !== "rsc_op" || !rsc || !node)
     throw new Error(`action ${action.uid} (${action.task}) is not a resource action on a node`);
-  const def = opDefinition(action);
-  const timeoutMs = parseDurationMs(def?.attrs.timeout) ?? DEFAULT_OP_TIMEOUT_MS;
   return {
     rscId: rsc.id,
-    spec: { standard: (rsc.cls ?? "ocf") as Standard, provider: rsc.provider, type: rsc.type ?? "" },
+    spec: { standard: (rsc.class ?? "ocf") as Standard, provider: rsc.provider, type: rsc.type ?? "" },
     // A cancel travels as "cancel" with the monitor's interval; the node ends that monitor.
     action: action.task,
     intervalMs: action.interval,
-    timeoutMs,
-    params: Object.fromEntries(rsc.params),
-    transitionKey: `${action.uid}:${transitionId}:${targetRc(action)}:${dcUuid}`,
+    timeoutMs: action.timeoutMs,
+    params: { ...action.params },
+    transitionKey: `${action.uid}:${transitionId}:${action.targetRc}:${dcUuid}`,
   };
 }
 

@@ -1,5 +1,5 @@
 import { childElements, firstChild, parseXml, type XmlElement } from "@hbx/cib";
-import { executableActions, schedule } from "@hbx/pengine";
+import { buildPlannedGraph, executableActions, schedule } from "@hbx/pengine";
 import { ExecStatus, recordOperation } from "@hbx/lrm";
 import { describe, expect, it } from "vitest";
 import { requestFromAction } from "./lrm-wire.js";
@@ -77,7 +77,7 @@ describe("the DC's status edits", () => {
         queueTimeMs: 0,
         pid: 1,
       });
-    const first = executableActions(schedule(cib, { now: new Date(0) }).ws);
+    const first = buildPlannedGraph(schedule(cib, { now: new Date(0) }).ws).actions;
     expect(first.map((a) => `${a.task}@${a.node?.name}`).sort()).toEqual([
       "monitor@alpha",
       "monitor@bravo",
