@@ -353,6 +353,36 @@ describe("a promoted instance blocked by a failed demote", () => {
   );
 });
 
+describe("a clone instance whose stop failed for good", () => {
+  // B then the clone; B is disabled, and the clone's instance on n1 failed to stop (no fencing).
+  const xml = cib({
+    nodes: ["n1", "n2"],
+    resources: `<clone id="cl">${dummy("A")}</clone>` + dummy("B", { "target-role": "Stopped" }),
+    constraints: order("b-then-cl", "B", "cl"),
+    status:
+      nodeState(
+        0,
+        "n1",
+        "online",
+        history("A", "n1", [
+          { task: "start", callId: 3 },
+          { task: "stop", rc: 1, callId: 4 },
+        ]) + started("B", "n1"),
+      ) + nodeState(1, "n2", "online", started("A", "n2")),
+  });
+  // The clone still counts as stopped once its other instances are: B stops.
+  const check = (out: string): void => {
+    expect(summaryOf(out)).toContain("Stop B ( n1 ) due to node availability");
+    expect(blockOf(out, "Revised Cluster Status:")).toContain(
+      "* B (ocf:heartbeat:Dummy): Stopped (disabled)",
+    );
+  };
+  it("does not keep what is ordered before the clone from stopping", () => check(hbxSimulate(xml)));
+  it.skipIf(!havePacemaker)(`does not keep what is ordered before the clone from stopping, ${oracle}`, () =>
+    check(pacemakerSimulate(xml)),
+  );
+});
+
 describe("a monitor that recovers by itself", () => {
   for (const c of MONITOR_RECOVERY) {
     const check = (out: string): void => {

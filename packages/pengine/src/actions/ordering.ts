@@ -108,6 +108,16 @@ function blockedStop(a: Action): boolean {
 
 const IMPLYING = OrderFlag.ImpliesThen | OrderFlag.ImpliesFirst | OrderFlag.Restart;
 
+/**
+ * Whether `t` is the clone's own pseudo action that `a`, an instance's, leads to ("stopped"
+ * after each instance's stop). Pacemaker orders those with implies-then-printed alone
+ * (clone_internal_constraints), which neither blocks the clone nor holds up its transition:
+ * an instance that cannot stop does not keep the clone from counting as stopped.
+ */
+export function completesClone(t: Action, a: Action): boolean {
+  return t.pseudo && t.rsc?.variant.kind === "clone" && holds(t.rsc, a.rsc);
+}
+
 /** The action whose being unrunnable an action's reason names, where that is a resource's. */
 const unrunnableBecause = new WeakMap<Action, Action>();
 
@@ -232,7 +242,7 @@ export function propagate(ws: WorkingSet, from: readonly Action[] = ws.actions):
         push(t);
       }
       // After the runnable-left rule, which names the blocked stop as the reason where it applies.
-      if (o.flags & IMPLYING && t.runnable && blockedStop(a)) {
+      if (o.flags & IMPLYING && t.runnable && blockedStop(a) && !completesClone(t, a)) {
         t.runnable = false;
         push(t);
       }

@@ -3,6 +3,7 @@ import { type Action, OrderFlag, Role, type WorkingSet } from "../types.js";
 import { isUniqueClone } from "../assign/clone-assign.js";
 import { historyName } from "../unpack/clone-instances.js";
 import { migrationEnds } from "../actions/migration.js";
+import { completesClone } from "../actions/ordering.js";
 
 /** The DC uuid Pacemaker's simulator puts in the operation records it makes up. */
 const FAKE_TE_ID = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
@@ -34,7 +35,7 @@ function neverWaitsForever(): (a: Action) => boolean {
     let ok = true;
     for (const o of a.after) {
       const f = o.first;
-      if (f.optional) continue;
+      if (f.optional || completesClone(a, f)) continue;
       if (!f.runnable) {
         if (o.flags !== OrderFlag.Optional && !(o.flags & OrderFlag.MinRunnable)) ok = false;
       } else if (!fires(f)) ok = false;
