@@ -245,6 +245,7 @@ export class CrmMode {
       if (!this.leaving && !this.isDc) warmScheduler(this.store.current().document, this.log);
     }, 1000);
     t.unref?.();
+    this.detach.push(() => clearTimeout(t));
   }
   /** Set once a clean shutdown has moved everything away: membership and DC changes no longer matter here. */
   private leaving = false;
