@@ -4,11 +4,11 @@
  * with runs of spaces folded, so the two compare line for line.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseXml } from "@hbx/cib";
-import { schedule, transitionSummaryLines } from "@hbx/pengine";
+import { schedule, transitionGraphXml, transitionSummaryLines } from "@hbx/pengine";
 
 export const PACEMAKER_SIMULATE = "/usr/sbin/crm_simulate";
 export const pacemakerMissing = existsSync(PACEMAKER_SIMULATE)
@@ -40,6 +40,42 @@ export function pacemakerDecisions(cib: string): string[] {
     if (at < 0) return [];
     const block = out.slice(at).split("\n\n")[0].split("\n").slice(1);
     return block.map(fold).filter(Boolean).sort();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The transition graph as what waits for what: for each resource action ("key on node"), the
+ * sorted resource actions among its inputs. Pseudo actions are left out on both sides.
+ */
+function graphInputs(xml: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const op = (s: string): string[] =>
+    [...s.matchAll(/<rsc_op [^>]*operation_key="([^"]+)"[^>]*on_node="([^"]+)"/g)].map(
+      (m) => `${m[1]} on ${m[2]}`,
+    );
+  for (const syn of xml.match(/<synapse[\s\S]*?<\/synapse>/g) ?? []) {
+    const [head, inputs = ""] = syn.split("<inputs>");
+    for (const action of op(head)) out.set(action, op(inputs).sort());
+  }
+  return out;
+}
+
+/** hbx's transition graph on a CIB, as {@link graphInputs}. */
+export function hbxGraphInputs(cib: string): Map<string, string[]> {
+  return graphInputs(transitionGraphXml(schedule(parseXml(cib, "rule.xml")).ws));
+}
+
+/** Pacemaker's transition graph on the same CIB (crm_simulate -R -G), as {@link graphInputs}. */
+export function pacemakerGraphInputs(cib: string): Map<string, string[]> {
+  const dir = mkdtempSync(join(tmpdir(), "hbx-oracle-"));
+  try {
+    const file = join(dir, "cib.xml");
+    const graph = join(dir, "graph.xml");
+    writeFileSync(file, cib);
+    execFileSync(PACEMAKER_SIMULATE, ["-x", file, "-R", "-G", graph], { stdio: "ignore" });
+    return graphInputs(readFileSync(graph, "utf8"));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -6,7 +6,13 @@
  */
 import { describe, expect, it } from "vitest";
 import { operationDigest } from "@hbx/cib";
-import { hbxDecisions, pacemakerDecisions, pacemakerMissing } from "./pacemaker-oracle.js";
+import {
+  hbxDecisions,
+  hbxGraphInputs,
+  pacemakerDecisions,
+  pacemakerGraphInputs,
+  pacemakerMissing,
+} from "./pacemaker-oracle.js";
 
 const nv = (id: string, name: string, value: string): string =>
   `<nvpair id="${id}" name="${name}" value="${value}"/>`;
@@ -580,6 +586,31 @@ describe("actions on a guest node", () => {
         hostLost(false),
       ])
         expect(hbxDecisions(x)).toEqual(pacemakerDecisions(x));
+    },
+  );
+});
+
+describe("actions on a remote node wait for its connection", () => {
+  // Pacemaker's apply_remote_ordering: a start on a remote node, and a probe there, wait for the
+  // connection's start; the transition graph says so.
+  const cib = (remote: string, hosts: string[]): string =>
+    freshCib(
+      hosts,
+      `<primitive id="${remote}" class="ocf" provider="pacemaker" type="remote"/><primitive id="app" class="ocf" provider="heartbeat" type="Dummy"/>`,
+      `<rsc_location id="app-there" rsc="app" node="${remote}" score="INFINITY"/>`,
+    );
+
+  it("starts and probes a resource on a remote node only after its connection starts", () => {
+    const g = hbxGraphInputs(cib("r1", ["c1", "c2"]));
+    expect(g.get("app_start_0 on r1")).toContain("r1_start_0 on c1");
+    expect(g.get("app_monitor_0 on r1")).toEqual(["r1_start_0 on c1"]);
+  });
+
+  it.skipIf(pacemakerMissing !== undefined)(
+    `orders them as Pacemaker's crm_simulate does${pacemakerMissing ? ` (skipped: ${pacemakerMissing})` : ""}`,
+    () => {
+      for (const x of [cib("r1", ["c1", "c2"]), cib("edge", ["n10", "n2", "n3"])])
+        expect(hbxGraphInputs(x)).toEqual(pacemakerGraphInputs(x));
     },
   );
 });

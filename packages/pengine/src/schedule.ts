@@ -18,7 +18,7 @@ import { unpackColocation } from "./constraints/colocation.js";
 import { applyOrderings, unpackOrdering } from "./constraints/ordering.js";
 import { addLauncherConstraints } from "./constraints/launcher.js";
 import { expandGuestNodes } from "./unpack/guest-nodes.js";
-import { orderGuestNodeActions } from "./actions/guest-ordering.js";
+import { orderRemoteNodeActions } from "./actions/remote-node-ordering.js";
 import { fenceGuests } from "./unpack/guest-reset.js";
 import { addNodeScore, initialScores } from "./assign/scores.js";
 import { sortForAssignment } from "./assign/order.js";
@@ -149,15 +149,18 @@ export function schedule(cib: XmlElement, opts: ScheduleOptions = {}): Transitio
     remoteConnectionAssigned(r, ws);
   }
   for (const r of ws.resources) r.variant.createActions(r, ws);
-  orderGuestNodeActions(ws);
+  orderRemoteNodeActions(ws);
   fenceUnrecoverableRemotes(ws);
   orderStartsAfterUnfencing(ws);
   markMigrations(ws);
   applyOrderings(ws);
   propagate(ws);
   addMigrationActions(ws);
+  const beforeMonitors = ws.actions.length;
   createRecurringActions(ws);
   createProbes(ws);
+  // Monitors and probes, made last, wait for their remote node's connection too.
+  orderRemoteNodeActions(ws, beforeMonitors);
   return { ws };
 }
 
