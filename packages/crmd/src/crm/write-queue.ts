@@ -6,7 +6,7 @@
  * patch. Each write still succeeds or fails on its own: one that conflicts is refused and the
  * others go ahead.
  */
-import type { CibVersion, XmlElement } from "@hbx/cib";
+import { type CibVersion, type XmlElement, firstChild, sameElement } from "@hbx/cib";
 
 /** One client write: what it makes of the CIB it is applied to. */
 export interface QueuedWrite {
@@ -90,7 +90,8 @@ export class ClientWriteQueue {
   }
 
   private async apply(batch: Pending[]): Promise<void> {
-    let checkedConfig: string | undefined;
+    // The configuration last checked, for a retry on a newer CIB that left it as it was.
+    let checkedConfig: { config: XmlElement | undefined } | undefined;
     for (;;) {
       const base = this.deps.current();
       let doc = base.document;
@@ -115,11 +116,11 @@ export class ClientWriteQueue {
       }
       const operation = taken.length === 1 ? taken[0].write.operation : `${taken.length} writes`;
       if (taken.some((p) => p.write.check)) {
-        const config = configText(doc);
-        if (config !== checkedConfig) {
+        const config = firstChild(doc, "configuration");
+        if (checkedConfig === undefined || !sameElement(config, checkedConfig.config)) {
           try {
             await this.deps.check(doc, base.document, `cib.${taken[0].write.operation}`);
-            checkedConfig = config;
+            checkedConfig = { config };
           } catch (e) {
             if (taken.length === 1) {
               for (const [p, err] of refused) p.reject(err);
@@ -146,8 +147,4 @@ export class ClientWriteQueue {
       return;
     }
   }
-}
-
-function configText(doc: XmlElement): string {
-  return JSON.stringify(doc.children.find((c) => c.kind === "element" && c.name === "configuration") ?? null);
 }
