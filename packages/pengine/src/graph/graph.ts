@@ -27,6 +27,7 @@ function esc(v: string | number): string {
 class ActionWriter {
   private readonly primitives = new Map<GraphResource, string>();
   private readonly nodes = new Map<GraphNode, string>();
+  private readonly metas = new Map<object, string>();
 
   /** `<primitive id=… class=… provider=… type=…/>` of a resource. */
   private primitive(r: GraphResource): string {
@@ -52,10 +53,16 @@ class ActionWriter {
     return s;
   }
 
+  /** `<attributes CRM_meta_…/>`, once per meta object (the graph shares the usual ones). */
   private attributes(a: PlannedAction): string {
-    let s = "<attributes";
-    for (const [k, v] of Object.entries(a.meta)) s += ` ${k}="${esc(v)}"`;
-    return s + "/>";
+    let s = this.metas.get(a.meta);
+    if (s === undefined) {
+      s = "<attributes";
+      for (const k in a.meta) s += ` ${k}="${esc(a.meta[k])}"`;
+      s += "/>";
+      this.metas.set(a.meta, s);
+    }
+    return s;
   }
 
   /** One action's element as pretty XML lines, each indented by `indent`. */

@@ -77,28 +77,43 @@ export function operationKey(a: Action): string {
   return `${a.rsc ? a.rsc.id : ""}_${task}_${a.interval}`;
 }
 
-/** The configured op an action comes from (a cancel names the monitor it ends). */
-function opDefinition(a: Action) {
-  const task = a.task === "cancel" ? "monitor" : a.task;
-  return a.rsc?.operations.find((o) => o.name === task && (parseDurationMs(o.interval) ?? 0) === a.interval);
+/** What an action needs from its op definition: the LRM's timeout and the expected rc. */
+interface OpFacts {
+  readonly timeoutMs: number;
+  readonly promoted: boolean;
 }
 
-function targetRc(a: Action): number {
-  if (a.task !== "monitor") return 0;
-  if (a.interval === 0) return 7;
-  const def = opDefinition(a);
-  const role = def?.role ?? def?.attrs.role;
-  return role === "Promoted" || role === "Master" ? 8 : 0;
+const NO_OP: OpFacts = { timeoutMs: DEFAULT_OP_TIMEOUT_MS, promoted: false };
+
+/**
+ * The op facts of each name and interval of a resource, the first definition winning, read once
+ * per resource rather than once per action (a stopped 32x2000 cluster has 64,000 probes).
+ */
+function opFactsOf(r: Resource): Map<string, OpFacts> {
+  const facts = new Map<string, OpFacts>();
+  for (const o of r.operations) {
+    const key = `${o.name}_${parseDurationMs(o.interval) ?? 0}`;
+    if (facts.has(key)) continue;
+    const timeout = o.attrs.timeout;
+    const role = o.role ?? o.attrs.role;
+    facts.set(key, {
+      timeoutMs: (timeout !== undefined ? parseDurationMs(timeout) : undefined) ?? DEFAULT_OP_TIMEOUT_MS,
+      promoted: role === "Promoted" || role === "Master",
+    });
+  }
+  return facts;
 }
 
 /**
- * Builds the payloads; nodes, resources and parameters are made once and shared by every
- * action that names them (a stopped 32x2000 cluster has 64,000 probes).
+ * Builds the payloads; nodes, resources, parameters and the usual meta attributes are made once
+ * and shared by every action that names them (a stopped 32x2000 cluster has 64,000 probes).
  */
 class PayloadMaker {
   private readonly nodes = new Map<ClusterNode, GraphNode>();
   private readonly resources = new Map<Resource, GraphResource>();
   private readonly params = new Map<Resource, Readonly<Record<string, string>>>();
+  private readonly ops = new Map<Resource, Map<string, OpFacts>>();
+  private readonly metas = new Map<string, Readonly<Record<string, string>>>();
 
   node(n: ClusterNode): GraphNode {
     let g = this.nodes.get(n);
@@ -109,11 +124,11 @@ class PayloadMaker {
   resource(r: Resource): GraphResource {
     let g = this.resources.get(r);
     if (!g) {
-      g = { id: r.id };
-      if (r.cls !== undefined) g = { ...g, class: r.cls };
-      if (r.provider !== undefined) g = { ...g, provider: r.provider };
-      if (r.type !== undefined) g = { ...g, type: r.type };
-      this.resources.set(r, g);
+      const m: { id: string; class?: string; provider?: string; type?: string } = { id: r.id };
+      if (r.cls !== undefined) m.class = r.cls;
+      if (r.provider !== undefined) m.provider = r.provider;
+      if (r.type !== undefined) m.type = r.type;
+      this.resources.set(r, (g = m));
     }
     return g;
   }
@@ -124,46 +139,90 @@ class PayloadMaker {
     return p;
   }
 
+  /** The op an action comes from (a cancel names the monitor it ends). */
+  private opFacts(a: Action): OpFacts {
+    let facts = this.ops.get(a.rsc!);
+    if (!facts) this.ops.set(a.rsc!, (facts = opFactsOf(a.rsc!)));
+    return facts.get(`${a.task === "cancel" ? "monitor" : a.task}_${a.interval}`) ?? NO_OP;
+  }
+
+  /**
+   * The CRM_meta_* of a resource operation. -G has always written a fixed CRM_meta_timeout; the
+   * LRM gets the op's own (timeoutMs). A recurring monitor (or the cancel of one) carries its
+   * interval, as Pacemaker's graph does; the agent learns where a migration goes from its
+   * migrate_source/migrate_target.
+   */
+  private metaOf(a: Action, node: GraphNode): Readonly<Record<string, string>> {
+    const ends = migrationEnds(a);
+    const cancel = a.task === "cancel" && a.interval > 0;
+    const shared = ends ? undefined : `${node.name}\0${a.interval}\0${cancel}`;
+    const known = shared === undefined ? undefined : this.metas.get(shared);
+    if (known) return known;
+    const meta: Record<string, string> = { CRM_meta_on_node: node.name, CRM_meta_timeout: "20000" };
+    if (a.interval > 0) meta.CRM_meta_interval = String(a.interval);
+    if (cancel) meta.CRM_meta_operation = "monitor";
+    if (ends) {
+      meta.CRM_meta_migrate_source = ends.source.name;
+      meta.CRM_meta_migrate_target = ends.target.name;
+    }
+    if (shared !== undefined) this.metas.set(shared, meta);
+    return meta;
+  }
+
   action(a: Action, id: number, kind: PlannedActionKind, inputs: number[]): PlannedAction {
-    const base = { id, kind, uid: a.uid, task: a.task, key: operationKey(a), interval: a.interval, inputs };
+    const key = operationKey(a);
     if (kind === "crm_event") {
       const target = this.node(a.fenceTarget!);
       const action = a.fenceAction!;
       return {
-        ...base,
+        id,
+        kind,
+        uid: a.uid,
+        task: a.task,
+        key,
+        interval: a.interval,
         node: target,
         params: NO_PARAMS,
         meta: { CRM_meta_on_node: target.name, CRM_meta_stonith_action: action },
         timeoutMs: DEFAULT_OP_TIMEOUT_MS,
         targetRc: 0,
         fence: { target, action },
+        inputs,
       };
     }
-    if (kind === "pseudo_event")
-      return { ...base, params: NO_PARAMS, meta: {}, timeoutMs: DEFAULT_OP_TIMEOUT_MS, targetRc: 0 };
+    if (kind === "pseudo_event") {
+      return {
+        id,
+        kind,
+        uid: a.uid,
+        task: a.task,
+        key,
+        interval: a.interval,
+        params: NO_PARAMS,
+        meta: NO_PARAMS,
+        timeoutMs: DEFAULT_OP_TIMEOUT_MS,
+        targetRc: 0,
+        inputs,
+      };
+    }
     const node = this.node(a.node!);
-    // -G has always written a fixed CRM_meta_timeout; the LRM gets the op's own (timeoutMs).
-    const meta: Record<string, string> = { CRM_meta_on_node: node.name, CRM_meta_timeout: "20000" };
-    // A recurring monitor (or the cancel of one) carries its interval, as Pacemaker's graph
-    // does; the agent learns where a migration goes from its migrate_source/migrate_target.
-    if (a.interval > 0) {
-      meta.CRM_meta_interval = String(a.interval);
-      if (a.task === "cancel") meta.CRM_meta_operation = "monitor";
-    }
-    const ends = migrationEnds(a);
-    if (ends) {
-      meta.CRM_meta_migrate_source = ends.source.name;
-      meta.CRM_meta_migrate_target = ends.target.name;
-    }
-    const timeout = opDefinition(a)?.attrs.timeout;
+    const op = this.opFacts(a);
+    // A probe expects "not running", a recurring monitor of the Promoted role "running promoted".
+    const targetRc = a.task !== "monitor" ? 0 : a.interval === 0 ? 7 : op.promoted ? 8 : 0;
     return {
-      ...base,
+      id,
+      kind,
+      uid: a.uid,
+      task: a.task,
+      key,
+      interval: a.interval,
       node,
       rsc: this.resource(a.rsc!),
       params: this.paramsOf(a.rsc!),
-      meta,
-      timeoutMs: (timeout !== undefined ? parseDurationMs(timeout) : undefined) ?? DEFAULT_OP_TIMEOUT_MS,
-      targetRc: targetRc(a),
+      meta: this.metaOf(a, node),
+      timeoutMs: op.timeoutMs,
+      targetRc,
+      inputs,
     };
   }
 }
