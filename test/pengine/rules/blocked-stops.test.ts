@@ -373,6 +373,8 @@ describe("a clone instance whose stop failed for good", () => {
   // The clone still counts as stopped once its other instances are: B stops.
   const check = (out: string): void => {
     expect(summaryOf(out)).toContain("Stop B ( n1 ) due to node availability");
+    // The other instance stops for B's start, which B's stop requires though it cannot happen.
+    expect(summaryOf(out)).toContain("Stop A:1 ( n2 ) due to required B start");
     expect(blockOf(out, "Revised Cluster Status:")).toContain(
       "* B (ocf:heartbeat:Dummy): Stopped (disabled)",
     );
@@ -408,6 +410,12 @@ describe("a stop that failed for good", () => {
 });
 
 describe("stops blocked by a blocked resource along mandatory orderings", () => {
+  it("a merely unmanaged resource does not hold up the stop ordered after it", () => {
+    const out = hbxSimulate(CASES[2].xml);
+    expect(blockOf(out, "Revised Cluster Status:")).toContain(
+      "* A (ocf:heartbeat:Dummy): Stopped (disabled)",
+    );
+  });
   for (const c of CASES) {
     it(c.name, () => {
       expect(summaryOf(hbxSimulate(c.xml))).toEqual(c.summary);

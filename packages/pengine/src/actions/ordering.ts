@@ -174,7 +174,8 @@ export function propagate(ws: WorkingSet, from: readonly Action[] = ws.actions):
       if (
         o.flags & OrderFlag.ImpliesThen &&
         t.optional &&
-        a.runnable !== false &&
+        // An unrunnable first implies its then all the same (Pacemaker's implies-then asks only
+        // whether first is required), so a stop names the start it was required by.
         !isMigrating(a) &&
         requiredOn(a, t.node)
       ) {

@@ -105,8 +105,11 @@ export function createPrimitiveActions(rsc: Resource, ws: WorkingSet): void {
       orderActions(ws, stop, start, flags);
     }
   } else {
-    // Nowhere to run: an unrunnable start still blocks whatever must start after it.
-    newAction(ws, rsc, "start", undefined, { optional: true, runnable: false });
+    // Nowhere to run: an unrunnable start still blocks whatever must start after it. A stop
+    // still implies it (Pacemaker orders stop before start whatever happens): a resource that
+    // stops requires what must start after it to restart, or stop too.
+    const start = newAction(ws, rsc, "start", undefined, { optional: true, runnable: false });
+    for (const stop of stops) orderActions(ws, stop, start, OrderFlag.ImpliesThen | OrderFlag.Restart);
   }
 }
 

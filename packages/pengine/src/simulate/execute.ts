@@ -35,7 +35,10 @@ function neverWaitsForever(): (a: Action) => boolean {
     let ok = true;
     for (const o of a.after) {
       const f = o.first;
+      // An unmanaged resource's actions are optional to Pacemaker (update_action_optional):
+      // they never hold anything up; one blocked by a failure blocks through its orderings.
       if (f.optional || completesClone(a, f)) continue;
+      if (f.rsc && !f.rsc.managed && !f.rsc.blocked) continue;
       if (!f.runnable) {
         if (o.flags !== OrderFlag.Optional && !(o.flags & OrderFlag.MinRunnable)) ok = false;
       } else if (!fires(f)) ok = false;
