@@ -29,7 +29,6 @@ import {
   noAckedUpdateLost,
   noResourceActiveTwice,
 } from "./invariants.js";
-import { lostWriteCause } from "./known-bugs.js";
 
 export interface SimOptions {
   seed: number;
@@ -61,8 +60,6 @@ export interface SimControl {
 export interface SimReport {
   seed: number;
   violations: string[];
-  /** Violations explained by a known open bug (known-bugs.ts), each prefixed with its name. */
-  known: string[];
   events: string[];
   stats: {
     faults: Record<string, number>;
@@ -208,7 +205,6 @@ export async function runSeed(opts: SimOptions): Promise<SimReport> {
   const events: string[] = [];
   const event = (s: string) => events.push(`${now()} ms: ${s}`);
   const violations: string[] = [];
-  const known: string[] = [];
   const faults: Record<string, number> = {};
   const count = (k: string) => (faults[k] = (faults[k] ?? 0) + 1);
   const writes: Record<string, number> = { submitted: 0, acked: 0, refused: 0, failed: 0 };
@@ -516,24 +512,21 @@ export async function runSeed(opts: SimOptions): Promise<SimReport> {
       });
     }
     const dc = nodes.find((n) => n.crm?.isDc)?.crm;
-    const found = (v: string, cause?: string) => {
-      if (cause) known.push(`${cause}: ${v}`);
-      else violations.push(v);
-      event(cause ? `${cause}: ${v}` : v);
+    const found = (v: string) => {
+      violations.push(v);
+      event(v);
     };
     for (const v of cibConverges(members)) found(v);
     for (const w of acked) w.dcQuorate = storedQuorate.get(w.id) ?? w.dcQuorate;
     for (const w of acked)
       for (const v of noAckedUpdateLost([w], members)) {
         const dropped = [...(droppedBy.get(w.id) ?? [])];
-        const cause = lostWriteCause(w, [...(droppedBySync.get(w.id) ?? [])]);
-        found(v, cause);
-        if (!cause)
-          event(
-            `  ${w.id}: DC ${w.dc} quorate=${w.dcQuorate} reached a majority=${w.dcReachedMajority} ` +
-              `down at ${w.dcDownAt ?? "-"}; dropped by ${dropped.join(" ") || "nobody"}; ` +
-              `by a sync on ${[...(droppedBySync.get(w.id) ?? [])].join(" ") || "none"}`,
-          );
+        found(v);
+        event(
+          `  ${w.id}: DC ${w.dc} quorate=${w.dcQuorate} reached a majority=${w.dcReachedMajority} ` +
+            `down at ${w.dcDownAt ?? "-"}; dropped by ${dropped.join(" ") || "nobody"}; ` +
+            `by a sync on ${[...(droppedBySync.get(w.id) ?? [])].join(" ") || "none"}`,
+        );
       }
     for (const rsc of RESOURCES)
       for (const v of everythingRunsAfterQuiescence([rsc], active)) {
@@ -550,7 +543,6 @@ export async function runSeed(opts: SimOptions): Promise<SimReport> {
   return {
     seed,
     violations,
-    known,
     events,
     stats: { faults, writes, packets: net.delivered, ops: world.ops, maxOverlapMs },
   };
