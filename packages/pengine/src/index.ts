@@ -5,7 +5,13 @@ export { formatClusterStatus, clusterStatusLines } from "./print/status.js";
 export { simulateTransition, executableActions } from "./simulate/execute.js";
 export { evaluateRule, parseInterval } from "./unpack/rules.js";
 export { failuresToMoveLines } from "./print/failures.js";
-export { transitionGraphXml, writeTransitionGraph, writeGraphXml, transitionDot } from "./graph/graph.js";
+export {
+  transitionGraphXml,
+  writeTransitionGraph,
+  writeGraphXml,
+  transitionDot,
+  graphDot,
+} from "./graph/graph.js";
 export {
   buildPlannedGraph,
   type PlannedGraph,

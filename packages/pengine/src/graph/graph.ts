@@ -1,13 +1,11 @@
 import { escapeAttr } from "@hbx/cib";
-import type { Action, WorkingSet } from "../types.js";
-import { executableActions } from "../simulate/execute.js";
+import type { WorkingSet } from "../types.js";
 import {
   type GraphNode,
   type GraphResource,
   type PlannedAction,
   type PlannedGraph,
   buildPlannedGraph,
-  operationKey,
 } from "./model.js";
 
 const NEEDS_ESCAPE = /[&<>"\n\r\t]/;
@@ -127,19 +125,31 @@ export function transitionGraphXml(ws: WorkingSet): string {
   writeTransitionGraph(ws, (c) => chunks.push(c));
   return chunks.join("");
 }
-/** The same graph in Graphviz DOT, as crm_simulate -D writes it. */
-export function transitionDot(ws: WorkingSet): string {
-  const acts = executableActions(ws);
-  const label = (a: Action): string =>
-    a.task === "stonith"
-      ? `stonith '${a.fenceAction}' ${a.fenceTarget!.name}`
-      : `${operationKey(a)}${a.node ? ` ${a.node.name}` : ""}`;
+/** The same graph in Graphviz DOT, as crm_simulate -D writes it: executed actions and the orderings between them. */
+export function graphDot(graph: PlannedGraph): string {
+  const label = (a: PlannedAction): string =>
+    a.kind === "crm_event"
+      ? `stonith '${a.fence!.action}' ${a.fence!.target.name}`
+      : `${a.key}${a.node ? ` ${a.node.name}` : ""}`;
+  const acts = graph.actions.filter((a) => a.kind !== "pseudo_event");
   const lines = [' digraph "g" {'];
   for (const a of acts) lines.push(`"${label(a)}" [ style=bold color="green" fontcolor="black"]`);
-  const set = new Set(acts);
+  // Each ordering once per edge, from the first's side: what it is ordered before, in graph order.
+  const thens = new Map<number, PlannedAction[]>();
+  for (const t of acts)
+    for (const i of t.inputs) {
+      if (graph.actions[i].kind === "pseudo_event") continue;
+      const list = thens.get(i);
+      if (list) list.push(t);
+      else thens.set(i, [t]);
+    }
   for (const a of acts)
-    for (const o of a.before)
-      if (set.has(o.then)) lines.push(`"${label(a)}" -> "${label(o.then)}" [ style = bold]`);
+    for (const t of thens.get(a.id) ?? []) lines.push(`"${label(a)}" -> "${label(t)}" [ style = bold]`);
   lines.push("}");
   return lines.join("\n") + "\n";
+}
+
+/** The DOT graph of a scheduled working set (see graphDot). */
+export function transitionDot(ws: WorkingSet): string {
+  return graphDot(buildPlannedGraph(ws));
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseXml } from "@hbx/cib";
 import { schedule } from "../schedule.js";
-import { transitionGraphXml, writeGraphXml } from "./graph.js";
+import { graphDot, transitionGraphXml, writeGraphXml } from "./graph.js";
 import { type PlannedAction, buildPlannedGraph } from "./model.js";
 
 const node = (n: string, up = true) =>
@@ -89,6 +89,13 @@ describe("the planned transition graph", () => {
     expect(chunks.join("")).toBe(transitionGraphXml(ws));
     // -G writes what runs; the pseudo actions stay in the graph for the engine's orderings.
     expect(transitionGraphXml(ws)).not.toContain("pseudo_event");
+  });
+
+  it("draws -D from the same graph: executed actions, and orderings between them without pseudo actions", () => {
+    const dot = graphDot(graph);
+    expect(dot).toContain('"a_start_0 alpha" -> "b_start_0 alpha" [ style = bold]');
+    expect(dot).toContain('"a_start_0 alpha" -> "a_monitor_10000 alpha" [ style = bold]');
+    expect(dot).not.toContain("g_start_0");
   });
 
   it("makes fencing a crm_event naming its target and action", () => {

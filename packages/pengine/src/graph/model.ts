@@ -70,7 +70,7 @@ export interface PlannedAction {
 export const DEFAULT_OP_TIMEOUT_MS = 20_000;
 const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
 
-export function operationKey(a: Action): string {
+function operationKey(a: Action): string {
   if (a.task === "stonith") return `stonith-${a.fenceTarget!.name}-${a.fenceAction}`;
   // A cancel names the recurring operation it ends.
   const task = a.task === "cancel" ? "monitor" : a.task;
