@@ -758,7 +758,7 @@ export class CrmMode {
     const delivery = this.deliveries.get(version);
     if (!quorate || !delivery) return version;
     const reached = await delivery;
-    const needed = Math.floor(this.opts.hacf.nodes.length / 2);
+    const needed = this.othersForMajority();
     if (reached.length < needed)
       throw new CibReplaceError(
         "failed",
@@ -767,30 +767,46 @@ export class CrmMode {
     return version;
   }
 
+  /** How many other nodes, with this one, make a majority of the configured nodes. */
+  private othersForMajority(): number {
+    return Math.floor(this.opts.hacf.nodes.length / 2);
+  }
+
   /** Client-written versions on their way to the members: the peers that confirmed each. */
   private readonly deliveries = new Map<string, Promise<string[]>>();
 
-  /** Send the current CIB to every other member; resolves with the members that acknowledged it. */
+  /**
+   * Send the current CIB to every other member; resolves with the members that stored it, as
+   * soon as a majority's worth of them did (the rest still get it), or once every member has
+   * answered or failed: a slow or dying member does not hold the write up.
+   */
   private sendToMembers(): Promise<string[]> {
     if (this.broadcastTimer) clearTimeout(this.broadcastTimer);
     this.broadcastTimer = undefined;
     const payload = this.nextPayload();
     const peers = this.ccm.view().members.filter((n) => n !== this.self);
-    // A request, patch or whole CIB: its reply says the member stored the version (a member
-    // whose counter ran ahead refuses it, and does not count).
-    const deliver = (p: string): Promise<boolean> =>
-      this.bus.request(CIB_DIFF_CHANNEL, p, payload.xml, 10_000).then((r) => text(r) === "stored");
-    return Promise.all(
-      peers.map((p) =>
-        deliver(p).then(
-          (held) => (held ? p : undefined),
-          (e: Error) => {
-            this.log.warn({ node: p, err: e.message }, `CIB to ${p}: ${e.message}`);
-            return undefined;
-          },
-        ),
-      ),
-    ).then((r) => r.filter((p): p is string => p !== undefined));
+    const needed = this.othersForMajority();
+    return new Promise((resolve) => {
+      const stored: string[] = [];
+      let settled = 0;
+      const done = () => {
+        if (stored.length >= needed || settled === peers.length) resolve([...stored]);
+      };
+      if (peers.length === 0) return resolve([]);
+      for (const p of peers)
+        // A request, patch or whole CIB: its reply says the member stored the version (a
+        // member whose counter ran ahead refuses it, and does not count).
+        this.bus
+          .request(CIB_DIFF_CHANNEL, p, payload.xml, 10_000)
+          .then(
+            (r) => void (text(r) === "stored" && stored.push(p)),
+            (e: Error) => this.log.warn({ node: p, err: e.message }, `CIB to ${p}: ${e.message}`),
+          )
+          .finally(() => {
+            settled++;
+            done();
+          });
+    });
   }
 
   /** A client write sent to the DC; its refusal comes back as the same CibWriteError. */
