@@ -13,7 +13,7 @@ bench=${HBX_BENCH_DIR:-../shared/bench}
 if [ "$(id -u)" != 0 ]; then echo "bench:failover: needs root (ip netns); not run" >&2; exit 2; fi
 if [ ! -x "$bench/hbx-failover.sh" ]; then echo "bench:failover: no harness at $bench; not run" >&2; exit 2; fi
 have_hb=1
-[ -x /usr/lib/heartbeat/heartbeat ] && [ -x "$bench/heartbeat-failover.sh" ] || have_hb=0
+[ -x /usr/libexec/heartbeat/heartbeat ] && [ -x "$bench/heartbeat-failover.sh" ] || have_hb=0
 [ $have_hb = 1 ] || echo "bench:failover: Debian's heartbeat (3.0.6) is not installed: its column is left out" >&2
 
 declare -A samples
