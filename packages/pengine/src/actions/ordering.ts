@@ -177,9 +177,11 @@ export function propagate(ws: WorkingSet, from: readonly Action[] = ws.actions):
         // An unrunnable first implies its then all the same (Pacemaker's implies-then asks only
         // whether first is required), so a stop names the start it was required by.
         !isMigrating(a) &&
-        requiredOn(a, t.node)
+        requiredOn(a, t.node) &&
+        // An unmanaged resource's start is never made required; the rest of this ordering (an
+        // unrunnable first) still applies to it below.
+        !(t.rsc && t.task === "start" && !t.rsc.managed)
       ) {
-        if (t.rsc && t.task === "start" && !t.rsc.managed) continue;
         t.optional = false;
         // Pacemaker names no reason when an action is required by its own resource's action.
         if (a.rsc !== t.rsc) t.reason ??= `required ${describe(a)}`;
