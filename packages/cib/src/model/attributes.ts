@@ -1,4 +1,5 @@
 import { type XmlElement, childElements } from "../xml/node.js";
+import { nvpairsOf } from "./nvpairs.js";
 
 /**
  * One `instance_attributes` / `meta_attributes` / `utilization` block (or Heartbeat v2's
@@ -28,13 +29,11 @@ export function readAttributeSets(
   for (const raw of childElements(el, kind)) {
     const set = raw.attrs["id-ref"] && byId?.get(raw.attrs["id-ref"]) ? byId.get(raw.attrs["id-ref"])! : raw;
     const pairs: Array<{ name: string; value: string }> = [];
-    const holders = [set, ...childElements(set, "attributes")];
-    for (const holder of holders) {
-      for (let nv of childElements(holder, "nvpair")) {
-        if (nv.attrs["id-ref"] && byId?.get(nv.attrs["id-ref"])) nv = byId.get(nv.attrs["id-ref"])!;
-        if (nv.attrs.name === undefined) continue;
-        pairs.push({ name: nv.attrs.name, value: nv.attrs.value ?? "" });
-      }
+    for (const found of nvpairsOf(set)) {
+      let nv = found.nvpair;
+      if (nv.attrs["id-ref"] && byId?.get(nv.attrs["id-ref"])) nv = byId.get(nv.attrs["id-ref"])!;
+      if (nv.attrs.name === undefined) continue;
+      pairs.push({ name: nv.attrs.name, value: nv.attrs.value ?? "" });
     }
     const score = set.attrs.score === undefined ? 0 : scoreNumber(set.attrs.score);
     out.push({ id: set.attrs.id ?? "", kind, score, rule: childElements(set, "rule")[0], pairs });
@@ -52,11 +51,3 @@ function scoreNumber(s: string): number {
 
 /** Every kind of attribute set the model knows. */
 export const attributeSetKinds: readonly string[] = SET_KINDS;
-
-/**
- * Heartbeat v2 wrote option names with underscores (`resource_failure_stickiness`,
- * `default_resource_stickiness`); Pacemaker reads both. Normalise to the dashed form.
- */
-export function canonicalOptionName(name: string): string {
-  return name.replace(/_/g, "-");
-}

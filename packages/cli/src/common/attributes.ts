@@ -1,61 +1,23 @@
-import { type XmlElement, canonicalOptionName, childElements, element, firstChild } from "@hbx/cib";
-import { type ClusterNode, indexNodes, makeId, nodeState, removeChild, section } from "./cib-model.js";
+import {
+  type FoundNvpair,
+  type NameMatch,
+  type XmlElement,
+  childElements,
+  element,
+  exactName,
+  findNvpair,
+  firstChild,
+  nvpairHolder,
+  nvpairsOf,
+  optionName,
+  removeNvpair,
+} from "@hbx/cib";
+import { type ClusterNode, indexNodes, makeId, nodeState, section } from "./cib-model.js";
 import { CliError, CrmExit } from "./exit-codes.js";
 
-/**
- * An nvpair and where it sits. Heartbeat v2 wrapped a set's nvpairs in an `<attributes>`
- * element (`<instance_attributes><attributes><nvpair/>…`); Pacemaker writes them directly in
- * the set. `parent` is the element that holds the nvpair (the set or its `<attributes>`).
- */
-export interface FoundNvpair {
-  set: XmlElement;
-  parent: XmlElement;
-  nvpair: XmlElement;
-}
-
-/** The nvpairs of one set in either form, in the order the engine reads them (cib's readAttributeSets). */
-export function nvpairsOf(set: XmlElement): FoundNvpair[] {
-  const out: FoundNvpair[] = [];
-  for (const parent of [set, ...childElements(set, "attributes")]) {
-    for (const nvpair of childElements(parent, "nvpair")) out.push({ set, parent, nvpair });
-  }
-  return out;
-}
-
-/** Where a new nvpair goes: a set in the v2 form keeps it, so one set never mixes the two forms. */
-function nvpairHolder(set: XmlElement): XmlElement {
-  return firstChild(set, "attributes") ?? set;
-}
-
-/**
- * How a name is compared: exactly (agent parameters, node attributes), or with v2's underscores
- * read as dashes (the options and meta attributes the scheduler reads that way).
- */
-export type NameMatch = (wanted: string, found: string) => boolean;
-export const exactName: NameMatch = (wanted, found) => wanted === found;
-export const optionName: NameMatch = (wanted, found) =>
-  canonicalOptionName(wanted) === canonicalOptionName(found);
-
-/** The first nvpair called one of `names` in `owner`'s direct sets of type `setType`, in either form. */
-export function findNvpair(
-  owner: XmlElement,
-  setType: string,
-  names: string[],
-  match: NameMatch = exactName,
-): FoundNvpair | undefined {
-  for (const set of childElements(owner, setType)) {
-    for (const found of nvpairsOf(set)) {
-      const name = found.nvpair.attrs.name;
-      if (name !== undefined && names.some((n) => match(n, name))) return found;
-    }
-  }
-  return undefined;
-}
-
-/** Remove a found nvpair; its (possibly empty) set stays, as Pacemaker leaves it. */
-export function removeNvpair(found: FoundNvpair): void {
-  removeChild(found.parent, found.nvpair);
-}
+// The nvpair helpers live in @hbx/cib, shared with the scheduler and the daemon; the tools keep
+// importing them from here.
+export { type FoundNvpair, type NameMatch, exactName, findNvpair, nvpairsOf, optionName, removeNvpair };
 
 /**
  * Set `name=value` on `owner` the way Pacemaker's tools do: update the nvpair when one of that

@@ -1,4 +1,4 @@
-import { childElements, firstChild } from "@hbx/cib";
+import { firstChild, nvpairElements } from "@hbx/cib";
 import { type Action, type ClusterNode, OrderFlag, type Resource, type WorkingSet } from "../types.js";
 import { findAction, newAction } from "./action.js";
 import { orderActions, propagate } from "./ordering.js";
@@ -17,9 +17,8 @@ function startupProbes(ws: WorkingSet): boolean {
   const conf = firstChild(ws.cib, "configuration");
   const crm = conf ? firstChild(conf, "crm_config") : undefined;
   let value: string | undefined;
-  for (const set of crm ? childElements(crm, "cluster_property_set") : [])
-    for (const nv of childElements(set, "nvpair"))
-      if (nv.attrs.name === "enable-startup-probes") value = nv.attrs.value;
+  for (const nv of crm ? nvpairElements(crm, "cluster_property_set") : [])
+    if (nv.attrs.name === "enable-startup-probes") value = nv.attrs.value;
   return truthy(value, true);
 }
 

@@ -1,4 +1,4 @@
-import { type CibOperation, type LrmOp, childElements, operationDigest } from "@hbx/cib";
+import { type CibOperation, type LrmOp, nvpairElements, operationDigest } from "@hbx/cib";
 import {
   type Action,
   type ClusterNode,
@@ -167,9 +167,8 @@ function sameDefinition(rsc: Resource, recorded: LrmOp, m: RecurringOp, ws: Work
   const digest = recorded.digest;
   if (digest === undefined) return true;
   const params: Record<string, string> = Object.fromEntries(rsc.params);
-  for (const set of childElements(m.op.element, "instance_attributes"))
-    for (const nv of childElements(set, "nvpair"))
-      if (nv.attrs.name !== undefined && nv.attrs.value !== undefined) params[nv.attrs.name] = nv.attrs.value;
+  for (const nv of nvpairElements(m.op.element, "instance_attributes"))
+    if (nv.attrs.name !== undefined && nv.attrs.value !== undefined) params[nv.attrs.name] = nv.attrs.value;
   params.CRM_meta_interval = String(m.interval);
   const timeout = m.op.attrs.timeout ?? ws.opDefaults.get("timeout");
   params.CRM_meta_timeout = String(timeout !== undefined ? parseInterval(timeout) : 20000);

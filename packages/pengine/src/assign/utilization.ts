@@ -1,4 +1,4 @@
-import { type XmlElement, childElements, firstChild, readConfiguration, readStatus } from "@hbx/cib";
+import { type XmlElement, firstChild, nvpairElements, readConfiguration, readStatus } from "@hbx/cib";
 import type { ClusterNode, Resource, WorkingSet } from "../types.js";
 import { INFINITY } from "@hbx/cib";
 
@@ -16,11 +16,11 @@ function amount(text: string | undefined): number {
   return Number.isFinite(n) ? n : 0;
 }
 
-function readSets(sets: XmlElement[], into: Map<string, number>): void {
-  for (const set of sets)
-    for (const nv of childElements(set, "nvpair"))
-      if (nv.attrs.name !== undefined && !into.has(nv.attrs.name))
-        into.set(nv.attrs.name, amount(nv.attrs.value));
+/** The first amount of each name in `owner`'s utilization sets, in either form. */
+function readSets(owner: XmlElement, into: Map<string, number>): void {
+  for (const nv of nvpairElements(owner, "utilization"))
+    if (nv.attrs.name !== undefined && !into.has(nv.attrs.name))
+      into.set(nv.attrs.name, amount(nv.attrs.value));
 }
 
 /** Each node's capacities: its configured utilization, then transient utilization in its state. */
@@ -41,7 +41,7 @@ function capacities(ws: WorkingSet): Map<ClusterNode, Map<string, number>> {
     const transient = firstChild(st.element, "transient_attributes");
     if (!node || !transient) continue;
     const m = caps.get(node) ?? new Map<string, number>();
-    readSets(childElements(transient, "utilization"), m);
+    readSets(transient, m);
     caps.set(node, m);
   }
   for (const node of ws.nodes) if (!caps.has(node)) caps.set(node, new Map());
@@ -54,7 +54,7 @@ export function demandOf(rsc: Resource): Map<string, number> {
   let d = demands.get(rsc);
   if (d) return d;
   d = new Map();
-  if (rsc.element && rsc.children.length === 0) readSets(childElements(rsc.element, "utilization"), d);
+  if (rsc.element && rsc.children.length === 0) readSets(rsc.element, d);
   demands.set(rsc, d);
   return d;
 }

@@ -1,6 +1,6 @@
 import {
   type LrmOp,
-  childElements,
+  nvpairElements,
   operationDigest,
   parseParameterList,
   restartDigest,
@@ -45,10 +45,8 @@ function currentParameters(rsc: Resource, op: LrmOp, ws?: WorkingSet): Record<st
     (o) => o.name === op.operation && parseInterval(o.interval) === op.interval,
   );
   if (def) {
-    for (const set of childElements(def.element, "instance_attributes"))
-      for (const nv of childElements(set, "nvpair"))
-        if (nv.attrs.name !== undefined && nv.attrs.value !== undefined)
-          params[nv.attrs.name] = nv.attrs.value;
+    for (const nv of nvpairElements(def.element, "instance_attributes"))
+      if (nv.attrs.name !== undefined && nv.attrs.value !== undefined) params[nv.attrs.name] = nv.attrs.value;
   }
   params.CRM_meta_interval = String(op.interval);
   if (op.interval > 0 && ws) {
