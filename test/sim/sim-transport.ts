@@ -120,6 +120,6 @@ export class SimTransport extends EventEmitter<HeartbeatNodeEvents> implements H
   }
 
   async sendStats(): Promise<SendStats> {
-    return { sends: 0, maxIntervalMs: 0, windowMs: 0 };
+    return { sends: 0, maxIntervalMs: 0, windowMs: 0, bytes: 0 };
   }
 }

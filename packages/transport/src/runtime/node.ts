@@ -61,7 +61,7 @@ export class HeartbeatNode extends EventEmitter<HeartbeatNodeEvents> implements 
   private stopped = false;
   private readonly started = performance.now();
   private readonly peerMemory: PeerMemory;
-  private sendWindow = { since: performance.now(), last: -1, sends: 0, maxIntervalMs: 0 };
+  private sendWindow = { since: performance.now(), last: -1, sends: 0, maxIntervalMs: 0, bytes: 0 };
 
   constructor(private readonly opts: HeartbeatNodeOptions) {
     super();
@@ -172,6 +172,7 @@ export class HeartbeatNode extends EventEmitter<HeartbeatNodeEvents> implements 
     m.set(F.ttl, String(this.opts.hacf.hopfudge + this.opts.hacf.nodes.length));
     const wire = signMessage(m, this.opts.authkeys, this.opts.format ?? "netstring");
     for (const l of this.links) l.send(wire);
+    this.sendWindow.bytes += wire.length;
     return seq;
   }
 
@@ -328,9 +329,15 @@ export class HeartbeatNode extends EventEmitter<HeartbeatNodeEvents> implements 
 
   async sendStats(reset = false): Promise<SendStats> {
     const w = this.sendWindow;
-    const stats = { sends: w.sends, maxIntervalMs: w.maxIntervalMs, windowMs: performance.now() - w.since };
+    const stats = {
+      sends: w.sends,
+      maxIntervalMs: w.maxIntervalMs,
+      windowMs: performance.now() - w.since,
+      bytes: w.bytes,
+    };
     // A new window starts from the last send, so the first gap after a reset is measured too.
-    if (reset) this.sendWindow = { since: performance.now(), last: w.last, sends: 0, maxIntervalMs: 0 };
+    if (reset)
+      this.sendWindow = { since: performance.now(), last: w.last, sends: 0, maxIntervalMs: 0, bytes: 0 };
     return stats;
   }
 

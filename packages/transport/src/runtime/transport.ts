@@ -30,6 +30,8 @@ export interface SendStats {
   maxIntervalMs: number;
   /** How long the measurement ran, in ms. */
   windowMs: number;
+  /** Bytes of every packet this node signed and sent (heartbeats and cluster messages), counted once per packet whatever the number of links. */
+  bytes: number;
 }
 
 /**
