@@ -43,7 +43,7 @@ export interface LiveNode {
   readonly dir: string;
 }
 
-/** No resources (the measurement is of CIB writes), fencing off, quorum as Pacemaker counts it. */
+/** No resources (the benches write their own), fencing off, quorum as Pacemaker counts it. */
 const CIB = `<cib admin_epoch="0" epoch="1" num_updates="0" validate-with="pacemaker-3.0" crm_feature_set="3.0.14">
   <configuration>
     <crm_config>
@@ -72,6 +72,8 @@ export class LiveCluster {
   constructor(
     names: readonly string[],
     private readonly nodeArgs: readonly string[] = [],
+    /** Each node's environment besides this process's (e.g. OCF_ROOT for a bench's agents). */
+    private readonly nodeEnv: (node: string) => Record<string, string> = () => ({}),
   ) {
     const port = 30000 + (process.pid % 20000);
     this.nodes = names.map((name, i) => {
@@ -109,8 +111,14 @@ export class LiveCluster {
         ...["--ha-dir", join(n.dir, "ha.d"), "--node", n.name, "--state-dir", join(n.dir, "state")],
         ...["--bind", n.addr, "--socket", n.socket],
       ];
-      this.children.push(spawn(process.execPath, args, { cwd: n.dir, stdio: "ignore" }));
+      const env = { ...process.env, ...this.nodeEnv(n.name) };
+      this.children.push(spawn(process.execPath, args, { cwd: n.dir, env, stdio: "ignore" }));
     }
+  }
+
+  /** Each node's hbxd process id, in node order (undefined when it did not start). */
+  pids(): (number | undefined)[] {
+    return this.children.map((c) => c.pid);
   }
 
   /** CPU seconds the cluster's hbxd have used so far, undefined when they cannot be read. */
