@@ -4,7 +4,7 @@
  * directly in the set. Every reader and editor of nvpairs (the scheduler, the daemon, the tools)
  * goes through these, so a v2 CIB is read the same everywhere.
  */
-import { type XmlElement, childElements, firstChild } from "../xml/index.js";
+import { type XmlElement, childElements, element, firstChild } from "../xml/index.js";
 
 /** An nvpair and where it sits: `parent` holds it (the set itself or its `<attributes>`). */
 export interface FoundNvpair {
@@ -65,6 +65,37 @@ export function findNvpair(
     }
   }
   return undefined;
+}
+
+/**
+ * Set `name=value` on `owner` the way Pacemaker's tools do: update the nvpair when one of that
+ * name (or an alias) exists in a set of this type, in either form; otherwise add
+ * `<setId>-<name>` to the set with id `setId`, creating that set at the end of `owner` when it
+ * does not exist. Returns what was written, for the tools' "Set … option" lines.
+ */
+export function setNvpair(
+  owner: XmlElement,
+  setType: string,
+  setId: string,
+  name: string,
+  value: string,
+  aliases: string[] = [],
+  match: NameMatch = exactName,
+): { id: string; setId?: string; created: boolean } {
+  const found = findNvpair(owner, setType, [name, ...aliases], match);
+  if (found) {
+    found.nvpair.attrs.value = value;
+    return { id: found.nvpair.attrs.id, created: false };
+  }
+  let set = childElements(owner, setType).find((s) => s.attrs.id === setId);
+  if (!set) {
+    set = element(setType, { id: setId });
+    owner.children.push(set);
+  }
+  // ":" and "#" are not valid in an XML id: Pacemaker writes them as ".".
+  const id = `${setId}-${name}`.replace(/[:#]/g, ".");
+  nvpairHolder(set).children.push(element("nvpair", { id, name, value }));
+  return { id, setId, created: true };
 }
 
 /** Remove a found nvpair; its (possibly empty) set stays, as Pacemaker leaves it. */

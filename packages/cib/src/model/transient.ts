@@ -6,6 +6,7 @@
  * cib.status-update, cib.cleanup) and the tools that edit a CIB file.
  */
 import { childElements, element, firstChild, type XmlElement } from "../xml/index.js";
+import { nvpairHolder, nvpairsOf, removeNvpairsWhere } from "./nvpairs.js";
 
 /** A node's node_state in the status section, by uname (then by id). */
 export function findNodeState(cib: XmlElement, node: string): XmlElement | undefined {
@@ -15,7 +16,10 @@ export function findNodeState(cib: XmlElement, node: string): XmlElement | undef
   return states.find((s) => s.attrs.uname === node) ?? states.find((s) => s.attrs.id === node);
 }
 
-/** The node's transient instance_attributes, created as `status-NODEID` when `create` is set. */
+/**
+ * The node's transient instance_attributes, created as `status-NODEID` when `create` is set. Its
+ * nvpairs may sit in Heartbeat v2's `<attributes>` wrapper: read them through nvpairsOf.
+ */
 export function transientAttributeSet(state: XmlElement, create = false): XmlElement | undefined {
   const nodeId = state.attrs.id ?? state.attrs.uname ?? "";
   let ta = firstChild(state, "transient_attributes");
@@ -35,7 +39,12 @@ export function transientAttributeSet(state: XmlElement, create = false): XmlEle
 /** The value of a node's transient attribute, if set. */
 export function getTransientAttribute(state: XmlElement, name: string): string | undefined {
   const set = transientAttributeSet(state);
-  return set ? childElements(set, "nvpair").find((p) => p.attrs.name === name)?.attrs.value : undefined;
+  return set ? findIn(set, name)?.attrs.value : undefined;
+}
+
+/** The nvpair called `name` in a set, in either form. */
+function findIn(set: XmlElement, name: string): XmlElement | undefined {
+  return nvpairsOf(set).find((f) => f.nvpair.attrs.name === name)?.nvpair;
 }
 
 /**
@@ -48,11 +57,11 @@ export function setTransientAttribute(
   value: string | ((old: string | undefined) => string),
 ): string {
   const set = transientAttributeSet(state, true)!;
-  let nv = childElements(set, "nvpair").find((p) => p.attrs.name === name);
+  let nv = findIn(set, name);
   const next = typeof value === "string" ? value : value(nv?.attrs.value);
   if (!nv) {
     nv = element("nvpair", { id: `${set.attrs.id ?? ""}-${name}`.replace(/[:#]/g, "."), name, value: next });
-    set.children.push(nv);
+    nvpairHolder(set).children.push(nv);
   } else nv.attrs.value = next;
   return next;
 }
@@ -60,12 +69,7 @@ export function setTransientAttribute(
 /** Remove a node's transient attribute; returns whether there was one. */
 export function deleteTransientAttribute(state: XmlElement, name: string): boolean {
   const set = transientAttributeSet(state);
-  if (!set) return false;
-  const before = set.children.length;
-  set.children = set.children.filter(
-    (c) => !(c.kind === "element" && c.name === "nvpair" && c.attrs.name === name),
-  );
-  return set.children.length !== before;
+  return set ? removeNvpairsWhere(set, (n) => n === name) > 0 : false;
 }
 
 function lrmResources(state: XmlElement): XmlElement | undefined {
@@ -77,8 +81,9 @@ export function nodeHasFailures(state: XmlElement, rsc: string): boolean {
   const set = transientAttributeSet(state);
   if (
     set &&
-    childElements(set, "nvpair").some(
-      (p) => p.attrs.name === `fail-count-${rsc}` || p.attrs.name?.startsWith(`fail-count-${rsc}#`),
+    nvpairsOf(set).some(
+      ({ nvpair: p }) =>
+        p.attrs.name === `fail-count-${rsc}` || p.attrs.name?.startsWith(`fail-count-${rsc}#`),
     )
   )
     return true;
@@ -127,13 +132,11 @@ export function cleanupResourceStatus(
           opts.op === undefined
             ? n === prefix || n.startsWith(`${prefix}#`)
             : n === `${prefix}#${opts.op}_${opts.intervalMs ?? 0}`;
-        const keep = set.children.filter((c) => {
-          if (c.kind !== "element" || c.name !== "nvpair") return true;
-          const n = c.attrs.name ?? "";
-          return !(matches(n, `fail-count-${rsc}`) || matches(n, `last-failure-${rsc}`));
-        });
-        if (keep.length !== set.children.length) touched = true;
-        set.children = keep;
+        const dropped = removeNvpairsWhere(
+          set,
+          (n) => matches(n, `fail-count-${rsc}`) || matches(n, `last-failure-${rsc}`),
+        );
+        if (dropped > 0) touched = true;
       }
       const lr = opts.history ? lrmResources(state) : undefined;
       if (lr) {

@@ -11,43 +11,23 @@ import {
   nvpairsOf,
   optionName,
   removeNvpair,
+  setNvpair,
 } from "@hbx/cib";
 import { type ClusterNode, indexNodes, makeId, nodeState, section } from "./cib-model.js";
 import { CliError, CrmExit } from "./exit-codes.js";
 
 // The nvpair helpers live in @hbx/cib, shared with the scheduler and the daemon; the tools keep
 // importing them from here.
-export { type FoundNvpair, type NameMatch, exactName, findNvpair, nvpairsOf, optionName, removeNvpair };
-
-/**
- * Set `name=value` on `owner` the way Pacemaker's tools do: update the nvpair when one of that
- * name (or an alias) exists in a set of this type, in either form; otherwise add
- * `<setId>-<name>` to the set with id `setId`, creating that set at the end of `owner` when it
- * does not exist. Returns what was written, for the tools' "Set … option" lines.
- */
-export function setNvpair(
-  owner: XmlElement,
-  setType: string,
-  setId: string,
-  name: string,
-  value: string,
-  aliases: string[] = [],
-  match: NameMatch = exactName,
-): { id: string; setId?: string; created: boolean } {
-  const found = findNvpair(owner, setType, [name, ...aliases], match);
-  if (found) {
-    found.nvpair.attrs.value = value;
-    return { id: found.nvpair.attrs.id, created: false };
-  }
-  let set = childElements(owner, setType).find((s) => s.attrs.id === setId);
-  if (!set) {
-    set = element(setType, { id: setId });
-    owner.children.push(set);
-  }
-  const id = makeId(`${setId}-${name}`);
-  nvpairHolder(set).children.push(element("nvpair", { id, name, value }));
-  return { id, setId, created: true };
-}
+export {
+  type FoundNvpair,
+  type NameMatch,
+  exactName,
+  findNvpair,
+  nvpairsOf,
+  optionName,
+  removeNvpair,
+  setNvpair,
+};
 
 /**
  * Cluster, node and transient attributes as crm_attribute (and the crm_standby and

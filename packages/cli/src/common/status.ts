@@ -1,4 +1,13 @@
-import { type XmlElement, childElements, cleanupResourceStatus, firstChild, parseDurationMs } from "@hbx/cib";
+import {
+  type XmlElement,
+  childElements,
+  cleanupResourceStatus,
+  firstChild,
+  nodeHasFailures,
+  nvpairsOf,
+  parseDurationMs,
+  transientAttributeSet,
+} from "@hbx/cib";
 import { type NodeName, section } from "./cib-model.js";
 
 /**
@@ -63,27 +72,7 @@ export function primitiveStates(cib: XmlElement, rsc: string): PrimitiveState[] 
 /** Whether a resource has failures recorded on a node (failed operations or a fail count). */
 export function hasFailures(cib: XmlElement, rsc: string, node: NodeName): boolean {
   const state = stateOf(cib, node);
-  if (!state) return false;
-  const set = transientSet(state);
-  if (
-    set &&
-    childElements(set, "nvpair").some(
-      (p) => p.attrs.name === `fail-count-${rsc}` || p.attrs.name?.startsWith(`fail-count-${rsc}#`),
-    )
-  ) {
-    return true;
-  }
-  const lrm = lrmResource(state, rsc);
-  return (
-    lrm !== undefined &&
-    childElements(lrm, "lrm_rsc_op").some((op) => op.attrs.id?.endsWith("_last_failure_0"))
-  );
-}
-
-/** Transient attribute sets of a node's state (created on request). */
-export function transientSet(state: XmlElement): XmlElement | undefined {
-  const ta = firstChild(state, "transient_attributes");
-  return ta ? firstChild(ta, "instance_attributes") : undefined;
+  return state !== undefined && nodeHasFailures(state, rsc);
 }
 
 function stateOf(cib: XmlElement, node: NodeName): XmlElement | undefined {
@@ -111,9 +100,10 @@ export function queryFailCount(
 ): { name: string; value: string } {
   const set = (() => {
     const s = stateOf(cib, node);
-    return s ? transientSet(s) : undefined;
+    return s ? transientAttributeSet(s) : undefined;
   })();
-  const pairs = set ? childElements(set, "nvpair") : [];
+  // Either form: the status may come from a Heartbeat v2 CIB file.
+  const pairs = set ? nvpairsOf(set).map((f) => f.nvpair) : [];
   const legacy = failCountName(rsc);
   let name = op === undefined ? legacy : failCountName(rsc, op, intervalMs);
   let value = "0";

@@ -131,6 +131,23 @@ describe("failure-timeout bookkeeping", () => {
     // An already expired failure asks for a recheck now.
     expect(nextRecheckDelayMs(withFailure(off), at(T0 + 601))).toBe(0);
   });
+
+  it("finds and clears failures kept in Heartbeat v2's <attributes> form, and reads cluster_recheck_interval", () => {
+    const v2Props = `</cluster_property_set><cluster_property_set id="o-v2"><attributes>
+      <nvpair id="o2" name="cluster_recheck_interval" value="30min"/></attributes>`;
+    const doc = cib(v2Props, meta({ "failure-timeout": "2s" }));
+    fail(doc, "alpha", "d", T0);
+    // Wrap alpha's transient nvpairs as Heartbeat v2 wrote them.
+    const set = firstChild(
+      firstChild(findNodeState(doc, "alpha")!, "transient_attributes")!,
+      "instance_attributes",
+    )!;
+    set.children = [element("attributes", {}, set.children)];
+    expect(nextRecheckDelayMs(cib(v2Props), at(T0))).toBe(30 * 60_000);
+    expect(failuresWithTimeout(doc, at(T0)).map((f) => `${f.rsc}@${f.node}`)).toEqual(["d@alpha"]);
+    expect(clearExpiredFailures(doc, at(T0 + 2)).map((f) => `${f.rsc}@${f.node}`)).toEqual(["d@alpha"]);
+    expect(childElements(firstChild(set, "attributes")!, "nvpair")).toEqual([]);
+  });
 });
 
 describe.skipIf(!existsSync(DUMMY))("DcLoop recheck at failure-timeout, with the real Dummy agent", () => {

@@ -5,7 +5,16 @@
  * (bounded by cluster-recheck-interval) so a resource banned by its failures can come back.
  * Pure functions on a CIB; the DcLoop owns the timer.
  */
-import { type XmlElement, childElements, firstChild, transientAttributeSet, walkElements } from "@hbx/cib";
+import {
+  type XmlElement,
+  canonicalOptionName,
+  childElements,
+  firstChild,
+  nvpairsOf,
+  removeNvpairsWhere,
+  transientAttributeSet,
+  walkElements,
+} from "@hbx/cib";
 import { parseInterval, unpackCluster } from "@hbx/pengine";
 
 /** Pacemaker's default cluster-recheck-interval (15 minutes). */
@@ -15,7 +24,8 @@ export const DEFAULT_RECHECK_INTERVAL_MS = 15 * 60 * 1000;
 export function recheckIntervalMs(cib: XmlElement): number {
   const crmConfig = firstChild(firstChild(cib, "configuration") ?? cib, "crm_config");
   for (const el of crmConfig ? walkElements(crmConfig) : [])
-    if (el.name === "nvpair" && el.attrs.name === "cluster-recheck-interval")
+    // Heartbeat v2 may have written it cluster_recheck_interval, inside <attributes>.
+    if (el.name === "nvpair" && canonicalOptionName(el.attrs.name ?? "") === "cluster-recheck-interval")
       return parseInterval(el.attrs.value);
   return DEFAULT_RECHECK_INTERVAL_MS;
 }
@@ -44,7 +54,7 @@ export function failuresWithTimeout(cib: XmlElement, now: Date): FailureRecord[]
     const set = transientAttributeSet(ns);
     if (!set) continue;
     const byRsc = new Map<string, { names: string[]; last: number; counted: boolean }>();
-    for (const p of childElements(set, "nvpair")) {
+    for (const { nvpair: p } of nvpairsOf(set)) {
       const m = FAIL_ATTR.exec(p.attrs.name ?? "");
       if (!m) continue;
       const rec = byRsc.get(m[2]) ?? { names: [], last: 0, counted: false };
@@ -84,9 +94,7 @@ export function clearExpiredFailures(cib: XmlElement, now: Date): FailureRecord[
     const set = transientAttributeSet(byNode.get(f.node)!);
     if (!set) continue;
     const drop = new Set(f.names);
-    set.children = set.children.filter(
-      (c) => !(c.kind === "element" && c.name === "nvpair" && drop.has(c.attrs.name ?? "")),
-    );
+    removeNvpairsWhere(set, (name) => drop.has(name));
   }
   return expired;
 }

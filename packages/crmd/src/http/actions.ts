@@ -16,6 +16,7 @@ import {
   makePatch,
   parseXml,
   serializeXml,
+  setNvpair,
 } from "@hbx/cib";
 import type { IpcHandler } from "../ipc/server.js";
 
@@ -85,22 +86,7 @@ function setStandby(cib: XmlElement, nodeName: string, value: "on" | "off"): voi
   const node = nodes ? childElements(nodes, "node").find((n) => n.attrs.uname === nodeName) : undefined;
   if (!node)
     throw new ActionInputError(`node: ${JSON.stringify(nodeName)} has no entry in the CIB's nodes section`);
-  for (const set of childElements(node, "instance_attributes")) {
-    for (const holder of [set, ...childElements(set, "attributes")]) {
-      const nv = childElements(holder, "nvpair").find((p) => p.attrs.name === "standby");
-      if (nv) {
-        nv.attrs.value = value;
-        return;
-      }
-    }
-  }
-  const setId = `nodes-${node.attrs.id ?? nodeName}`;
-  let set = childElements(node, "instance_attributes").find((s) => s.attrs.id === setId);
-  if (!set) {
-    set = element("instance_attributes", { id: setId });
-    node.children.push(set);
-  }
-  set.children.push(element("nvpair", { id: `${setId}-standby`, name: "standby", value }));
+  setNvpair(node, "instance_attributes", `nodes-${node.attrs.id ?? nodeName}`, "standby", value);
 }
 
 function constraintsOf(cib: XmlElement): XmlElement {
