@@ -68,6 +68,17 @@ export function findNvpair(
 }
 
 /**
+ * The first value of cluster option `name` in crm_config's property sets, in either form and
+ * spelling (`no_quorum_policy` for `no-quorum-policy`), rules not evaluated: for the daemon's
+ * few direct reads; the scheduler resolves its options with rules.
+ */
+export function clusterOption(cib: XmlElement, name: string): string | undefined {
+  const crmConfig = firstChild(firstChild(cib, "configuration") ?? cib, "crm_config");
+  const found = crmConfig && findNvpair(crmConfig, "cluster_property_set", [name], optionName);
+  return found ? found.nvpair.attrs.value : undefined;
+}
+
+/**
  * Set `name=value` on `owner` the way Pacemaker's tools do: update the nvpair when one of that
  * name (or an alias) exists in a set of this type, in either form; otherwise add
  * `<setId>-<name>` to the set with id `setId`, creating that set at the end of `owner` when it

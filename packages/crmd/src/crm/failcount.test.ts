@@ -108,6 +108,9 @@ describe("fail-count bookkeeping on the DC", () => {
     const lenient = cib('<nvpair id="o2" name="start-failure-is-fatal" value="false"/>');
     expect(recordResult(lenient, "alpha", result("start", 0, 1), now)?.value).toBe("1");
     expect(recordResult(lenient, "alpha", result("start", 0, 1), now)?.value).toBe("2");
+    // Heartbeat v2's spelling, inside <attributes>, counts the same.
+    const v2 = cib(`<attributes><nvpair id="o2" name="start_failure_is_fatal" value="false"/></attributes>`);
+    expect(recordResult(v2, "alpha", result("start", 0, 1), now)?.value).toBe("1");
   });
 
   it("a failed stop is INFINITY; probes and successes never count", () => {

@@ -4,7 +4,7 @@
  * seconds) in the node's transient attributes, which the policy engine reads for
  * migration-threshold, failure-stickiness and start-failure-is-fatal. Pure functions on a CIB.
  */
-import { type XmlElement, findNodeState, firstChild, setTransientAttribute, walkElements } from "@hbx/cib";
+import { type XmlElement, clusterOption, findNodeState, setTransientAttribute } from "@hbx/cib";
 import { type OperationResult, isFailure, recordOperation } from "@hbx/lrm";
 import type { Logger } from "pino";
 
@@ -12,11 +12,8 @@ const INFINITY = "INFINITY";
 
 /** start-failure-is-fatal from crm_config (default true, as in Pacemaker). */
 export function startFailureIsFatal(cib: XmlElement): boolean {
-  const crmConfig = firstChild(firstChild(cib, "configuration") ?? cib, "crm_config");
-  for (const el of crmConfig ? walkElements(crmConfig) : [])
-    if (el.name === "nvpair" && el.attrs.name === "start-failure-is-fatal")
-      return !["false", "no", "off", "0", "n"].includes((el.attrs.value ?? "").toLowerCase());
-  return true;
+  const value = clusterOption(cib, "start-failure-is-fatal");
+  return value === undefined || !["false", "no", "off", "0", "n"].includes(value.toLowerCase());
 }
 
 /**

@@ -7,13 +7,12 @@
  */
 import {
   type XmlElement,
-  canonicalOptionName,
   childElements,
+  clusterOption,
   firstChild,
   nvpairsOf,
   removeNvpairsWhere,
   transientAttributeSet,
-  walkElements,
 } from "@hbx/cib";
 import { parseInterval, unpackCluster } from "@hbx/pengine";
 
@@ -22,12 +21,8 @@ export const DEFAULT_RECHECK_INTERVAL_MS = 15 * 60 * 1000;
 
 /** cluster-recheck-interval from crm_config in ms (0 disables the periodic recheck). */
 export function recheckIntervalMs(cib: XmlElement): number {
-  const crmConfig = firstChild(firstChild(cib, "configuration") ?? cib, "crm_config");
-  for (const el of crmConfig ? walkElements(crmConfig) : [])
-    // Heartbeat v2 may have written it cluster_recheck_interval, inside <attributes>.
-    if (el.name === "nvpair" && canonicalOptionName(el.attrs.name ?? "") === "cluster-recheck-interval")
-      return parseInterval(el.attrs.value);
-  return DEFAULT_RECHECK_INTERVAL_MS;
+  const value = clusterOption(cib, "cluster-recheck-interval");
+  return value === undefined ? DEFAULT_RECHECK_INTERVAL_MS : parseInterval(value);
 }
 
 /** One resource's failures on one node: the attribute names and when they expire (epoch ms). */

@@ -106,6 +106,10 @@ describe("the DC's status edits", () => {
     expect(effectiveQuorum(plain, view(["alpha"], 2))).toBe(true);
     const strict = parseXml(cibText(`<nvpair id="o2" name="no-quorum-policy" value="stop"/>`), "t");
     expect(effectiveQuorum(strict, view(["alpha"], 2))).toBe(false);
+    // Heartbeat v2 spelled it no_quorum_policy, inside <attributes>.
+    const v2 = `</cluster_property_set><cluster_property_set id="v2"><attributes>
+      <nvpair id="o2" name="no_quorum_policy" value="stop"/></attributes>`;
+    expect(effectiveQuorum(parseXml(cibText(v2), "t"), view(["alpha"], 2))).toBe(false);
     expect(effectiveQuorum(plain, view(["alpha"], 3))).toBe(false);
     expect(effectiveQuorum(plain, view(["alpha", "bravo"], 3))).toBe(true);
     writeClusterAttrs(plain, false);

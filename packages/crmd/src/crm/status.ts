@@ -6,10 +6,10 @@
 import {
   type XmlElement,
   childElements,
+  clusterOption,
   element,
   firstChild,
   getTransientAttribute,
-  walkElements,
 } from "@hbx/cib";
 import type { MembershipView } from "@hbx/ccm";
 
@@ -96,11 +96,7 @@ export function writeNodeStates(
 
 /** The CIB's no-quorum-policy, if set in crm_config. */
 export function noQuorumPolicy(cib: XmlElement): string | undefined {
-  const crmConfig = firstChild(firstChild(cib, "configuration") ?? cib, "crm_config");
-  if (!crmConfig) return undefined;
-  for (const el of walkElements(crmConfig))
-    if (el.name === "nvpair" && el.attrs.name === "no-quorum-policy") return el.attrs.value;
-  return undefined;
+  return clusterOption(cib, "no-quorum-policy");
 }
 
 /**
