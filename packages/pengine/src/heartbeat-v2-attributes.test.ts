@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { operationDigest, parseXml } from "@hbx/cib";
+import { type XmlElement, operationDigest, parseXml, repoRoot, serializeXml, walkElements } from "@hbx/cib";
 import { schedule } from "./schedule.js";
 import { simulateTransition } from "./simulate/execute.js";
 import { transitionGraphXml } from "./graph/graph.js";
@@ -104,5 +106,55 @@ describe("the scheduler on Heartbeat v2's <attributes> form", () => {
     const modern = decisions(xml("modern"));
     expect(modern.actions).toEqual([" * Resource action: r start on n1"]);
     expect(decisions(xml("v2"))).toEqual(modern);
+  });
+});
+
+/** The same CIB with every `<attributes>` wrapper taken away: its nvpairs moved up into the set. */
+function unwrapped(cib: XmlElement): XmlElement {
+  for (const el of walkElements(cib))
+    el.children = el.children.flatMap((c) =>
+      c.kind === "element" && c.name === "attributes" ? c.children : [c],
+    );
+  return cib;
+}
+
+describe("the project's Heartbeat v2 example", () => {
+  const example = readFileSync(join(repoRoot, "examples/mysql-scoring/cib.xml"), "utf8");
+
+  /** The example with mysql_group running on mysql1 and `failures` monitor failures of mysql_ip, kept in v2 form. */
+  function withFailures(failures: number): string {
+    const op = (rsc: string, type: string, cls: string) =>
+      `<lrm_resource id="${rsc}" class="${cls}"${cls === "ocf" ? ' provider="heartbeat"' : ""} type="${type}">
+        <lrm_rsc_op id="${rsc}_last_0" operation="start" call-id="3" rc-code="0" op-status="0" interval="0" transition-key="1:1:0:x"/>
+      </lrm_resource>`;
+    const state = (n: string, lrm: string, attrs: string) =>
+      `<node_state id="${n}" uname="${n}" in_ccm="true" crmd="online" join="member" expected="member">
+        <transient_attributes id="${n}"><instance_attributes id="status-${n}"><attributes>${attrs}</attributes></instance_attributes></transient_attributes>
+        <lrm id="${n}"><lrm_resources>${lrm}</lrm_resources></lrm></node_state>`;
+    const fails = failures
+      ? `<nvpair id="status-mysql1-fc" name="fail-count-mysql_ip#monitor_5000" value="${failures}"/>
+         <nvpair id="status-mysql1-lf" name="last-failure-mysql_ip#monitor_5000" value="1767323045"/>`
+      : "";
+    const status = `<status>${state("mysql1", op("mysql_ip", "IPaddr", "ocf") + op("mysql", "mysql", "lsb"), fails)}${state("mysql2", "", "")}</status>`;
+    return example.replace("<status/>", status);
+  }
+
+  it("decides and scores the same as its modern form, with no failures and after one or two", () => {
+    for (const failures of [0, 1, 2]) {
+      const v2 = parseXml(withFailures(failures), "v2.xml");
+      const modern = unwrapped(parseXml(withFailures(failures), "modern.xml"));
+      expect(serializeXml(modern)).not.toContain("<attributes>");
+      expect(decisions(serializeXml(v2))).toEqual(decisions(serializeXml(modern)));
+    }
+    // The v2-form fail counts reach the scores: each failure takes 100 off mysql_ip on mysql1.
+    const onMysql1 = (failures: number) =>
+      decisions(withFailures(failures)).scores.find((l) =>
+        l.startsWith("pcmk__primitive_assign: mysql_ip allocation score on mysql1:"),
+      );
+    expect([0, 1, 2].map(onMysql1)).toEqual([
+      "pcmk__primitive_assign: mysql_ip allocation score on mysql1: 600",
+      "pcmk__primitive_assign: mysql_ip allocation score on mysql1: 500",
+      "pcmk__primitive_assign: mysql_ip allocation score on mysql1: 400",
+    ]);
   });
 });
