@@ -43,6 +43,17 @@ describe("guest nodes", () => {
     expect(childElements(before, "primitive").map((p) => p.attrs.id)).toEqual(["vm1"]);
   });
 
+  it("reads remote-node inside Heartbeat v2's <attributes> wrapper too", () => {
+    const v2 = vm("vm1", "g1").replace(
+      /(<meta_attributes[^>]*>)([^]*)(<\/meta_attributes>)/,
+      "$1<attributes>$2</attributes>$3",
+    );
+    expect(v2).toContain("<attributes>");
+    const out = expandGuestNodes(parseXml(cib(v2, ""), "t.xml"));
+    const resources = firstChild(firstChild(out, "configuration")!, "resources")!;
+    expect(childElements(resources, "primitive").map((p) => p.attrs.id)).toEqual(["vm1", "g1"]);
+  });
+
   it("leaves the configuration alone when a resource already has the guest node's name", () => {
     const input = parseXml(
       cib(vm("vm1", "g1") + `<primitive id="g1" class="ocf" provider="pacemaker" type="remote"/>`, ""),

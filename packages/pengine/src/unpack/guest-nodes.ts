@@ -1,4 +1,4 @@
-import { type XmlElement, childElements, firstChild } from "@hbx/cib";
+import { type XmlElement, childElements, firstChild, nvpairElements } from "@hbx/cib";
 
 /**
  * A primitive with a remote-node meta attribute runs a guest node: Pacemaker adds an
@@ -48,11 +48,10 @@ function el(name: string, attrs: Record<string, string>, children: XmlElement[] 
 /** The connection primitive a guest-node primitive asks for, unless a resource has its name. */
 function connectionFor(prim: XmlElement, ids: Set<string>): XmlElement | undefined {
   const meta = new Map<string, string>();
-  // As Pacemaker: plain nvpairs of the primitive's own meta_attributes, no rules or id-refs.
-  for (const set of childElements(prim, "meta_attributes"))
-    for (const nv of childElements(set, "nvpair"))
-      if (nv.attrs.name !== undefined && nv.attrs.value !== undefined)
-        meta.set(nv.attrs.name, nv.attrs.value);
+  // As Pacemaker: plain nvpairs of the primitive's own meta_attributes, no rules or id-refs
+  // (in either form: the rest of the engine reads v2's <attributes> wrapper too).
+  for (const nv of nvpairElements(prim, "meta_attributes"))
+    if (nv.attrs.name !== undefined && nv.attrs.value !== undefined) meta.set(nv.attrs.name, nv.attrs.value);
   const name = meta.get("remote-node");
   if (name === undefined || ids.has(name)) return undefined;
   const nv = (set: string, n: string, v: string): XmlElement =>
