@@ -32,6 +32,18 @@ describe("liveStatusChange: a tool's status edit as cib.status-update / cib.clea
     });
   });
 
+  it("sees an edit of a transient attribute kept in Heartbeat v2's <attributes> form", () => {
+    const b = base();
+    const set = [...walkElements(b)].find((e) => e.attrs.id === "status-n1")!;
+    set.children = [{ kind: "element", name: "attributes", attrs: {}, children: set.children }];
+    const n = cloneElement(b);
+    setTransientAttribute(findNodeState(n, "alpha")!, "fail-count-d#monitor_1000", "5");
+    expect(liveStatusChange(b, n)).toEqual({
+      updates: [{ node: "alpha", set: { "fail-count-d#monitor_1000": "5" }, delete: [] }],
+      cleanups: [],
+    });
+  });
+
   it("turns a clean-up (history and fail-counts dropped) into cib.cleanup plus the deletes", () => {
     const b = base();
     const n = cloneElement(b);

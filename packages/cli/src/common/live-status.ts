@@ -4,7 +4,15 @@
  * dropped (`cib.cleanup`). Anything else in the status section cannot be sent (the status is the
  * DC's), so the caller refuses it.
  */
-import { type XmlElement, childElements, cloneElement, element, firstChild, serializeXml } from "@hbx/cib";
+import {
+  type XmlElement,
+  childElements,
+  cloneElement,
+  element,
+  firstChild,
+  nvpairElements,
+  serializeXml,
+} from "@hbx/cib";
 
 export interface StatusUpdateOp {
   node: string;
@@ -32,8 +40,8 @@ function states(cib: XmlElement): Map<string, XmlElement> {
 function transients(ns: XmlElement | undefined): Map<string, string> {
   const out = new Map<string, string>();
   for (const ta of ns ? childElements(ns, "transient_attributes") : [])
-    for (const set of childElements(ta, "instance_attributes"))
-      for (const p of childElements(set, "nvpair")) out.set(p.attrs.name ?? "", p.attrs.value ?? "");
+    for (const p of nvpairElements(ta, "instance_attributes"))
+      out.set(p.attrs.name ?? "", p.attrs.value ?? "");
   return out;
 }
 
