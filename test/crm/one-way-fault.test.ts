@@ -50,7 +50,12 @@ describe.skipIf(skip !== undefined)(`a one-way fault from a node to the DC ${ski
       node(n)
         .log()
         .match(/membership: [^\n]*/g) ?? [];
-    return lines.at(-1)?.slice("membership: ".length).trim();
+    // The line's fields (members=[...] joined=... quorate=...) follow the names.
+    return lines
+      .at(-1)
+      ?.slice("membership: ".length)
+      .replace(/ \w+=.*$/, "")
+      .trim();
   };
   /** `crm_node -p` against this node's hbxd: the partition its CIB records. */
   const partition = async (n: string) => {
