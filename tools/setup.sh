@@ -7,9 +7,9 @@ cd "$(dirname "$0")/.."
 # The real peers the tests use: the original Heartbeat 3.0.6 daemon, real OCF agents, Pacemaker's
 # CLI tools as oracles, xmllint, ip (network namespaces), an LSB init script (nginx), fence agents,
 # a headless browser (chromium) for the status page test, a terminal (tmux) for crm_mon's
-# refreshing mode.
+# refreshing mode, logrotate to check the Debian package's logrotate file.
 DEBIAN_PACKAGES=(heartbeat pacemaker-cli-utils resource-agents pacemaker-resource-agents
-  libxml2-utils iproute2 nginx-light fence-agents procps util-linux time chromium tmux)
+  libxml2-utils iproute2 nginx-light fence-agents procps util-linux time chromium tmux logrotate)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
