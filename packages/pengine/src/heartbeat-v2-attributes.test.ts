@@ -139,6 +139,21 @@ describe("the project's Heartbeat v2 example", () => {
     return example.replace("<status/>", status);
   }
 
+  it("keeps the group on mysql1 through three failures of mysql_ip and moves it at the fourth, as the example's README says", () => {
+    // Both members' stickiness (100 each) and their locations add up in the group: 600 on
+    // mysql1 against 300 on mysql2, 100 less per failure; at the third failure the scores tie
+    // and the group stays where it runs.
+    const startsOnMysql2 = (failures: number) =>
+      decisions(withFailures(failures))
+        .actions.map((l) => l.trim())
+        .filter((l) => /: mysql(_ip)? start on mysql2$/.test(l));
+    for (const failures of [0, 1, 2, 3]) expect(startsOnMysql2(failures), `${failures} failures`).toEqual([]);
+    expect(startsOnMysql2(4)).toEqual([
+      "* Resource action: mysql_ip start on mysql2",
+      "* Resource action: mysql start on mysql2",
+    ]);
+  });
+
   it("decides and scores the same as its modern form, with no failures and after one or two", () => {
     for (const failures of [0, 1, 2]) {
       const v2 = parseXml(withFailures(failures), "v2.xml");
