@@ -208,4 +208,19 @@ describe("seeds that found bugs since fixed", () => {
     const r = await runSeed({ seed: 289 });
     expect(r.violations, explain(r)).toEqual([]);
   }, 120_000);
+
+  it("1187: a DC takes its term only once every member of its view has answered, not only this round's joiners", async () => {
+    const r = await runSeed({ seed: 1187 });
+    expect(r.violations, explain(r)).toEqual([]);
+  }, 120_000);
+
+  it("1205: a node never takes a configuration from an older DC term over the one it holds", async () => {
+    const r = await runSeed({ seed: 1205 });
+    expect(r.violations, explain(r)).toEqual([]);
+  }, 120_000);
+
+  it("358: a member that stopped what it ran under a DC of its own asks the DC to join it again, and it is restarted", async () => {
+    const r = await runSeed({ seed: 358 });
+    expect(r.violations, explain(r)).toEqual([]);
+  }, 120_000);
 });

@@ -91,6 +91,14 @@ export function compareConfig(a: ConfigReport, b: ConfigReport): number {
 }
 
 /**
+ * `a` was written in an older DC term than `b` (admin_epoch first, as in compareConfig): a node
+ * holding `b` never takes `a` over it.
+ */
+export function olderTerm(a: ConfigReport, b: ConfigReport): boolean {
+  return (a.version.adminEpoch - b.version.adminEpoch || a.term - b.term) < 0;
+}
+
+/**
  * The joining node whose configuration is newer than `own` (the highest; on a tie, the first
  * name by strcmp so every DC picks the same), or undefined when the DC's own is the newest.
  * An equal version with another digest (a forced write on both sides) keeps the DC's: the

@@ -47,6 +47,7 @@ import {
   divergentConfigs,
   keepTerm,
   newerConfigSource,
+  olderTerm,
   readTerm,
   writeTerm,
 } from "./config-merge.js";
@@ -85,6 +86,12 @@ export const CIB_SYNC_CHANNEL = "cib-sync";
 export const CIB_REPLACE_CHANNEL = "cib-replace";
 export const CIB_PATCH_CHANNEL = "cib-patch";
 export const JOIN_CHANNEL = "crm-join";
+/**
+ * A member that has just (again) taken a DC asks it for a join: the DC's membership may never
+ * have seen it go (it installed a view of its own through a one-way fault, stopped what it ran
+ * there, and came back), so the DC would keep its stale history.
+ */
+export const REJOIN_CHANNEL = "crm-rejoin";
 /** cib.status-update / cib.cleanup forwarded to the DC (JSON {req: StatusRequest, force}). */
 export const CIB_STATUS_CHANNEL = "cib-status";
 /** A node reports a changed recurring result to the DC. */
@@ -205,6 +212,11 @@ export class CrmMode {
     });
     // The DC asks every member which LRM instance it runs (the node's heartbeat generation).
     this.bus.on(JOIN_CHANNEL, () => encodeJoinReply(this.joinReply()));
+    this.bus.on(REJOIN_CHANNEL, (msg) => {
+      if (!this.isDc || !this.dcLoop || !this.ccm.view().members.includes(msg.from)) return;
+      this.answered.delete(msg.from);
+      this.membershipToCib([msg.from]);
+    });
     this.bus.on(CIB_SYNC_CHANNEL, () => serializeXml(this.store.current().document));
     this.bus.on(CIB_REPLACE_CHANNEL, (msg) => {
       const { xml, force } = JSON.parse(text(msg.payload)) as { xml: string; force: boolean };
@@ -262,6 +274,8 @@ export class CrmMode {
         );
         // A DC that lost quorum takes a new term when it regains it (config-merge.ts).
         if (!e.view.quorate) this.termTaken = false;
+        // A node that left answers the join again when it returns: its copy may have moved on.
+        for (const n of [...e.left, ...e.joined]) this.answered.delete(n);
         // Only a DC that finished taking over (synced the newest CIB) writes; becomeDc writes then.
         if (this.isDc && this.dcLoop) this.membershipToCib(e.joined, e.left.length > 0);
       } else {
@@ -270,8 +284,13 @@ export class CrmMode {
         this.replicated = undefined;
         this.termTaken = false;
         this.reportedTerm = 0;
+        this.answered.clear();
         if (e.isSelf) void this.becomeDc();
         else this.warmUpOnce();
+        if (!e.isSelf && e.dc)
+          this.bus
+            .send(REJOIN_CHANNEL, e.dc, "")
+            .catch((err: Error) => this.log.debug({ err: err.message }, `rejoin: ${err.message}`));
         if (!e.isSelf && this.dcLoop) {
           this.dcLoop.stop();
           this.dcLoop = undefined;
@@ -329,6 +348,8 @@ export class CrmMode {
   private termTaken = false;
   /** The highest term the members reported to this DC at join, since it became DC. */
   private reportedTerm = 0;
+  /** Members that answered this DC's join since they last joined (cleared when they leave). */
+  private readonly answered = new Set<string>();
   /** Client writes waiting for a quorate DC to finish joining its members. */
   private readonly joinWaiters: Array<() => void> = [];
 
@@ -375,9 +396,14 @@ export class CrmMode {
     // A DC that gained a quorate membership takes a new term, above any a member reports; not
     // before every node it asked has answered (a term a silent member holds could be taken
     // twice), so until then it takes no client writes (the gate in clientWrite).
-    for (const r of replies.values()) this.reportedTerm = Math.max(this.reportedTerm, r.config?.term ?? 0);
+    for (const [n, r] of replies) {
+      this.reportedTerm = Math.max(this.reportedTerm, r.config?.term ?? 0);
+      this.answered.add(n);
+    }
+    // Every member, not only this round's joiners: one whose join failed earlier may hold a term.
+    const allAnswered = view.members.every((n) => this.answered.has(n));
     const newTerm =
-      view.quorate && !this.termTaken && unanswered.length === 0
+      view.quorate && !this.termTaken && unanswered.length === 0 && allAnswered
         ? 1 + Math.max(readTerm(this.store.current().document), this.reportedTerm)
         : undefined;
     if (newTerm !== undefined) {
@@ -625,6 +651,17 @@ export class CrmMode {
   private receiveCib(from: string, xml: string, authoritative = false): void {
     const doc = parseXml(xml, `CIB from ${from}`, TRUSTED_XML_LIMITS);
     const incoming = readVersion(doc);
+    // A configuration from an older DC term never replaces one from a newer (config-merge.ts):
+    // a deposed DC that has not heard it was deposed would otherwise overwrite here what the
+    // new DC wrote, and count this node toward a majority for its own write.
+    const own = configReport(this.store.current().document);
+    if (olderTerm(configReport(doc), own)) {
+      this.log.warn(
+        { from, version: formatVersion(incoming), term: readTerm(doc), have: own.term },
+        `CIB ${formatVersion(incoming)} from ${from} refused: its configuration is from DC term ${readTerm(doc)}, this node holds term ${own.term}`,
+      );
+      return;
+    }
     const cmp = compareVersions(incoming, this.store.currentVersion());
     if (cmp < 0 && !authoritative) {
       this.log.warn(
