@@ -6,6 +6,7 @@ import {
   divergentConfigs,
   keepTerm,
   newerConfigSource,
+  olderTerm,
   readTerm,
   writeTerm,
   type ConfigReport,
@@ -125,6 +126,13 @@ describe("the DC term in the configuration", () => {
     adoptConfiguration(doc, parseXml(cib(0, 4, 2, dummy("w3"), "1", 2), "bravo"));
     expect(readVersion(doc)).toEqual({ adminEpoch: 0, epoch: 6, numUpdates: 10 });
     expect(readTerm(doc)).toBe(2);
+  });
+
+  it("keeps a node from taking a configuration of an older term, whatever its version numbers", () => {
+    const held = report(cib(0, 4, 0, dummy("w3"), "1", 2));
+    expect(olderTerm(report(cib(0, 9, 50, dummy("w2"), "1", 1)), held)).toBe(true);
+    expect(olderTerm(report(cib(0, 1, 0, dummy("x"), "1", 2)), held)).toBe(false);
+    expect(olderTerm(report(cib(1, 0, 0, dummy("upgrade"), "1", 0)), held)).toBe(false);
   });
 
   it("is below admin_epoch, which an administrator raises to force a configuration", () => {
