@@ -59,6 +59,21 @@ describe("CibStore", () => {
     store.close();
   });
 
+  it("rewrites a cib.xml.sig left from the previous version by a kill between the two renames", async () => {
+    const dir = stateDir();
+    let store = await CibStore.open(dir, { logger: capturingLogger().logger });
+    const staleSig = readFileSync(join(dir, "cib.xml.sig"), "utf8");
+    store.update((doc) => addPrimitive(doc, "d1"), { client: "test" });
+    store.close();
+    // The new cib.xml was renamed into place; the kill came before its signature's rename.
+    writeFileSync(join(dir, "cib.xml.sig"), staleSig);
+    store = await CibStore.open(dir, { logger: capturingLogger().logger });
+    const text = readFileSync(join(dir, "cib.xml"), "utf8");
+    expect(text).toContain('id="d1"');
+    expect(readFileSync(join(dir, "cib.xml.sig"), "utf8")).toBe(cibFileDigest(parseXml(text)));
+    store.close();
+  });
+
   it("bumps epoch for a configuration change and num_updates for a status change", async () => {
     const store = await CibStore.open(stateDir(), { logger: capturingLogger().logger });
     const r1 = store.update((doc) => addPrimitive(doc, "db"), { client: "cibadmin", operation: "create" });

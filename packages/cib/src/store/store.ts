@@ -332,12 +332,12 @@ export class CibStore {
       await this.takeHandEdit(fileText, row);
     }
     const now = this.db.readCurrent()!;
-    const sigOk = existsSync(this.sigPath);
+    const sig = cibFileDigest(parseXml(now.fileText, this.cibPath, TRUSTED_XML_LIMITS));
+    // A kill between the two renames leaves the new cib.xml beside the old cib.xml.sig: the
+    // signature is checked, not only found, or Pacemaker's tools would refuse the file.
+    const sigOk = existsSync(this.sigPath) && readFileSync(this.sigPath, "utf8") === sig;
     if (!existsSync(this.cibPath) || sha256(readFileSync(this.cibPath, "utf8")) !== now.fileSha || !sigOk) {
-      this.writeFiles({
-        text: now.fileText,
-        sig: cibFileDigest(parseXml(now.fileText, this.cibPath, TRUSTED_XML_LIMITS)),
-      });
+      this.writeFiles({ text: now.fileText, sig });
     }
   }
 
