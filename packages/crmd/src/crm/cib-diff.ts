@@ -30,15 +30,14 @@ export type VersionPayload = { kind: "diff"; xml: string } | { kind: "full"; xml
  * patch, unless there is no earlier version to diff against or the patch is not smaller.
  */
 export function versionPayload(before: XmlElement | undefined, after: XmlElement): VersionPayload {
-  const full = () => ({ kind: "full" as const, xml: serializeXml(after) });
-  if (!before) return full();
+  if (!before) return { kind: "full", xml: serializeXml(after) };
   const diff = makePatch(before, after);
   diff.attrs.digest = cibDigest(after);
   const xml = serializeXml(diff);
+  if (xml.length < 64 * 1024) return { kind: "diff", xml };
   // A patch the size of the CIB (a replace of everything) saves nothing and costs an apply.
-  return xml.length < 64 * 1024 || xml.length * 2 < serializeXml(after).length
-    ? { kind: "diff", xml }
-    : full();
+  const whole = serializeXml(after);
+  return xml.length * 2 < whole.length ? { kind: "diff", xml } : { kind: "full", xml: whole };
 }
 
 /** Reading a patchset: its versions, its digest, its changes. */

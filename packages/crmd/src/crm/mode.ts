@@ -203,9 +203,9 @@ export class CrmMode {
         : "not a member",
     );
     // The DC's copy, pushed when this node joined: taken even when this node's counter ran ahead.
-    this.bus.on(CIB_PUSH_CHANNEL, (msg) =>
-      this.receiveCib(msg.from, text(msg.payload), msg.from === this.dc),
-    );
+    this.bus.on(CIB_PUSH_CHANNEL, (msg) => {
+      this.receiveCib(msg.from, text(msg.payload), msg.from === this.dc);
+    });
     this.bus.on(LEAVE_CHANNEL, (msg) => {
       this.log.info({ node: msg.from }, `${msg.from} shut down cleanly and left the cluster`);
       this.membership?.step({ type: "node", node: msg.from, up: false });
@@ -574,15 +574,6 @@ export class CrmMode {
       .catch((e: Error) => this.log.warn({ err: e.message }, `CIB broadcast: ${e.message}`));
   }
 
-  /** This node's current CIB is `xml`'s version with the same content. */
-  private holds(xml: string): boolean {
-    const doc = parseXml(xml, "CIB", TRUSTED_XML_LIMITS);
-    return (
-      compareVersions(readVersion(doc), this.store.currentVersion()) === 0 &&
-      cibDigest(doc) === cibDigest(this.store.current().document)
-    );
-  }
-
   /** The version the DC last sent the members: the base of its next patch. */
   private replicated?: XmlElement;
 
@@ -602,8 +593,7 @@ export class CrmMode {
   private async receiveDiff(from: string, xml: string): Promise<string> {
     // A whole CIB sent as a request (a client's write whose patch would not be smaller).
     if (xml.startsWith("<cib")) {
-      this.receiveCib(from, xml);
-      return this.holds(xml) ? "stored" : "refused";
+      return this.receiveCib(from, xml) ? "stored" : "refused";
     }
     let why: string;
     try {
@@ -633,8 +623,7 @@ export class CrmMode {
     this.log.info({ from, why }, `CIB patch from ${from} not applied (${why}): fetching the whole CIB`);
     try {
       const whole = text(await this.bus.request(CIB_SYNC_CHANNEL, from, "", 5000));
-      this.receiveCib(from, whole);
-      return this.holds(whole) ? "stored" : "refused";
+      return this.receiveCib(from, whole) ? "stored" : "refused";
     } catch (e) {
       this.log.warn(
         { from, err: (e as Error).message },
@@ -646,9 +635,10 @@ export class CrmMode {
 
   /**
    * A CIB from the DC (or a sync reply): taken when newer, refused when older; `authoritative`
-   * (the DC's push at join) is taken whatever its version, logging what it replaced.
+   * (the DC's push at join) is taken whatever its version, logging what it replaced. True when
+   * this node then holds that version (taken, or already held): what a "stored" reply says.
    */
-  private receiveCib(from: string, xml: string, authoritative = false): void {
+  private receiveCib(from: string, xml: string, authoritative = false): boolean {
     const doc = parseXml(xml, `CIB from ${from}`, TRUSTED_XML_LIMITS);
     const incoming = readVersion(doc);
     // A configuration from an older DC term never replaces one from a newer (config-merge.ts):
@@ -660,7 +650,7 @@ export class CrmMode {
         { from, version: formatVersion(incoming), term: readTerm(doc), have: own.term },
         `CIB ${formatVersion(incoming)} from ${from} refused: its configuration is from DC term ${readTerm(doc)}, this node holds term ${own.term}`,
       );
-      return;
+      return false;
     }
     const cmp = compareVersions(incoming, this.store.currentVersion());
     if (cmp < 0 && !authoritative) {
@@ -668,9 +658,9 @@ export class CrmMode {
         { from, version: formatVersion(incoming) },
         `stale CIB ${formatVersion(incoming)} from ${from} refused (have ${formatVersion(this.store.currentVersion())})`,
       );
-      return;
+      return false;
     }
-    if (cmp === 0 && cibDigest(doc) === cibDigest(this.store.current().document)) return;
+    if (cmp === 0 && cibDigest(doc) === cibDigest(this.store.current().document)) return true;
     if (cmp <= 0) {
       // The DC's copy is the cluster's, even when this node's counter ran ahead (it was cut off
       // and its own partition wrote status): keeping ours would split the cluster for good.
@@ -682,6 +672,7 @@ export class CrmMode {
       );
     }
     this.store.replace(doc, { client: `crmd@${from}`, operation: "sync", force: true, exact: true });
+    return true;
   }
 
   /** cib.replace on the DC: schema-checked, then a compare-and-swap on the configuration version. */
